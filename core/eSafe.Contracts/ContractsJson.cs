@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using eSafe.Contracts.Http;
+using eSafe.Contracts.Native;
+using eSafe.Incidents;
+using Refit;
+
+namespace eSafe.Contracts;
+
+/// <summary>The JSON of every wire message, source-generated so the Native AOT host needs no reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowOutOfOrderMetadataProperties = true)]
+[JsonSerializable(typeof(NativeMessage))]
+[JsonSerializable(typeof(EnrolmentRequest))]
+[JsonSerializable(typeof(EnrolmentResponse))]
+[JsonSerializable(typeof(IngestReceipt))]
+[JsonSerializable(typeof(SealedIncident))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(AnalystInfo))]
+[JsonSerializable(typeof(IReadOnlyList<SchoolInfo>))]
+[JsonSerializable(typeof(IncidentPage))]
+[JsonSerializable(typeof(IncidentDetail))]
+[JsonSerializable(typeof(IncidentQuery))]
+public sealed partial class ContractsJson : JsonSerializerContext
+{
+    /// <summary>Refit settings that use this context: the one way clients are configured.</summary>
+    public static RefitSettings RefitSettings() => new()
+    {
+        ContentSerializer = new SystemTextJsonContentSerializer(
+            new JsonSerializerOptions(Default.Options) { TypeInfoResolver = Default }),
+    };
+}

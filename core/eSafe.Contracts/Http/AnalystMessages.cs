@@ -1,0 +1,81 @@
+namespace eSafe.Contracts.Http;
+
+public sealed record LoginRequest(string Username, string Password);
+
+public sealed record AnalystInfo(string Username, string DisplayName, string Role);
+
+public sealed record SchoolInfo(string Id, string Name);
+
+/// <summary>Where an incident is in the analysts' workflow.</summary>
+public static class IncidentStatuses
+{
+    public const string New = "new";
+    public const string InReview = "in-review";
+    public const string NoAction = "no-action";
+    public const string Escalated = "escalated";
+
+    public static bool IsKnown(string? status) => status is New or InReview or NoAction or Escalated;
+}
+
+/// <summary>One row of the analysts' queue.</summary>
+public sealed record IncidentSummary(
+    string Id,
+    string SchoolId,
+    string DeviceId,
+    string UserId,
+    string MachineName,
+    DateTimeOffset OccurredAt,
+    int LocalOffsetMinutes,
+    DateTimeOffset ReceivedAt,
+    string Source,
+    string Category,
+    int Severity,
+    string Status,
+    string MatchedText,
+    string Url,
+    bool HasScreenshot);
+
+/// <summary>A page of the queue, newest first; pass <see cref="Next"/> as <c>before</c> for the next page.</summary>
+public sealed record IncidentPage(IReadOnlyList<IncidentSummary> Items, string? Next);
+
+/// <summary>Everything about one incident but the screenshot's bytes (fetched on their own).</summary>
+public sealed record IncidentDetail(
+    string Id,
+    string SchoolId,
+    string DeviceId,
+    string UserId,
+    string MachineName,
+    IReadOnlyList<string> DeviceAddresses,
+    string? ServerSeenAddress,
+    DateTimeOffset OccurredAt,
+    int LocalOffsetMinutes,
+    DateTimeOffset ReceivedAt,
+    string Url,
+    string? PageTitle,
+    string Source,
+    string RuleId,
+    string Phrase,
+    string MatchedText,
+    string Category,
+    int Severity,
+    string Context,
+    bool HasScreenshot,
+    string? ScreenshotMissingReason,
+    string Status,
+    string HostVersion,
+    string LibraryVersion,
+    string? ExtensionVersion);
+
+/// <summary>Filters of the queue; every one optional.</summary>
+public sealed record IncidentQuery
+{
+    public string? SchoolId { get; init; }
+    public string? Status { get; init; }
+    public string? Category { get; init; }
+    public int? Severity { get; init; }
+    public int? MinSeverity { get; init; }
+
+    /// <summary>Only incidents older than this ID (paging).</summary>
+    public string? Before { get; init; }
+    public int? Limit { get; init; }
+}

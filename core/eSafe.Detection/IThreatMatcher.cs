@@ -1,0 +1,11 @@
+namespace eSafe.Detection;
+
+/// <summary>Finds every threat phrase in a text, on whole words.</summary>
+public interface IThreatMatcher
+{
+    /// <summary>The version of the library this matcher was built from.</summary>
+    string LibraryVersion { get; }
+
+    /// <summary>Every hit in <paramref name="text"/>, in order of where it starts.</summary>
+    IReadOnlyList<ThreatMatch> Scan(string text);
+}

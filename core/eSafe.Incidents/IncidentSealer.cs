@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace eSafe.Incidents;
+
+/// <summary>Seals incidents to the server's public key, and opens them with its private key.</summary>
+public static class IncidentSealer
+{
+    public const int CurrentVersion = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const string Suite = "esafe-incident-v1";
+
+    public static SealedIncident Seal(ReadOnlySpan<byte> plaintext, string incidentId, ServerSealingKey serverKey)
+    {
+        ArgumentNullException.ThrowIfNull(serverKey);
+        using var server = ECDiffieHellman.Create();
+        server.ImportSubjectPublicKeyInfo(serverKey.PublicKey, out _);
+        using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var ephemeralPublic = ephemeral.ExportSubjectPublicKeyInfo();
+        var key = DeriveKey(ephemeral.DeriveRawSecretAgreement(server.PublicKey), ephemeralPublic, serverKey.KeyId);
+
+        var nonce = RandomNumberGenerator.GetBytes(NonceSize);
+        var sealedBytes = new byte[plaintext.Length + TagSize];
+        using (var aes = new AesGcm(key, TagSize))
+        {
+            aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(0, plaintext.Length),
+                sealedBytes.AsSpan(plaintext.Length), AssociatedData(incidentId, serverKey.KeyId));
+        }
+
+        CryptographicOperations.ZeroMemory(key);
+        return new SealedIncident(CurrentVersion, incidentId, serverKey.KeyId, ephemeralPublic, nonce, sealedBytes);
+    }
+
+    /// <summary>Opens an envelope; throws <see cref="CryptographicException"/> when it was not sealed to this key or was changed.</summary>
+    public static byte[] Open(SealedIncident envelope, ECDiffieHellman serverPrivateKey)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(serverPrivateKey);
+        if (envelope.Version != CurrentVersion)
+        {
+            throw new CryptographicException($"Envelope version {envelope.Version} is not supported.");
+        }
+
+        if (envelope.Nonce is not { Length: NonceSize } || envelope.Ciphertext is not { Length: >= TagSize }
+            || envelope.EphemeralPublicKey is not { Length: > 0 })
+        {
+            throw new CryptographicException("The envelope is malformed.");
+        }
+
+        using var ephemeral = ECDiffieHellman.Create();
+        try
+        {
+            ephemeral.ImportSubjectPublicKeyInfo(envelope.EphemeralPublicKey, out _);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new CryptographicException("The envelope's ephemeral key is not a valid P-256 public key.", e);
+        }
+
+        if (ephemeral.KeySize != 256)
+        {
+            throw new CryptographicException("The envelope's ephemeral key is not a P-256 key.");
+        }
+
+        var key = DeriveKey(serverPrivateKey.DeriveRawSecretAgreement(ephemeral.PublicKey), envelope.EphemeralPublicKey, envelope.KeyId);
+        var length = envelope.Ciphertext.Length - TagSize;
+        var plaintext = new byte[length];
+        using (var aes = new AesGcm(key, TagSize))
+        {
+            aes.Decrypt(envelope.Nonce, envelope.Ciphertext.AsSpan(0, length), envelope.Ciphertext.AsSpan(length),
+                plaintext, AssociatedData(envelope.IncidentId, envelope.KeyId));
+        }
+
+        CryptographicOperations.ZeroMemory(key);
+        return plaintext;
+    }
+
+    private static byte[] DeriveKey(byte[] sharedSecret, byte[] ephemeralPublic, string keyId)
+    {
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, 32, ephemeralPublic, Encoding.UTF8.GetBytes(Suite + "\n" + keyId));
+        CryptographicOperations.ZeroMemory(sharedSecret);
+        return key;
+    }
+
+    private static byte[] AssociatedData(string incidentId, string keyId) =>
+        Encoding.UTF8.GetBytes(Suite + "\n" + incidentId + "\n" + keyId);
+}

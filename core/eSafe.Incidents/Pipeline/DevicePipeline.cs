@@ -1,0 +1,96 @@
+using System.Text.Json;
+using eSafe.Detection;
+
+namespace eSafe.Incidents.Pipeline;
+
+/// <summary>
+/// Text events in, sealed incidents out: detect, ask for a screenshot, build the incident, seal it and
+/// put it in the outbox. The host runs it for native devices, the server for Chromebooks.
+/// </summary>
+public sealed class DevicePipeline(
+    IThreatMatcher matcher,
+    IScreenshotSource screenshots,
+    IIncidentOutbox outbox,
+    DeviceProfile device,
+    Func<IReadOnlyList<string>> deviceAddresses,
+    TimeProvider clock)
+{
+    public const int ContextRadius = 200;
+    public static readonly TimeSpan ScreenshotTimeout = TimeSpan.FromSeconds(5);
+    private readonly RepeatFilter _repeats = new(clock, TimeSpan.FromMinutes(10));
+
+    /// <summary>Scans one event; returns the incidents it made, each already durable in the outbox.</summary>
+    public async Task<IReadOnlyList<Incident>> ProcessAsync(TextEvent textEvent, BrowserSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(textEvent);
+        ArgumentNullException.ThrowIfNull(session);
+        var hit = MostSevereNewHit(textEvent);
+        if (hit is null)
+        {
+            return [];
+        }
+
+        var screenshot = (await CaptureAsync(textEvent.TabId, cancellationToken)).Checked();
+        var incident = Build(textEvent, session, hit, screenshot);
+        var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
+        await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, device.ServerKey), cancellationToken);
+        return [incident];
+    }
+
+    // One incident an event, for its most severe hit: the analyst reads the context for the rest.
+    private ThreatMatch? MostSevereNewHit(TextEvent textEvent)
+    {
+        ThreatMatch? best = null;
+        foreach (var match in matcher.Scan(textEvent.Text))
+        {
+            var context = match.Context(textEvent.Text, 40);
+            var key = $"{textEvent.TabId}|{textEvent.FieldId ?? textEvent.Url}|{match.Entry.Id}|{context}";
+            if (_repeats.IsNew(key) && (best is null || match.Entry.Severity > best.Entry.Severity))
+            {
+                best = match;
+            }
+        }
+
+        return best;
+    }
+
+    private async Task<ScreenshotResult> CaptureAsync(int tabId, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ScreenshotTimeout);
+        try
+        {
+            return await screenshots.CaptureAsync(tabId, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ScreenshotResult.Missing($"the browser did not answer within {ScreenshotTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private Incident Build(TextEvent e, BrowserSession session, ThreatMatch hit, ScreenshotResult screenshot) => new()
+    {
+        Id = IncidentId.New(clock.GetUtcNow()),
+        SchoolId = device.SchoolId,
+        DeviceId = device.DeviceId,
+        UserId = session.UserId,
+        MachineName = device.MachineName,
+        DeviceAddresses = deviceAddresses(),
+        OccurredAt = e.OccurredAt.ToUniversalTime(),
+        LocalOffsetMinutes = e.LocalOffsetMinutes,
+        Url = e.Url,
+        PageTitle = e.Title,
+        Source = e.Source,
+        RuleId = hit.Entry.Id,
+        Phrase = hit.Entry.Phrase,
+        MatchedText = hit.MatchedText(e.Text),
+        Category = hit.Entry.Category,
+        Severity = hit.Entry.Severity,
+        Context = hit.Context(e.Text, ContextRadius),
+        Screenshot = screenshot.Jpeg,
+        ScreenshotMissingReason = screenshot.MissingReason,
+        HostVersion = device.HostVersion,
+        LibraryVersion = matcher.LibraryVersion,
+        ExtensionVersion = session.ExtensionVersion,
+    };
+}
