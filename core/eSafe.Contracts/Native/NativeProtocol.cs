@@ -6,6 +6,9 @@ public static class NativeProtocol
     /// <summary>Bumped when a message changes incompatibly; both ends say theirs in hello.</summary>
     public const int Version = 1;
 
+    /// <summary>The extension's ID, fixed by the key in extension/manifest.json.</summary>
+    public const string ExtensionId = "hiipfkacdajbinoadfgohldjcebaoijj";
+
     /// <summary>The host's name, as Chrome knows it.</summary>
     public const string HostName = "com.esafe.host";
 

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using eSafe.Contracts.Native;
+using eSafe.Host.Configuration;
+using eSafe.Host.Installation;
+
+namespace eSafe.Host.Cli;
+
+/// <summary><c>install</c> and <c>uninstall</c>: register the host with a browser and point it at a server.</summary>
+public static class InstallCommands
+{
+    private static readonly Option<string?> UserDataDir = new("--user-data-dir")
+    {
+        Description = "Register with the browser profile in this folder (a browser started with --user-data-dir)",
+    };
+
+    private static readonly Option<bool> SystemWide = new("--system")
+    {
+        Description = "Register for every user of this machine (needs administrator rights)",
+    };
+
+    private static readonly Option<Browser> BrowserOption = new("--browser")
+    {
+        Description = "Which browser: chromium, chrome or edge",
+        DefaultValueFactory = _ => Browser.Chrome,
+    };
+
+    public static Command Install()
+    {
+        var server = new Option<Uri?>("--server") { Description = "The eSafe server's URL, e.g. https://esafe.example.org" };
+        var code = new Option<string?>("--enrolment-code") { Description = "The school's enrolment code, from the eSafe console" };
+        var extensionId = new Option<string>("--extension-id")
+        {
+            Description = "The extension allowed to talk to the host",
+            DefaultValueFactory = _ => NativeProtocol.ExtensionId,
+        };
+        var command = new Command("install", "Register the host with a browser, and point it at the eSafe server")
+        {
+            UserDataDir, SystemWide, BrowserOption, server, code, extensionId,
+        };
+        command.Validators.Add(Exclusive);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(server) is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("https" or "http")))
+            {
+                result.AddError("--server must be an absolute http(s) URL");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var system = result.GetValue(SystemWide);
+            var directory = ManifestDirectory(result);
+            var manifest = HostInstaller.Install(directory, Environment.ProcessPath!, result.GetValue(extensionId)!,
+                result.GetValue(BrowserOption), system);
+            Console.WriteLine($"Registered {NativeProtocol.HostName}: {manifest}");
+
+            if (result.GetValue(server) is not { } url)
+            {
+                return 0;
+            }
+
+            var paths = HostPaths.ForCurrentUser();
+            var config = new HostConfig(url, result.GetValue(code));
+            Console.WriteLine($"Server settings saved: {HostInstaller.SaveConfig(paths, config, system)}");
+            if (system || config.EnrolmentCode is null)
+            {
+                // Each user's host enrols on its first run.
+                return 0;
+            }
+
+            try
+            {
+                var enrolment = await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, cancellationToken);
+                Console.WriteLine($"Enrolled with {url} as device {enrolment.DeviceId} of school {enrolment.SchoolId}");
+            }
+            catch (Exception e) when (e is HttpRequestException or Refit.ApiException or TaskCanceledException)
+            {
+                Console.Error.WriteLine($"Not enrolled yet ({e.Message}); the host will try again when the browser starts it.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Uninstall()
+    {
+        var command = new Command("uninstall", "Remove the host's registration from a browser") { UserDataDir, SystemWide, BrowserOption };
+        command.Validators.Add(Exclusive);
+        command.SetAction(result =>
+        {
+            var removed = HostInstaller.Uninstall(ManifestDirectory(result), result.GetValue(BrowserOption), result.GetValue(SystemWide));
+            Console.WriteLine(removed ? $"Removed {NativeProtocol.HostName}." : $"{NativeProtocol.HostName} was not registered there.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string ManifestDirectory(ParseResult result) =>
+        result.GetValue(UserDataDir) is { } profile
+            ? ManifestLocations.ForUserDataDirectory(profile)
+            : ManifestLocations.ForBrowser(result.GetValue(BrowserOption), result.GetValue(SystemWide));
+
+    private static void Exclusive(System.CommandLine.Parsing.CommandResult result)
+    {
+        if (result.GetValue(UserDataDir) is not null && result.GetValue(SystemWide))
+        {
+            result.AddError("--user-data-dir and --system cannot be used together");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using eSafe.Detection;
+using eSafe.Host.Configuration;
+using eSafe.Host.Delivery;
+using eSafe.Host.Messaging;
+using eSafe.Host.Session;
+
+namespace eSafe.Host.Cli;
+
+/// <summary>What Chrome starts: the native messaging conversation, with delivery to the server beside it.</summary>
+public static class RunCommand
+{
+    private static readonly TimeSpan EnrolmentTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FinalDeliveryTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        var paths = HostPaths.ForCurrentUser();
+        StateFiles.CreatePrivateDirectory(paths.StateDirectory);
+        var log = new HostLog(paths.LogFile);
+        log.Info($"esafe-host {HostInfo.Version} started, state in {paths.StateDirectory}");
+
+        var (enrolment, problem) = await TryEnrolAsync(paths, log, cancellationToken);
+        using var outbox = new FileOutbox(paths.OutboxDirectory);
+        using var channel = new NativeChannel(input, output);
+        var session = new HostSession(channel, new WordMatcher(StarterLibrary.Create()), outbox, enrolment, problem, log, TimeProvider.System);
+
+        using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl);
+        var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);
+        using var stopUploading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var uploading = uploader?.RunAsync(stopUploading.Token) ?? Task.CompletedTask;
+
+        await session.RunAsync(cancellationToken);
+
+        // The browser has gone; give what is waiting one last chance before exiting.
+        await stopUploading.CancelAsync();
+        await uploading;
+        if (uploader is not null)
+        {
+            using var last = new CancellationTokenSource(FinalDeliveryTimeout);
+            await uploader.DeliverPendingAsync(last.Token);
+        }
+
+        log.Info("the browser closed the connection; exiting");
+        return 0;
+    }
+
+    private static async Task<(EnrolmentState?, string?)> TryEnrolAsync(HostPaths paths, HostLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = DeviceEnrolment.ReadConfig(paths);
+            if (config is null)
+            {
+                return (null, "the host is not configured: run esafe-host install --server URL --enrolment-code CODE");
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(EnrolmentTimeout);
+            return (await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, timeout.Token), null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or HttpRequestException
+                                      or OperationCanceledException or Refit.ApiException or IOException)
+        {
+            log.Error($"not ready to report: {e.Message}");
+            return (null, e.Message);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using eSafe.Host.Configuration;
+using eSafe.Host.Delivery;
+
+namespace eSafe.Host.Cli;
+
+/// <summary><c>status</c>: what an IT admin checks first.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("status", "Show the host's configuration, enrolment and outbox");
+        command.SetAction(_ =>
+        {
+            var paths = HostPaths.ForCurrentUser();
+            Console.WriteLine($"esafe-host {HostInfo.Version}");
+            Console.WriteLine($"state folder: {paths.StateDirectory}");
+            var config = DeviceEnrolment.ReadConfig(paths);
+            Console.WriteLine(config is null ? "server: not configured" : $"server: {config.ServerUrl}");
+            var enrolment = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
+            Console.WriteLine(enrolment is null ? "enrolled: no" : $"enrolled: device {enrolment.DeviceId} of school {enrolment.SchoolId}");
+            using var outbox = new FileOutbox(paths.OutboxDirectory);
+            Console.WriteLine($"outbox: {outbox.Pending().Count} waiting");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,41 @@
+using eSafe.Contracts.Http;
+using eSafe.Host.Delivery;
+
+namespace eSafe.Host.Configuration;
+
+/// <summary>Joins this device to its school with the enrolment code, once, and keeps what the server answers.</summary>
+public static class DeviceEnrolment
+{
+    /// <summary>The saved enrolment for this server, enrolling first when there is none.</summary>
+    public static async Task<EnrolmentState> EnsureAsync(HostPaths paths, HostConfig config, string hostVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(config);
+        var saved = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
+        if (saved is not null && saved.ServerUrl == config.ServerUrl)
+        {
+            return saved;
+        }
+
+        if (string.IsNullOrWhiteSpace(config.EnrolmentCode))
+        {
+            throw new InvalidOperationException("this device is not enrolled and has no enrolment code: run esafe-host install --enrolment-code CODE");
+        }
+
+        using var client = new DeviceApiClient(config.ServerUrl);
+        var answer = await client.Api.EnrolAsync(
+            new EnrolmentRequest(config.EnrolmentCode, Environment.MachineName, hostVersion), cancellationToken);
+        var state = new EnrolmentState(config.ServerUrl, answer.SchoolId, answer.DeviceId, answer.DeviceToken,
+            answer.ServerKey.KeyId, answer.ServerKey.PublicKey, answer.UserIdKey);
+        StateFiles.Write(paths.EnrolmentFile, state, HostJson.Default.EnrolmentState);
+        return state;
+    }
+
+    /// <summary>The user's config, else the machine's (from install --system), else null.</summary>
+    public static HostConfig? ReadConfig(HostPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return StateFiles.Read(paths.ConfigFile, HostJson.Default.HostConfig)
+            ?? StateFiles.Read(paths.MachineConfigFile, HostJson.Default.HostConfig);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace eSafe.Host.Configuration;
+
+/// <summary>Reads and writes the host's small JSON files: atomically, and readable by their owner only.</summary>
+public static class StateFiles
+{
+    public static T? Read<T>(string path, JsonTypeInfo<T> type) where T : class
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid: {e.Message}", e);
+        }
+    }
+
+    public static void Write<T>(string path, T value, JsonTypeInfo<T> type, bool readableByAll = false)
+    {
+        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(value, type), readableByAll);
+    }
+
+    /// <summary>Writes to a temporary file, flushes it to disk, then renames it over the target.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes, bool readableByAll = false)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (readableByAll)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            CreatePrivateDirectory(directory);
+        }
+
+        var temporary = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite
+                | (readableByAll ? UnixFileMode.GroupRead | UnixFileMode.OtherRead : UnixFileMode.None);
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static void CreatePrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+}

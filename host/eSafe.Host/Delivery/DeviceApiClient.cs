@@ -1,0 +1,30 @@
+using eSafe.Contracts;
+using eSafe.Contracts.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Refit;
+
+namespace eSafe.Host.Delivery;
+
+/// <summary>The one place the host makes its Refit client for the server.</summary>
+public sealed class DeviceApiClient : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public DeviceApiClient(Uri serverUrl)
+    {
+        var services = new ServiceCollection();
+        // The generated client: no reflection, so it survives Native AOT.
+        services.AddRefitGeneratedClient<IDeviceApi>(ContractsJson.Default)
+            .ConfigureHttpClient(client =>
+            {
+                client.BaseAddress = serverUrl;
+                client.Timeout = TimeSpan.FromSeconds(30);
+            });
+        _services = services.BuildServiceProvider();
+        Api = _services.GetRequiredService<IDeviceApi>();
+    }
+
+    public IDeviceApi Api { get; }
+
+    public void Dispose() => _services.Dispose();
+}

@@ -1,0 +1,70 @@
+using System.Runtime.Versioning;
+using eSafe.Contracts.Native;
+using eSafe.Host.Configuration;
+using Microsoft.Win32;
+
+namespace eSafe.Host.Installation;
+
+/// <summary>Registers the host with a browser, and removes it again.</summary>
+public static class HostInstaller
+{
+    /// <summary>Writes the manifest (and on Windows its registry key); returns where the manifest went.</summary>
+    public static string Install(string manifestDirectory, string hostPath, string extensionId, Browser browser, bool system)
+    {
+        if (!Path.IsPathFullyQualified(hostPath) || !File.Exists(hostPath))
+        {
+            throw new InvalidOperationException($"the host binary {hostPath} does not exist");
+        }
+
+        if (extensionId.Length != 32 || !extensionId.All(c => c is >= 'a' and <= 'p'))
+        {
+            throw new ArgumentException($"'{extensionId}' is not a Chrome extension ID (32 letters a to p)", nameof(extensionId));
+        }
+
+        var manifest = new HostManifest(NativeProtocol.HostName, "eSafe safeguarding monitor", hostPath, "stdio",
+            [$"chrome-extension://{extensionId}/"]);
+        var file = Path.Combine(manifestDirectory, ManifestLocations.ManifestFileName);
+        Directory.CreateDirectory(manifestDirectory);
+        // The browser runs as the pupil, so the manifest must be readable by everyone.
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Default.HostManifest);
+        File.WriteAllBytes(file, bytes);
+        if (OperatingSystem.IsWindows())
+        {
+            Register(browser, system, file);
+        }
+
+        return file;
+    }
+
+    /// <summary>Removes the manifest; true when there was one.</summary>
+    public static bool Uninstall(string manifestDirectory, Browser browser, bool system)
+    {
+        var file = Path.Combine(manifestDirectory, ManifestLocations.ManifestFileName);
+        var existed = File.Exists(file);
+        File.Delete(file);
+        if (OperatingSystem.IsWindows())
+        {
+            (system ? Registry.LocalMachine : Registry.CurrentUser).DeleteSubKey(ManifestLocations.WindowsRegistryKey(browser), throwOnMissingSubKey: false);
+        }
+
+        return existed;
+    }
+
+    /// <summary>
+    /// Saves the server and enrolment code for the host to use. With --system it is machine-wide and
+    /// readable by every user, since the host runs as whoever uses the browser.
+    /// </summary>
+    public static string SaveConfig(HostPaths paths, HostConfig config, bool system)
+    {
+        var file = system ? paths.MachineConfigFile : paths.ConfigFile;
+        StateFiles.Write(file, config, HostJson.Default.HostConfig, readableByAll: system);
+        return file;
+    }
+
+    [SupportedOSPlatform("windows")]
+    private static void Register(Browser browser, bool system, string manifestFile)
+    {
+        using var key = (system ? Registry.LocalMachine : Registry.CurrentUser).CreateSubKey(ManifestLocations.WindowsRegistryKey(browser));
+        key.SetValue(null, manifestFile);
+    }
+}

@@ -1,0 +1,3 @@
+using eSafe.Host.Cli;
+
+return await HostCommandLine.Create().Parse(args).InvokeAsync();

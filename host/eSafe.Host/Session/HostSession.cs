@@ -1,0 +1,142 @@
+using System.Threading.Channels;
+using eSafe.Contracts.Native;
+using eSafe.Detection;
+using eSafe.Host.Configuration;
+using eSafe.Host.Messaging;
+using eSafe.Incidents;
+using eSafe.Incidents.Pipeline;
+
+namespace eSafe.Host.Session;
+
+/// <summary>
+/// One connection from the extension: answers hello, runs each text event through the device pipeline
+/// in order, and acks it once every incident from it is in the outbox. Screenshot replies are read while
+/// the pipeline waits for them, so events run on their own queue.
+/// </summary>
+public sealed class HostSession
+{
+    private readonly NativeChannel _channel;
+    private readonly IThreatMatcher _matcher;
+    private readonly EnrolmentState? _enrolment;
+    private readonly string? _notReadyBecause;
+    private readonly HostLog _log;
+    private readonly NativeScreenshotSource _screenshots;
+    private readonly DevicePipeline? _pipeline;
+    private readonly Channel<TextEvent> _events = Channel.CreateBounded<TextEvent>(256);
+    private BrowserSession? _browser;
+
+    public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
+        string? notReadyBecause, HostLog log, TimeProvider clock)
+    {
+        _channel = channel;
+        _matcher = matcher;
+        _enrolment = enrolment;
+        _notReadyBecause = enrolment is null ? notReadyBecause ?? "this device is not enrolled" : null;
+        _log = log;
+        _screenshots = new NativeScreenshotSource(channel);
+        if (enrolment is not null)
+        {
+            var device = new DeviceProfile(enrolment.SchoolId, enrolment.DeviceId, Environment.MachineName, HostInfo.Version,
+                new ServerSealingKey(enrolment.ServerKeyId, enrolment.ServerPublicKey));
+            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock);
+        }
+    }
+
+    /// <summary>Talks until the browser closes the port; then finishes the events already received.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var worker = Task.Run(() => ProcessEventsAsync(cancellationToken), cancellationToken);
+        try
+        {
+            while (await _channel.ReceiveAsync(cancellationToken) is { } message)
+            {
+                await HandleAsync(message, cancellationToken);
+            }
+        }
+        catch (FramingException e)
+        {
+            _log.Error($"closing the connection: {e.Message}");
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+            _screenshots.FailAll("the browser closed the connection");
+        }
+
+        await worker;
+    }
+
+    private async Task HandleAsync(NativeMessage message, CancellationToken cancellationToken)
+    {
+        switch (message)
+        {
+            case HelloMessage hello:
+                _browser = StartBrowserSession(hello);
+                await _channel.SendAsync(new HelloReply(NativeProtocol.Version, HostInfo.Version, _matcher.LibraryVersion,
+                    _pipeline is not null, _notReadyBecause), cancellationToken);
+                break;
+            case TextMessage { Event: var textEvent }:
+                var problem = textEvent is null ? "the event is missing" : textEvent.Problem();
+                if (problem is not null)
+                {
+                    await _channel.SendAsync(new ErrorMessage($"text event refused: {problem}", textEvent?.EventId), cancellationToken);
+                }
+                else
+                {
+                    await _events.Writer.WriteAsync(textEvent!, cancellationToken);
+                }
+
+                break;
+            case CaptureReply reply:
+                _screenshots.Complete(reply);
+                break;
+            case UnreadableMessage unreadable:
+                await _channel.SendAsync(new ErrorMessage($"message not understood: {unreadable.Problem}", null), cancellationToken);
+                break;
+            default:
+                await _channel.SendAsync(new ErrorMessage($"a host does not take '{message.GetType().Name}' messages", null), cancellationToken);
+                break;
+        }
+    }
+
+    private async Task ProcessEventsAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var textEvent in _events.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (_pipeline is null || _browser is null)
+            {
+                // Not acked: the extension keeps it until a host that can report takes it.
+                continue;
+            }
+
+            try
+            {
+                var incidents = await _pipeline.ProcessAsync(textEvent, _browser, cancellationToken);
+                foreach (var incident in incidents)
+                {
+                    _log.Info($"incident {incident.Id}: {incident.Category}, severity {incident.Severity}, rule {incident.RuleId}");
+                }
+
+                await _channel.SendAsync(new AckMessage(textEvent.EventId, incidents.Count), cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.Error($"event {textEvent.EventId} not stored, left for the extension to resend: {e.Message}");
+            }
+        }
+    }
+
+    private BrowserSession StartBrowserSession(HelloMessage hello)
+    {
+        if (hello.Protocol != NativeProtocol.Version)
+        {
+            _log.Info($"the extension speaks protocol {hello.Protocol}, the host {NativeProtocol.Version}");
+        }
+
+        var identity = string.IsNullOrWhiteSpace(hello.Account) ? "os:" + Environment.UserName : hello.Account;
+        var userId = _enrolment is null ? "" : PseudonymousId.Compute(_enrolment.UserIdKey, identity);
+        return new BrowserSession(userId, Truncate(hello.ExtensionVersion, 64));
+    }
+
+    private static string? Truncate(string? value, int length) => value is { Length: > 0 } v && v.Length > length ? v[..length] : value;
+}
