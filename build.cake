@@ -1,0 +1,173 @@
+// eSafe's build: ./build.sh --target=<Target>. Targets: Build, Test, Run, Publish-Host, Package-Extension.
+using System.Xml.Linq;
+
+var target = Argument("target", "Build");
+var configuration = Argument("configuration", "Release");
+var serverUrl = Argument("urls", "http://127.0.0.1:5080");
+var artifacts = MakeAbsolute(Directory("./artifacts"));
+var hostRuntime = Argument("runtime", "linux-x64");
+
+Task("Build")
+    .Does(() =>
+{
+    DotNetBuild("./eSafe.sln", new DotNetBuildSettings { Configuration = configuration });
+});
+
+Task("Publish-Host")
+    .Description("The native messaging host, Native AOT, into artifacts/host")
+    .Does(() =>
+{
+    DotNetPublish("./host/eSafe.Host/eSafe.Host.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = hostRuntime,
+        OutputDirectory = artifacts.Combine("host"),
+    });
+    var binary = artifacts.Combine("host").CombineWithFilePath(hostRuntime.StartsWith("win") ? "esafe-host.exe" : "esafe-host");
+    Information($"Host: {binary} ({new System.IO.FileInfo(binary.FullPath).Length / 1024} KB)");
+});
+
+Task("Publish-Server")
+    .Does(() =>
+{
+    DotNetPublish("./server/eSafe.Server/eSafe.Server.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts.Combine("server"),
+    });
+});
+
+Task("Package-Extension")
+    .Description("The extension as a zip for the Chrome Web Store or a self-hosted update")
+    .Does(() =>
+{
+    var staging = artifacts.Combine("extension");
+    CleanDirectory(staging);
+    CopyDirectory("./extension", staging);
+    DeleteDirectory(staging.Combine("test"), new DeleteDirectorySettings { Recursive = true, Force = true });
+    var version = ParseJsonVersion(System.IO.File.ReadAllText("./extension/manifest.json"));
+    var zip = artifacts.CombineWithFilePath($"esafe-extension-{version}.zip");
+    Zip(staging, zip);
+    Information($"Extension: {zip}");
+});
+
+Task("Install-Chromium")
+    .Description("Debian's chromium, for the browser tests, when it is missing")
+    .Does(() =>
+{
+    if (FileExists("/usr/bin/chromium"))
+    {
+        return;
+    }
+
+    var sudo = Environment.UserName == "root" ? "" : "sudo ";
+    Information("Installing Debian's chromium for the browser tests…");
+    Shell($"{sudo}apt-get update -qq && {sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium");
+});
+
+Task("Test")
+    .Description("Every test: .NET suites (with the end-to-end chain) and the extension's node tests")
+    .IsDependentOn("Install-Chromium")
+    .IsDependentOn("Build")
+    .IsDependentOn("Publish-Host")
+    .IsDependentOn("Publish-Server")
+    .Does(() =>
+{
+    var results = artifacts.Combine("test-results");
+    CleanDirectory(results);
+    var failed = false;
+    try
+    {
+        DotNetTest("./eSafe.sln", new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            ResultsDirectory = results,
+            Loggers = { "trx", "console;verbosity=normal" },
+            EnvironmentVariables =
+            {
+                ["ESAFE_HOST_BINARY"] = artifacts.Combine("host").CombineWithFilePath("esafe-host").FullPath,
+                ["ESAFE_SERVER_DLL"] = artifacts.Combine("server").CombineWithFilePath("esafe-server.dll").FullPath,
+            },
+        });
+    }
+    catch (Exception e)
+    {
+        Error(e.Message);
+        failed = true;
+    }
+
+    var (passed, failedCount, skipped) = CountTrx(results);
+    var (nodeExit, nodePassed, nodeFailed) = RunNodeTests();
+    failed |= nodeExit != 0 || failedCount > 0;
+    Information($".NET: {passed} passed, {failedCount} failed, {skipped} skipped; extension: {nodePassed} passed, {nodeFailed} failed");
+    Information($"Tests: {passed + nodePassed} passed, {failedCount + nodeFailed} failed, {skipped} skipped");
+    if (failed)
+    {
+        throw new Exception("Some tests failed.");
+    }
+});
+
+Task("Run")
+    .Description("The server with its console, an embedded LiteDB under ./data, a demo school and analyst")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("run").Append("--project").AppendQuoted("./server/eSafe.Server/eSafe.Server.csproj")
+            .Append("-c").Append(configuration).Append("--no-build").Append("--")
+            .Append("serve").Append("--data").AppendQuoted(MakeAbsolute(Directory("./data")).FullPath)
+            .Append("--urls").AppendQuoted(serverUrl).Append("--demo"),
+    });
+    if (exit != 0)
+    {
+        throw new Exception($"The server stopped with exit code {exit}.");
+    }
+});
+
+RunTarget(target);
+
+void Shell(string command)
+{
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("-c").AppendQuoted(command) });
+    if (exit != 0)
+    {
+        throw new Exception($"'{command}' failed with exit code {exit}.");
+    }
+}
+
+string ParseJsonVersion(string json) =>
+    System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("version").GetString();
+
+(int Exit, int Passed, int Failed) RunNodeTests()
+{
+    var exit = StartProcess("node", new ProcessSettings
+    {
+        Arguments = "--test --test-reporter=tap extension/test/",
+        RedirectStandardOutput = true,
+    }, out var lines);
+    int passed = 0, failed = 0;
+    foreach (var line in lines)
+    {
+        Information(line);
+        if (line.StartsWith("# pass ")) passed = int.Parse(line.Substring(7));
+        if (line.StartsWith("# fail ")) failed = int.Parse(line.Substring(7));
+    }
+    return (exit, passed, failed);
+}
+
+(int Passed, int Failed, int Skipped) CountTrx(DirectoryPath directory)
+{
+    int passed = 0, failed = 0, skipped = 0;
+    foreach (var file in GetFiles(directory.FullPath + "/**/*.trx"))
+    {
+        var counters = XDocument.Load(file.FullPath).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+        if (counters is null) continue;
+        passed += (int?)counters.Attribute("passed") ?? 0;
+        failed += ((int?)counters.Attribute("failed") ?? 0) + ((int?)counters.Attribute("error") ?? 0);
+        skipped += ((int?)counters.Attribute("notExecuted") ?? 0);
+    }
+    return (passed, failed, skipped);
+}

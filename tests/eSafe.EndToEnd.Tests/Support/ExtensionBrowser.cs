@@ -1,0 +1,50 @@
+using Microsoft.Playwright;
+
+namespace eSafe.EndToEnd.Tests.Support;
+
+/// <summary>Debian's Chromium with the unpacked extension, headless, on a profile of the test's own.</summary>
+public sealed class ExtensionBrowser : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+
+    private ExtensionBrowser(IPlaywright playwright, IBrowserContext context)
+    {
+        _playwright = playwright;
+        Context = context;
+    }
+
+    public IBrowserContext Context { get; }
+
+    /// <param name="environment">Passed to Chromium, and so to the native host it starts.</param>
+    public static async Task<ExtensionBrowser> LaunchAsync(string profileDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var chromium = RepositoryLayout.Require(RepositoryLayout.Chromium, "install Debian's chromium (./build.sh --target=Test does)");
+        var extension = RepositoryLayout.Extension;
+        var playwright = await Playwright.CreateAsync();
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profileDirectory, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Env = environment,
+            ViewportSize = new ViewportSize { Width = 1024, Height = 700 },
+            Args =
+            [
+                $"--disable-extensions-except={extension}",
+                $"--load-extension={extension}",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        });
+        return new ExtensionBrowser(playwright, context);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.CloseAsync();
+        _playwright.Dispose();
+    }
+}

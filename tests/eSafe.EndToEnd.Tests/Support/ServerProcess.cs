@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using eSafe.Contracts;
+using eSafe.Contracts.Http;
+using Refit;
+
+namespace eSafe.EndToEnd.Tests.Support;
+
+/// <summary>What the server writes to demo.json on its first run.</summary>
+public sealed record DemoSetup(string Url, string SchoolId, string SchoolName, string EnrolmentCode, string AnalystUsername, string AnalystPassword);
+
+/// <summary>The real server, as a process on 127.0.0.1 with its own data folder.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Process _process;
+    private readonly List<HttpClient> _clients = [];
+
+    private ServerProcess(Process process, Uri url, DemoSetup demo)
+    {
+        _process = process;
+        Url = url;
+        Demo = demo;
+    }
+
+    public Uri Url { get; }
+
+    public DemoSetup Demo { get; }
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout)
+    {
+        var assembly = RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { assembly, "serve", "--data", dataDirectory, "--urls", url.ToString().TrimEnd('/'), "--demo" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new List<string>();
+        process.OutputDataReceived += (_, e) => Record(e.Data, output, ready);
+        process.ErrorDataReceived += (_, e) => Record(e.Data, output, null);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var finished = await Task.WhenAny(ready.Task, process.WaitForExitAsync(), Task.Delay(timeout));
+        if (finished != ready.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            lock (output)
+            {
+                Assert.Fail($"the server did not start within {timeout.TotalSeconds} s:\n{string.Join('\n', output)}");
+            }
+        }
+
+        var demo = JsonSerializer.Deserialize<DemoSetup>(await File.ReadAllTextAsync(Path.Combine(dataDirectory, "demo.json")), Json)!;
+        return new ServerProcess(process, url, demo);
+    }
+
+    /// <summary>An analyst's client, already logged in as the demo analyst.</summary>
+    public async Task<IAnalystApi> LoginAsAnalystAsync()
+    {
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
+        var http = new HttpClient(handler) { BaseAddress = Url };
+        _clients.Add(http);
+        var api = RestService.For<IAnalystApi>(http, ContractsJson.RefitSettings());
+        await api.LoginAsync(new LoginRequest(Demo.AnalystUsername, Demo.AnalystPassword), CancellationToken.None);
+        return api;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Record(string? line, List<string> output, TaskCompletionSource? ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Add(line);
+        }
+
+        if (ready is not null && line.Contains("eSafe server listening on", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+}
