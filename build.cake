@@ -44,7 +44,9 @@ Task("Package-Extension")
     var staging = artifacts.Combine("extension");
     CleanDirectory(staging);
     CopyDirectory("./extension", staging);
-    DeleteDirectory(staging.Combine("test"), new DeleteDirectorySettings { Recursive = true, Force = true });
+    // Tests and their node set-up are not part of what Chrome loads.
+    DeleteDirectories(new[] { staging.Combine("test"), staging.Combine("test-support") }, new DeleteDirectorySettings { Recursive = true, Force = true });
+    DeleteFile(staging.CombineWithFilePath("package.json"));
     var version = ParseJsonVersion(System.IO.File.ReadAllText("./extension/manifest.json"));
     var zip = artifacts.CombineWithFilePath($"esafe-extension-{version}.zip");
     Zip(staging, zip);

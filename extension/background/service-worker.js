@@ -1,0 +1,161 @@
+// The extension's one owner of the transport: relays typed text to the host, acts on the host's
+// messages and takes screenshots. Chrome may stop this worker whenever it is idle, so everything that
+// must survive is in chrome.storage.session, all listeners are registered synchronously at the top
+// level, and starting (again) connects and resends the backlog.
+
+import { createBacklog } from './backlog.js';
+import { createCaptureService } from './capture.js';
+import { createDirectTransport } from './direct-transport.js';
+import { createHostMessageHandler } from './host-messages.js';
+import { createNativeTransport } from './native-transport.js';
+import { loadPolicy, refreshPolicy } from './policy.js';
+import { createStatusStore } from './status-store.js';
+import { makeTypedEvent } from './text-event.js';
+
+const PROTOCOL_VERSION = 1;
+const RECONNECT_ALARM = 'esafe-reconnect';
+
+const session = chrome.storage.session;
+const backlog = createBacklog({ storage: session });
+const status = createStatusStore({ storage: session });
+const capture = createCaptureService({ tabs: chrome.tabs });
+
+let policy = null;
+let transport = null;
+
+const handleHostMessage = createHostMessageHandler({
+  backlog,
+  capture,
+  recordHello: (hello) => status.setHello(hello),
+  reply: (message) => transport?.send(message) ?? false,
+});
+
+function warn(what) {
+  return (error) => console.warn(`eSafe: ${what}:`, error?.message ?? error);
+}
+
+// The signed-in account's email; it goes to the host only, which keeps nothing but its HMAC.
+async function signedInAccount() {
+  try {
+    const info = await chrome.identity.getProfileUserInfo({ accountStatus: 'ANY' });
+    return info?.email ? info.email : null;
+  } catch {
+    return null;
+  }
+}
+
+async function makeHello() {
+  return {
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    extensionVersion: chrome.runtime.getManifest().version,
+    account: await signedInAccount(),
+  };
+}
+
+async function resendBacklog(target) {
+  for (const event of await backlog.all()) {
+    if (!target.send({ type: 'text', event })) {
+      return; // The port dropped; the next connection resends.
+    }
+  }
+}
+
+function makeTransport(mode) {
+  const onState = (state) => status.setState(state).catch(warn('could not record the state'));
+  if (mode === 'direct') {
+    return createDirectTransport({ onState });
+  }
+  const native = createNativeTransport({
+    runtime: chrome.runtime,
+    makeHello,
+    onOpen: () => resendBacklog(native),
+    onMessage: (message) => handleHostMessage(message).catch(warn('could not handle a host message')),
+    onState,
+  });
+  return native;
+}
+
+function applyPolicy(next) {
+  transport?.close();
+  transport = null;
+  policy = next;
+  if (!policy.enabled) {
+    status.setState({ state: 'disabled', detail: 'monitoring is paused by policy' }).catch(warn('could not record the state'));
+    return;
+  }
+  transport = makeTransport(policy.mode);
+  transport.connect();
+}
+
+async function start() {
+  applyPolicy(await loadPolicy({ managed: chrome.storage.managed, session }));
+}
+
+async function ensureAlarm() {
+  if (!(await chrome.alarms.get(RECONNECT_ALARM))) {
+    await chrome.alarms.create(RECONNECT_ALARM, { periodInMinutes: 1 });
+  }
+}
+
+async function onTyped(message, sender) {
+  // Made before waiting for the policy, so occurredAt is when it was typed: the first policy read
+  // after the browser starts takes about 3 s.
+  const event = makeTypedEvent(message, sender);
+  await started;
+  if (event === null || !policy?.enabled) {
+    return;
+  }
+  await backlog.add(event); // persisted first: a worker stopped right now loses nothing
+  transport?.send({ type: 'text', event });
+}
+
+// Once a minute: a worker whose port is down (host missing, back-off lost with a stopped worker)
+// tries again while something waits to be sent. A host that said it is not ready gets a fresh
+// hello, since the protocol has no message for "ready now" and it acks nothing meanwhile.
+async function onAlarm() {
+  await started;
+  if (!transport || !policy?.enabled || (await backlog.stats()).count === 0) {
+    return;
+  }
+  if (!transport.isOpen()) {
+    transport.connect();
+    return;
+  }
+  const { hello } = await status.get();
+  if (hello && !hello.ready) {
+    transport.reconnect();
+  }
+}
+
+async function onManagedChange() {
+  await started;
+  const next = await refreshPolicy({ managed: chrome.storage.managed, session });
+  if (next.mode !== policy?.mode || next.enabled !== policy?.enabled) {
+    applyPolicy(next);
+  } else {
+    policy = next;
+  }
+}
+
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (message?.type === 'typed' && sender?.id === chrome.runtime.id) {
+    onTyped(message, sender).catch(warn('could not keep typed text'));
+  }
+  return false;
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === RECONNECT_ALARM) {
+    onAlarm().catch(warn('reconnect check failed'));
+  }
+});
+
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'managed') {
+    onManagedChange().catch(warn('could not apply the new policy'));
+  }
+});
+
+const started = start().catch(warn('could not start'));
+ensureAlarm().catch(warn('could not set the reconnect alarm'));

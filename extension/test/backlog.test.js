@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createBacklog, EVENT_KEY_PREFIX, STATS_KEY, supersedes, utf8Length } from '../background/backlog.js';
+import { fakeStorage, silentLog } from '../test-support/fakes.js';
+
+let counter = 0;
+function event(fields = {}) {
+  counter += 1;
+  return {
+    eventId: `e${counter}`,
+    tabId: 1,
+    fieldId: `f${counter}`,
+    source: 'typed',
+    url: 'https://example.org/',
+    title: 't',
+    text: `text ${counter}`,
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    localOffsetMinutes: 0,
+    ...fields,
+  };
+}
+
+describe('backlog', () => {
+  it('adds, lists oldest first, and forgets acked events', async () => {
+    const storage = fakeStorage();
+    const backlog = createBacklog({ storage, log: silentLog });
+    const a = event();
+    const b = event();
+    const c = event();
+    await backlog.add(a);
+    await backlog.add(b);
+    await backlog.add(c);
+    assert.deepEqual((await backlog.all()).map((e) => e.eventId), [a.eventId, b.eventId, c.eventId]);
+    assert.equal(await backlog.ack(b.eventId), true);
+    assert.equal(await backlog.ack(b.eventId), false);
+    assert.equal(await backlog.ack('unknown'), false);
+    assert.deepEqual((await backlog.all()).map((e) => e.eventId), [a.eventId, c.eventId]);
+    assert.equal((await backlog.stats()).count, 2);
+  });
+
+  it('is persisted before add resolves, one key an event', async () => {
+    const storage = fakeStorage();
+    const backlog = createBacklog({ storage, log: silentLog });
+    const a = event();
+    await backlog.add(a);
+    const stored = storage.snapshot();
+    assert.deepEqual(stored[EVENT_KEY_PREFIX + a.eventId].event, a);
+    assert.equal(stored[STATS_KEY].count, 1);
+    await backlog.ack(a.eventId);
+    assert.equal(storage.snapshot()[EVENT_KEY_PREFIX + a.eventId], undefined);
+    assert.equal(storage.snapshot()[STATS_KEY].count, 0);
+  });
+
+  it('survives a restarted worker: a new backlog on the same storage sees the same events in order', async () => {
+    const storage = fakeStorage({ policy: { mode: 'native' } });
+    const first = createBacklog({ storage, log: silentLog });
+    const events = [event(), event(), event(), event()];
+    for (const e of events) {
+      await first.add(e);
+    }
+    await first.ack(events[1].eventId);
+    const second = createBacklog({ storage, log: silentLog });
+    assert.deepEqual((await second.all()).map((e) => e.eventId), [events[0], events[2], events[3]].map((e) => e.eventId));
+    const later = event();
+    await second.add(later);
+    const third = createBacklog({ storage, log: silentLog });
+    assert.equal((await third.all()).at(-1).eventId, later.eventId);
+    assert.deepEqual(await third.stats(), await second.stats());
+  });
+
+  it('keeps at most maxEvents, dropping the oldest and counting drops', async () => {
+    const storage = fakeStorage();
+    const backlog = createBacklog({ storage, maxEvents: 3, log: silentLog });
+    const events = Array.from({ length: 5 }, () => event());
+    for (const e of events) {
+      await backlog.add(e);
+    }
+    assert.deepEqual((await backlog.all()).map((e) => e.eventId), events.slice(2).map((e) => e.eventId));
+    assert.equal((await backlog.stats()).dropped, 2);
+    const keys = Object.keys(storage.snapshot()).filter((k) => k.startsWith(EVENT_KEY_PREFIX));
+    assert.equal(keys.length, 3);
+    // The drop count survives a restart too.
+    assert.equal((await createBacklog({ storage, log: silentLog }).stats()).dropped, 2);
+  });
+
+  it('keeps at most maxBytes', async () => {
+    const storage = fakeStorage();
+    const backlog = createBacklog({ storage, maxBytes: 3000, log: silentLog });
+    for (let i = 0; i < 10; i++) {
+      await backlog.add(event({ text: 'x'.repeat(900) }));
+    }
+    const stats = await backlog.stats();
+    assert.ok(stats.bytes <= 3000, `bytes ${stats.bytes}`);
+    assert.equal(stats.count, 2);
+    assert.equal(stats.dropped, 8);
+  });
+
+  it('has defaults of 1000 events and 5 MB', async () => {
+    const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+    for (let i = 0; i < 1005; i++) {
+      await backlog.add(event());
+    }
+    assert.equal((await backlog.stats()).count, 1000);
+    const big = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const text = 'é'.repeat(65536); // 128 KB of UTF-8
+    for (let i = 0; i < 50; i++) {
+      await big.add(event({ text }));
+    }
+    const stats = await big.stats();
+    assert.ok(stats.bytes <= 5 * 1024 * 1024);
+    assert.ok(stats.bytes > 5 * 1024 * 1024 - 132 * 1024, 'full up to one event');
+    assert.ok(stats.dropped > 0);
+    assert.equal(stats.count + stats.dropped, 50);
+  });
+
+  it('replaces an older draft of the same field that the new text contains', async () => {
+    const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const first = event({ fieldId: 'same', text: 'I want to' });
+    const other = event({ fieldId: 'other', text: 'unrelated' });
+    const second = event({ fieldId: 'same', text: 'I want to hurt' });
+    const edited = event({ fieldId: 'same', text: 'I want' }); // deleted words: keeps the longer draft
+    await backlog.add(first);
+    await backlog.add(other);
+    const result = await backlog.add(second);
+    assert.equal(result.superseded, 1);
+    await backlog.add(edited);
+    assert.deepEqual((await backlog.all()).map((e) => e.text), ['unrelated', 'I want to hurt', 'I want']);
+    assert.equal((await backlog.stats()).dropped, 0);
+  });
+
+  it('supersedes only typed text of the same field in the same tab', () => {
+    const old = event({ fieldId: 'f', text: 'abc' });
+    assert.equal(supersedes(event({ fieldId: 'f', text: 'xabcx' }), old), true);
+    assert.equal(supersedes(event({ fieldId: 'f', text: 'ab' }), old), false);
+    assert.equal(supersedes(event({ fieldId: 'g', text: 'abc' }), old), false);
+    assert.equal(supersedes(event({ fieldId: 'f', tabId: 2, text: 'abc' }), old), false);
+    assert.equal(supersedes(event({ fieldId: 'f', source: 'page', text: 'abc' }), old), false);
+  });
+
+  it('keeps serving from memory when storage fails', async () => {
+    const storage = fakeStorage();
+    storage.set = async () => {
+      throw new Error('QUOTA_BYTES quota exceeded');
+    };
+    const backlog = createBacklog({ storage, log: silentLog });
+    const a = event();
+    await backlog.add(a);
+    assert.deepEqual((await backlog.all()).map((e) => e.eventId), [a.eventId]);
+  });
+
+  it('runs operations in turn even when not awaited one by one', async () => {
+    const storage = fakeStorage();
+    const backlog = createBacklog({ storage, log: silentLog });
+    const events = Array.from({ length: 20 }, () => event());
+    await Promise.all([...events.map((e) => backlog.add(e)), backlog.ack(events[0].eventId)]);
+    const restarted = createBacklog({ storage, log: silentLog });
+    assert.deepEqual((await restarted.all()).map((e) => e.eventId), events.slice(1).map((e) => e.eventId));
+  });
+
+  it('measures UTF-8 like storage does', () => {
+    assert.equal(utf8Length('abc'), 3);
+    assert.equal(utf8Length('é'), 2);
+    assert.equal(utf8Length('€'), 3);
+    assert.equal(utf8Length('😀'), 4);
+    assert.equal(utf8Length('\ud800'), 3);
+    assert.equal(utf8Length('x😀é€'), Buffer.byteLength('x😀é€'));
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { readExtensionFile } from '../test-support/fakes.js';
+
+const manifest = JSON.parse(readExtensionFile('manifest.json'));
+
+// Chrome's extension ID: the first 128 bits of sha256(DER public key), hex digits mapped 0-f → a-p.
+function extensionId(base64Key) {
+  const digest = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
+  return [...digest].map((d) => String.fromCharCode(97 + parseInt(d, 16))).join('');
+}
+
+describe('manifest', () => {
+  it('has the key that makes the ID in PROTOCOL.md', () => {
+    assert.equal(extensionId(manifest.key), 'hiipfkacdajbinoadfgohldjcebaoijj');
+  });
+
+  it('is MV3 with the permissions the code uses', () => {
+    assert.equal(manifest.manifest_version, 3);
+    assert.equal(manifest.name, 'eSafe');
+    assert.equal(manifest.version, '0.1.0');
+    assert.equal(manifest.minimum_chrome_version, '120');
+    assert.deepEqual([...manifest.permissions].sort(), ['alarms', 'identity', 'identity.email', 'nativeMessaging', 'storage', 'tabs']);
+    assert.deepEqual(manifest.host_permissions, ['<all_urls>']);
+    assert.deepEqual(manifest.background, { service_worker: 'background/service-worker.js', type: 'module' });
+    assert.deepEqual(manifest.storage, { managed_schema: 'managed_schema.json' });
+  });
+
+  it('runs the capture core before the typing script in every http(s) frame at document start', () => {
+    const [script] = manifest.content_scripts;
+    assert.deepEqual(script.matches, ['http://*/*', 'https://*/*']);
+    assert.equal(script.all_frames, true);
+    assert.equal(script.match_about_blank, true);
+    assert.equal(script.run_at, 'document_start');
+    assert.deepEqual(script.js, ['content/capture-core.js', 'content/typing.js']);
+  });
+
+  it('names only files that exist', () => {
+    for (const path of [manifest.background.service_worker, manifest.storage.managed_schema, ...manifest.content_scripts[0].js, 'status.html', 'status.js']) {
+      assert.ok(existsSync(new URL(`../${path}`, import.meta.url)), path);
+    }
+  });
+
+  it('content scripts are classic scripts (no import or export)', () => {
+    for (const path of manifest.content_scripts[0].js) {
+      assert.doesNotMatch(readExtensionFile(path), /^\s*(import|export)\s/m, path);
+    }
+  });
+});

@@ -1,0 +1,179 @@
+// The service worker as a whole, on a fake chrome global: typed text in, text events out, acks,
+// a restarted worker resending its backlog, a missing host, captures and policy.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { EVENT_KEY_PREFIX } from '../background/backlog.js';
+import { EXTENSION_ID, fakeChrome, fakeStorage, settle } from '../test-support/fakes.js';
+
+const PROTOCOL_FIELDS = ['eventId', 'tabId', 'fieldId', 'source', 'url', 'title', 'text', 'occurredAt', 'localOffsetMinutes'];
+
+let instance = 0;
+let current = null;
+
+// Loads a fresh copy of the worker, as Chrome does when it (re)starts it.
+async function startWorker(chrome) {
+  globalThis.chrome = chrome;
+  current = chrome;
+  instance += 1;
+  await import(`../background/service-worker.js?instance=${instance}`);
+  await settle();
+  return chrome;
+}
+
+// Stops the worker's transport (no reconnect timers left behind) through the policy.
+async function stopWorker(chrome) {
+  chrome.storage.managed.set({ enabled: false });
+  chrome.storage.onChanged.fire({}, 'managed');
+  await settle();
+}
+
+afterEach(async () => {
+  if (current) {
+    await stopWorker(current);
+    current = null;
+  }
+});
+
+function typed(chrome, fields = {}, sender = {}) {
+  chrome.runtime.onMessage.fire(
+    { type: 'typed', fieldId: 'p1-1', text: 'some words', url: 'https://site.example/chat', title: 'Chat', ...fields },
+    { id: EXTENSION_ID, tab: { id: 5, url: 'https://site.example/chat', title: 'Chat' }, frameId: 0, url: 'https://site.example/chat', ...sender },
+    () => {},
+  );
+}
+
+function storedEvents(chrome) {
+  return Object.entries(chrome.storage.session.snapshot()).filter(([k]) => k.startsWith(EVENT_KEY_PREFIX)).map(([, v]) => v.event);
+}
+
+describe('service worker', () => {
+  it('connects on start with hello and sets the 1-minute alarm', async () => {
+    const chrome = await startWorker(fakeChrome());
+    assert.equal(chrome.runtime.ports.length, 1);
+    assert.equal(chrome.runtime.ports[0].name, 'com.esafe.host');
+    assert.deepEqual(chrome.runtime.ports[0].sent, [{ type: 'hello', protocol: 1, extensionVersion: '0.1.0', account: 'pupil@school.example' }]);
+    assert.equal(chrome.alarms.all.get('esafe-reconnect').periodInMinutes, 1);
+    assert.equal(chrome.storage.session.snapshot().connection.state, 'open');
+  });
+
+  it('sends a null account when nobody is signed in', async () => {
+    const chrome = await startWorker(fakeChrome({ email: null }));
+    assert.equal(chrome.runtime.ports[0].sent[0].account, null);
+  });
+
+  it('keeps typed text in the backlog first, sends it as a text event, and forgets it on ack', async () => {
+    const chrome = await startWorker(fakeChrome());
+    const port = chrome.runtime.ports[0];
+    typed(chrome);
+    await settle();
+    const [message] = port.sent.slice(1);
+    assert.equal(message.type, 'text');
+    assert.deepEqual(Object.keys(message.event).sort(), [...PROTOCOL_FIELDS].sort());
+    assert.equal(message.event.tabId, 5);
+    assert.equal(message.event.source, 'typed');
+    assert.equal(message.event.text, 'some words');
+    assert.deepEqual(storedEvents(chrome), [message.event]);
+    port.reply({ type: 'ack', eventId: message.event.eventId, incidents: 0 });
+    await settle();
+    assert.deepEqual(storedEvents(chrome), []);
+    assert.equal(chrome.storage.session.snapshot()['backlog:stats'].count, 0);
+  });
+
+  it('records the hello-reply for the status page', async () => {
+    const chrome = await startWorker(fakeChrome());
+    chrome.runtime.ports[0].reply({ type: 'hello-reply', protocol: 1, hostVersion: '0.1.0', libraryVersion: 'lib-1', ready: true });
+    await settle();
+    assert.deepEqual(chrome.storage.session.snapshot().connection.hello, { protocol: 1, hostVersion: '0.1.0', libraryVersion: 'lib-1', ready: true, problem: null });
+  });
+
+  it('a restarted worker says hello and resends every unacknowledged event', async () => {
+    const session = fakeStorage();
+    const first = await startWorker(fakeChrome({ session }));
+    typed(first, { fieldId: 'p1-1', text: 'first field' });
+    typed(first, { fieldId: 'p1-2', text: 'second field' });
+    await settle();
+    const sent = first.runtime.ports[0].sent.slice(1).map((m) => m.event);
+    first.runtime.ports[0].reply({ type: 'ack', eventId: sent[0].eventId, incidents: 0 });
+    await settle();
+    await stopWorker(first); // Chrome stops the worker (its port goes with it)
+
+    session.data.delete('policy'); // the stop above cached enabled:false
+    const second = await startWorker(fakeChrome({ session }));
+    const resent = second.runtime.ports[0].sent;
+    assert.equal(resent[0].type, 'hello');
+    assert.deepEqual(resent.slice(1), [{ type: 'text', event: sent[1] }]);
+  });
+
+  it('with no host: records why, keeps the backlog, and the alarm tries again', async () => {
+    const chrome = await startWorker(fakeChrome({ hostPresent: false }));
+    assert.deepEqual(
+      { state: chrome.storage.session.snapshot().connection.state, detail: chrome.storage.session.snapshot().connection.detail },
+      { state: 'disconnected', detail: 'Specified native messaging host not found.' },
+    );
+    typed(chrome, { text: 'one' });
+    typed(chrome, { fieldId: 'p1-2', text: 'two' });
+    await settle();
+    assert.deepEqual(storedEvents(chrome).map((e) => e.text), ['one', 'two']);
+    const ports = chrome.runtime.ports.length;
+    chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
+    await settle();
+    assert.equal(chrome.runtime.ports.length, ports + 1);
+  });
+
+  it('the alarm leaves a healthy connection alone and re-greets a host that was not ready', async () => {
+    const chrome = await startWorker(fakeChrome());
+    typed(chrome);
+    await settle();
+    chrome.runtime.ports[0].reply({ type: 'hello-reply', protocol: 1, hostVersion: '0.1.0', libraryVersion: 'l', ready: true });
+    await settle();
+    chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
+    await settle();
+    assert.equal(chrome.runtime.ports.length, 1);
+    chrome.runtime.ports[0].reply({ type: 'hello-reply', protocol: 1, hostVersion: '0.1.0', libraryVersion: 'l', ready: false, problem: 'not enrolled' });
+    await settle();
+    chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
+    await settle();
+    assert.equal(chrome.runtime.ports.length, 2);
+    assert.equal(chrome.runtime.ports[1].sent.length, 2, 'hello and the unacked event');
+  });
+
+  it('answers a capture request on the port', async () => {
+    const chrome = await startWorker(fakeChrome());
+    chrome.runtime.ports[0].reply({ type: 'capture', requestId: 'r1', tabId: 5 });
+    chrome.runtime.ports[0].reply({ type: 'capture', requestId: 'r2', tabId: 8 });
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(chrome.runtime.ports[0].sent.slice(1), [
+      { type: 'capture-reply', requestId: 'r1', jpeg: '/9j/SHOT' },
+      { type: 'capture-reply', requestId: 'r2', error: 'tab not visible' },
+    ]);
+  });
+
+  it('ignores messages that are not typed text from a tab of this extension', async () => {
+    const chrome = await startWorker(fakeChrome());
+    typed(chrome, {}, { id: 'someotherextensionidxxxxxxxxxxxx' });
+    typed(chrome, {}, { tab: undefined });
+    chrome.runtime.onMessage.fire({ type: 'text', event: {} }, { id: EXTENSION_ID, tab: { id: 5 } }, () => {});
+    await settle();
+    assert.deepEqual(storedEvents(chrome), []);
+    assert.equal(chrome.runtime.ports[0].sent.length, 1);
+  });
+
+  it('does nothing while policy pauses monitoring', async () => {
+    const chrome = await startWorker(fakeChrome({ managed: { enabled: false } }));
+    typed(chrome);
+    await settle();
+    assert.equal(chrome.runtime.ports.length, 0);
+    assert.deepEqual(storedEvents(chrome), []);
+    assert.equal(chrome.storage.session.snapshot().connection.state, 'disabled');
+  });
+
+  it('in direct mode keeps events and says that mode is not available yet', async () => {
+    const chrome = await startWorker(fakeChrome({ managed: { mode: 'direct' } }));
+    typed(chrome);
+    await settle();
+    assert.equal(chrome.runtime.ports.length, 0);
+    assert.equal(storedEvents(chrome).length, 1);
+    assert.equal(chrome.storage.session.snapshot().connection.state, 'unavailable');
+  });
+});

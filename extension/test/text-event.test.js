@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { capEnd, capStart, makeTypedEvent, MAX_TEXT, webUrl } from '../background/text-event.js';
+
+// The fields of a text event in docs/PROTOCOL.md (and core/eSafe.Incidents/TextEvent.cs).
+const PROTOCOL_FIELDS = ['eventId', 'tabId', 'fieldId', 'source', 'url', 'title', 'text', 'occurredAt', 'localOffsetMinutes'];
+
+const sender = {
+  id: 'hiipfkacdajbinoadfgohldjcebaoijj',
+  tab: { id: 42, url: 'https://pupil.example/page', title: 'Tab title' },
+  frameId: 0,
+  url: 'https://pupil.example/page',
+};
+const message = { type: 'typed', fieldId: 'abc123-1', text: 'hello there', url: 'https://pupil.example/page', title: 'Frame title' };
+const at = new Date('2026-03-01T10:20:30.456Z');
+const deps = { now: () => at, uuid: () => '1b4e28ba-2fa1-11d2-883f-0016d3cca427' };
+
+describe('text event', () => {
+  it('has every field of the protocol and nothing else', () => {
+    const event = makeTypedEvent(message, sender, deps);
+    assert.deepEqual(Object.keys(event).sort(), [...PROTOCOL_FIELDS].sort());
+    assert.deepEqual(event, {
+      eventId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      tabId: 42,
+      fieldId: 'abc123-1',
+      source: 'typed',
+      url: 'https://pupil.example/page',
+      title: 'Frame title',
+      text: 'hello there',
+      occurredAt: '2026-03-01T10:20:30.456Z',
+      localOffsetMinutes: -at.getTimezoneOffset() || 0,
+    });
+  });
+
+  it('has the types the host expects', () => {
+    const event = makeTypedEvent(message, sender);
+    assert.match(event.eventId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.ok(Number.isInteger(event.tabId));
+    assert.ok(Number.isInteger(event.localOffsetMinutes));
+    assert.ok(Math.abs(event.localOffsetMinutes) <= 14 * 60);
+    assert.match(event.occurredAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Math.abs(Date.parse(event.occurredAt) - Date.now()) < 5000);
+    // Survives JSON, as it travels.
+    assert.deepEqual(JSON.parse(JSON.stringify(event)), event);
+  });
+
+  it("uses the frame's URL from Chrome, and the tab's for about:blank frames", () => {
+    const frame = { ...sender, frameId: 7, url: 'https://ads.example/frame' };
+    assert.equal(makeTypedEvent(message, frame, deps).url, 'https://ads.example/frame');
+    const blank = { ...sender, frameId: 8, url: 'about:blank' };
+    assert.equal(makeTypedEvent(message, blank, deps).url, 'https://pupil.example/page');
+  });
+
+  it("uses the tab's title when the frame has none", () => {
+    assert.equal(makeTypedEvent({ ...message, title: '' }, sender, deps).title, 'Tab title');
+    assert.equal(makeTypedEvent({ ...message, title: undefined }, { ...sender, tab: { ...sender.tab, title: undefined } }, deps).title, '');
+  });
+
+  it('keeps within the limits the host checks', () => {
+    const event = makeTypedEvent({ ...message, text: 'y'.repeat(MAX_TEXT + 10) + 'END', title: 't'.repeat(5000) }, { ...sender, url: `https://pupil.example/?q=${'q'.repeat(9000)}` }, deps);
+    assert.equal(event.text.length, MAX_TEXT);
+    assert.ok(event.text.endsWith('END'));
+    assert.equal(event.title.length, 1024);
+    assert.equal(event.url.length, 8192);
+  });
+
+  it('refuses what the host could not use', () => {
+    assert.equal(makeTypedEvent({ ...message, type: 'other' }, sender, deps), null);
+    assert.equal(makeTypedEvent({ ...message, text: 42 }, sender, deps), null);
+    assert.equal(makeTypedEvent({ ...message, text: '  \n ' }, sender, deps), null);
+    assert.equal(makeTypedEvent({ ...message, fieldId: '' }, sender, deps), null);
+    assert.equal(makeTypedEvent({ ...message, fieldId: 'x'.repeat(200) }, sender, deps), null);
+    assert.equal(makeTypedEvent(message, { ...sender, tab: undefined }, deps), null);
+    assert.equal(makeTypedEvent(message, { ...sender, tab: { id: -1 } }, deps), null);
+    assert.equal(makeTypedEvent(message, { ...sender, url: 'chrome://settings', tab: { id: 3, url: 'chrome://settings' } }, deps), null);
+    assert.equal(makeTypedEvent(null, sender, deps), null);
+  });
+
+  it('caps strings without splitting surrogate pairs', () => {
+    assert.equal(capEnd('a😀b', 2), 'b');
+    assert.equal(capStart('a😀b', 2), 'a');
+    assert.equal(capStart('abc', 5), 'abc');
+    assert.equal(webUrl('ftp://x'), null);
+    assert.equal(webUrl('HTTPS://Example.org/'), 'HTTPS://Example.org/');
+    assert.equal(webUrl('https:///nohost'), null);
+  });
+});
