@@ -66,5 +66,5 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
     // The server will never take these as they are; retrying would block the queue behind them.
     private static bool IsFinalRefusal(HttpStatusCode status) =>
         status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.RequestEntityTooLarge
-            or HttpStatusCode.UnprocessableEntity;
+            or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity;
 }

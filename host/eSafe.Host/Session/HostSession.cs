@@ -22,7 +22,9 @@ public sealed class HostSession
     private readonly HostLog _log;
     private readonly NativeScreenshotSource _screenshots;
     private readonly DevicePipeline? _pipeline;
-    private readonly Channel<TextEvent> _events = Channel.CreateBounded<TextEvent>(256);
+    // Unbounded: the reader must never wait for room here, or a capture reply behind a resent backlog
+    // would go unread until the pipeline gave up on it. The extension caps its backlog (1000 events).
+    private readonly Channel<TextEvent> _events = Channel.CreateUnbounded<TextEvent>(new UnboundedChannelOptions { SingleReader = true });
     private BrowserSession? _browser;
 
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,

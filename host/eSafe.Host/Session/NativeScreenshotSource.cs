@@ -9,6 +9,7 @@ namespace eSafe.Host.Session;
 public sealed class NativeScreenshotSource(NativeChannel channel) : IScreenshotSource
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CaptureReply>> _waiting = new(StringComparer.Ordinal);
+    private volatile string? _goneBecause;
 
     public async Task<ScreenshotResult> CaptureAsync(int tabId, CancellationToken cancellationToken)
     {
@@ -17,6 +18,12 @@ public sealed class NativeScreenshotSource(NativeChannel channel) : IScreenshotS
         _waiting[requestId] = reply;
         try
         {
+            // Checked after registering, so a FailAll running now either sees this request or is seen here.
+            if (_goneBecause is { } gone)
+            {
+                return ScreenshotResult.Missing(gone);
+            }
+
             await channel.SendAsync(new CaptureRequest(requestId, tabId), cancellationToken);
             var answer = await reply.Task.WaitAsync(cancellationToken);
             return answer.Jpeg is { Length: > 0 } jpeg
@@ -33,9 +40,10 @@ public sealed class NativeScreenshotSource(NativeChannel channel) : IScreenshotS
     public bool Complete(CaptureReply reply) =>
         _waiting.TryGetValue(reply.RequestId, out var waiting) && waiting.TrySetResult(reply);
 
-    /// <summary>The browser has gone: nobody will answer.</summary>
+    /// <summary>The browser has gone: nobody will answer, now or later.</summary>
     public void FailAll(string reason)
     {
+        _goneBecause = reason;
         foreach (var waiting in _waiting.Values)
         {
             waiting.TrySetResult(new CaptureReply("", null, reason));

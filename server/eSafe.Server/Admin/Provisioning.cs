@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using eSafe.Server.Analysts;
+using eSafe.Server.Security;
+using eSafe.Server.Storage;
+
+namespace eSafe.Server.Admin;
+
+/// <summary>A request to add or change a school or an account that cannot be done; the message says why.</summary>
+public sealed class ProvisioningException : Exception
+{
+    public ProvisioningException()
+    {
+    }
+
+    public ProvisioningException(string message) : base(message)
+    {
+    }
+
+    public ProvisioningException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Adds schools and console accounts; used by the CLI and the demo seeding. Every change is audited.</summary>
+public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, IAuditLog audit, PasswordHashing passwords, TimeProvider clock)
+{
+    /// <summary>A new school with its own user-ID key and a new enrolment code (returned once, stored only as a hash).</summary>
+    public async Task<(SchoolRecord School, string EnrolmentCode)> AddSchoolAsync(string name, string actor, CancellationToken cancellationToken)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length is 0 or > 120 || trimmed.Any(char.IsControl))
+        {
+            throw new ProvisioningException("A school's name must be 1 to 120 characters of text.");
+        }
+
+        var code = Secrets.NewEnrolmentCode();
+        var school = new SchoolRecord(Secrets.NewSchoolId(), trimmed, RandomNumberGenerator.GetBytes(32),
+            Secrets.HashEnrolmentCode(Secrets.NormaliseEnrolmentCode(code)!), clock.GetUtcNow());
+        await schools.AddAsync(school, cancellationToken);
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.SchoolAdded, SchoolId: school.Id), cancellationToken);
+        return (school, code);
+    }
+
+    /// <summary>Replaces a school's enrolment code (enrolled devices are not affected) and returns the new one.</summary>
+    public async Task<string> IssueEnrolmentCodeAsync(string schoolId, string actor, CancellationToken cancellationToken)
+    {
+        var code = Secrets.NewEnrolmentCode();
+        if (!await schools.SetEnrolmentCodeHashAsync(schoolId, Secrets.HashEnrolmentCode(Secrets.NormaliseEnrolmentCode(code)!), cancellationToken))
+        {
+            throw new ProvisioningException($"There is no school {schoolId}.");
+        }
+
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.EnrolmentCodeIssued, SchoolId: schoolId), cancellationToken);
+        return code;
+    }
+
+    /// <summary>A new console account with a generated password (returned once, stored only as a hash).</summary>
+    public async Task<(AnalystAccount Account, string Password)> AddAccountAsync(string username, string? displayName, string role,
+        string? schoolId, string actor, CancellationToken cancellationToken)
+    {
+        var name = (username ?? "").Trim().ToLowerInvariant();
+        if (UsernameProblem(name) is { } problem)
+        {
+            throw new ProvisioningException(problem);
+        }
+
+        if (!Roles.IsKnown(role))
+        {
+            throw new ProvisioningException($"The role must be {Roles.Analyst} or {Roles.SchoolContact}.");
+        }
+
+        if (role == Roles.SchoolContact && (schoolId is null || await schools.GetAsync(schoolId, cancellationToken) is null))
+        {
+            throw new ProvisioningException("A school contact needs the ID of an existing school.");
+        }
+
+        if (role == Roles.Analyst && schoolId is not null)
+        {
+            throw new ProvisioningException("An analyst sees every school; give a school only for a school contact.");
+        }
+
+        var display = string.IsNullOrWhiteSpace(displayName) ? name : displayName.Trim();
+        if (display.Length > 120 || display.Any(char.IsControl))
+        {
+            throw new ProvisioningException("A display name must be at most 120 characters of text.");
+        }
+
+        var password = Secrets.NewPassword();
+        var account = new AnalystAccount(name, display, role, schoolId, passwords.Hash(name, password), NewStamp(), clock.GetUtcNow());
+        if (!await accounts.AddAsync(account, cancellationToken))
+        {
+            throw new ProvisioningException($"The username {name} is taken.");
+        }
+
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.AccountAdded, SchoolId: schoolId, Detail: name + " (" + role + ")"), cancellationToken);
+        return (account, password);
+    }
+
+    /// <summary>Gives an account a new generated password; its open sessions end.</summary>
+    public async Task<string> ResetPasswordAsync(string username, string actor, CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindAsync(username, cancellationToken) ?? throw new ProvisioningException($"There is no account {username}.");
+        var password = Secrets.NewPassword();
+        await accounts.UpdateAsync(account with { PasswordHash = passwords.Hash(account.Username, password), SecurityStamp = NewStamp() }, cancellationToken);
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.PasswordReset, Detail: account.Username), cancellationToken);
+        return password;
+    }
+
+    public static string? UsernameProblem(string username) =>
+        username.Length is < 3 or > 64 || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@')
+            ? "A username must be 3 to 64 letters, digits, '.', '_', '-' or '@'."
+            : null;
+
+    public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

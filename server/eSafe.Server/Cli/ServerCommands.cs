@@ -1,0 +1,185 @@
+using System.CommandLine;
+using eSafe.Server.Admin;
+using eSafe.Server.Analysts;
+using eSafe.Server.Security;
+using eSafe.Server.Storage;
+
+namespace eSafe.Server.Cli;
+
+/// <summary>
+/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password</c>.
+/// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
+/// </summary>
+public static class ServerCommands
+{
+    public const string DefaultDataDirectory = "./data";
+
+    /// <summary>Ctrl+C and SIGTERM are left to the web host, which stops gracefully.</summary>
+    public static InvocationConfiguration Invocation() => new() { ProcessTerminationTimeout = null };
+
+    public static RootCommand Create()
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "The data folder: database, keys and demo.json (made when missing).",
+            DefaultValueFactory = _ => DefaultDataDirectory,
+            Recursive = true,
+        };
+        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data };
+        root.Subcommands.Add(Serve(data));
+        root.Subcommands.Add(School(data));
+        root.Subcommands.Add(Analyst(data));
+        return root;
+    }
+
+    private static Command Serve(Option<string> data)
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen (';' between several).",
+            DefaultValueFactory = _ => ServerOptions.DefaultUrls,
+        };
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Make (or reuse) a demo school and a demo analyst; print their credentials and write them to DATA/demo.json.",
+        };
+        var serve = new Command("serve", "Run the server.") { urls, demo };
+        serve.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            WebApplication app;
+            try
+            {
+                app = ServerApp.Build(new ServerOptions
+                {
+                    DataDirectory = parse.GetValue(data)!,
+                    Urls = parse.GetValue(urls)!,
+                    Demo = parse.GetValue(demo),
+                    Output = output,
+                });
+            }
+            catch (ServerSetupException e)
+            {
+                await error.WriteLineAsync("esafe-server: " + e.Message);
+                return 1;
+            }
+
+            await using (app)
+            {
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or ServerSetupException)
+                {
+                    await error.WriteLineAsync("esafe-server: cannot start: " + e.Message);
+                    return 1;
+                }
+
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+
+            return 0;
+        });
+        return serve;
+    }
+
+    private static Command School(Option<string> data)
+    {
+        var name = new Option<string>("--name") { Description = "The school's name.", Required = true };
+        var add = new Command("add", "Add a school and print its ID and enrolment code.") { name };
+        add.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            var (school, code) = await services.GetRequiredService<Provisioning>().AddSchoolAsync(parse.GetValue(name)!, "cli", cancellationToken);
+            await output.WriteLineAsync($"School: {school.Name}");
+            await output.WriteLineAsync($"School ID: {school.Id}");
+            await output.WriteLineAsync($"Enrolment code: {code}");
+            await output.WriteLineAsync("The code is shown only now; `esafe-server school new-code` issues another.");
+        }));
+
+        var list = new Command("list", "List the schools.");
+        list.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            foreach (var school in await services.GetRequiredService<ISchoolStore>().ListAsync(cancellationToken))
+            {
+                await output.WriteLineAsync($"{school.Id}  {school.Name}");
+            }
+        }));
+
+        var schoolId = new Option<string>("--school") { Description = "The school's ID.", Required = true };
+        var newCode = new Command("new-code", "Issue a new enrolment code for a school (devices already enrolled are not affected).") { schoolId };
+        newCode.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            var code = await services.GetRequiredService<Provisioning>().IssueEnrolmentCodeAsync(parse.GetValue(schoolId)!, "cli", cancellationToken);
+            await output.WriteLineAsync($"Enrolment code: {code}");
+        }));
+
+        return new Command("school", "Manage schools.") { add, list, newCode };
+    }
+
+    private static Command Analyst(Option<string> data)
+    {
+        var username = new Option<string>("--username") { Description = "The username to sign in with.", Required = true };
+        var displayName = new Option<string?>("--display-name") { Description = "The name shown in the console." };
+        var role = new Option<string>("--role")
+        {
+            Description = "analyst (every school) or school-contact (one school).",
+            DefaultValueFactory = _ => Roles.Analyst,
+        };
+        role.AcceptOnlyFromAmong(Roles.Analyst, Roles.SchoolContact);
+        var school = new Option<string?>("--school") { Description = "The school of a school contact." };
+        var add = new Command("add", "Add a console account and print its generated password.") { username, displayName, role, school };
+        add.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            var (account, password) = await services.GetRequiredService<Provisioning>().AddAccountAsync(parse.GetValue(username)!,
+                parse.GetValue(displayName), parse.GetValue(role)!, parse.GetValue(school), "cli", cancellationToken);
+            await output.WriteLineAsync($"Username: {account.Username}");
+            await output.WriteLineAsync($"Password: {password}");
+            await output.WriteLineAsync("The password is shown only now; `esafe-server analyst reset-password` issues another.");
+        }));
+
+        var resetUsername = new Option<string>("--username") { Description = "The account's username.", Required = true };
+        var reset = new Command("reset-password", "Give an account a new generated password and end its sessions.") { resetUsername };
+        reset.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            var password = await services.GetRequiredService<Provisioning>().ResetPasswordAsync(parse.GetValue(resetUsername)!, "cli", cancellationToken);
+            await output.WriteLineAsync($"Password: {password}");
+        }));
+
+        return new Command("analyst", "Manage console accounts.") { add, reset };
+    }
+
+    private static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        DataFolder folder;
+        try
+        {
+            folder = DataFolder.Open(parse.GetValue(data)!);
+        }
+        catch (ServerSetupException e)
+        {
+            await error.WriteLineAsync("esafe-server: " + e.Message);
+            return 1;
+        }
+
+        var services = new ServiceCollection().AddServerCore(folder, TimeProvider.System).BuildServiceProvider();
+        await using (services)
+        {
+            _ = services.GetRequiredService<DataFolder>(); // owned by the container from here
+            try
+            {
+                await action(services, output);
+            }
+            catch (ProvisioningException e)
+            {
+                await error.WriteLineAsync("esafe-server: " + e.Message);
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+}

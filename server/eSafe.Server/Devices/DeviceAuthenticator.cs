@@ -1,0 +1,31 @@
+using eSafe.Server.Security;
+using eSafe.Server.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace eSafe.Server.Devices;
+
+/// <summary>Checks a device's bearer token (<c>&lt;deviceId&gt;.&lt;secret&gt;</c>) against the stored hash, in constant time.</summary>
+public sealed class DeviceAuthenticator(IDeviceStore devices)
+{
+    private static readonly byte[] Decoy = Secrets.HashDeviceToken("decoy");
+
+    /// <summary>The device the request's token belongs to, or null when there is no valid token.</summary>
+    public async Task<DeviceRecord?> AuthenticateAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers[HeaderNames.Authorization].ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = header[scheme.Length..].Trim();
+        var deviceId = Secrets.DeviceIdOf(token);
+        var device = deviceId is null ? null : await devices.GetAsync(deviceId, request.HttpContext.RequestAborted);
+
+        // Compare even when the device is unknown, so the answer takes the same time.
+        var matches = Secrets.DeviceTokenMatches(token, device?.TokenHash ?? Decoy);
+        return device is not null && matches ? device : null;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using eSafe.Incidents;
+
+namespace eSafe.Server.Security;
+
+/// <summary>
+/// The server's ECDH P-256 key pairs that devices seal incidents to, one PEM file each in the keys folder
+/// (<c>sealing-k1.pem</c>, <c>sealing-k2.pem</c>, …). Devices get the newest at enrolment; every key on file
+/// still opens what was sealed to it, so a key can be rotated by adding the next one.
+/// </summary>
+public sealed class SealingKeyRing
+{
+    private const string FilePrefix = "sealing-";
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private readonly Dictionary<string, byte[]> _privateKeys;
+
+    private SealingKeyRing(Dictionary<string, byte[]> privateKeys, ServerSealingKey current)
+    {
+        _privateKeys = privateKeys;
+        Current = current;
+    }
+
+    /// <summary>The key that devices are told to seal to.</summary>
+    public ServerSealingKey Current { get; }
+
+    public IReadOnlyCollection<string> KeyIds => _privateKeys.Keys;
+
+    /// <summary>A private key to open an envelope with (a new object each call: ECDH objects are not shared between threads); null for a key ID not on file.</summary>
+    public ECDiffieHellman? OpenPrivateKey(string? keyId)
+    {
+        if (keyId is null || !_privateKeys.TryGetValue(keyId, out var pkcs8))
+        {
+            return null;
+        }
+
+        var key = ECDiffieHellman.Create();
+        key.ImportPkcs8PrivateKey(pkcs8, out _);
+        return key;
+    }
+
+    /// <summary>Loads every sealing key in the folder; makes <c>k1</c> when there is none and <paramref name="mayCreate"/>.</summary>
+    public static SealingKeyRing Load(string keysDirectory, bool mayCreate)
+    {
+        var files = Directory.GetFiles(keysDirectory, FilePrefix + "k*.pem");
+        if (files.Length == 0)
+        {
+            if (!mayCreate)
+            {
+                throw new ServerSetupException(
+                    $"There is no sealing key (keys/{FilePrefix}k1.pem) but the database exists: restore the keys folder from its backup.");
+            }
+
+            using var created = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            var pem = created.ExportPkcs8PrivateKeyPem();
+            SecureFiles.Write(Path.Combine(keysDirectory, FilePrefix + "k1.pem"), System.Text.Encoding.ASCII.GetBytes(pem + "\n"), overwrite: false);
+            files = Directory.GetFiles(keysDirectory, FilePrefix + "k*.pem");
+        }
+
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var newest = (Number: 0, Id: "", PublicKey: Array.Empty<byte>());
+        foreach (var file in files)
+        {
+            var keyId = Path.GetFileNameWithoutExtension(file)[FilePrefix.Length..];
+            if (!int.TryParse(keyId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+            {
+                continue;
+            }
+
+            using var key = ECDiffieHellman.Create();
+            try
+            {
+                key.ImportFromPem(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                throw new ServerSetupException($"keys/{Path.GetFileName(file)} is not a PEM private key.", e);
+            }
+
+            if (key.ExportParameters(false).Curve.Oid?.Value != P256Oid)
+            {
+                throw new ServerSetupException($"keys/{Path.GetFileName(file)} is not a P-256 key.");
+            }
+
+            keys[keyId] = key.ExportPkcs8PrivateKey();
+            if (number > newest.Number)
+            {
+                newest = (number, keyId, key.ExportSubjectPublicKeyInfo());
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            throw new ServerSetupException("No usable sealing key was found in the keys folder.");
+        }
+
+        return new SealingKeyRing(keys, new ServerSealingKey(newest.Id, newest.PublicKey));
+    }
+}

@@ -1,0 +1,51 @@
+using eSafe.Server.Web;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace eSafe.Server.Seeding;
+
+/// <summary>
+/// Once the server listens: with --demo, makes sure the demo data exists and demo.json holds the real URL;
+/// then prints where the server listens (and the demo credentials) on standard output.
+/// </summary>
+public sealed class StartupAnnouncer(IServer server, IServiceProvider services, ServerOptions options) : IHostedLifecycleService
+{
+    public const string ListeningLine = "eSafe server listening on ";
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var url = (server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls.Split(';')[0]).TrimEnd('/');
+        DemoCredentials? demo = null;
+        if (options.Demo)
+        {
+            demo = await services.GetRequiredService<DemoSeeder>().EnsureAsync(url, cancellationToken);
+        }
+
+        var output = options.Output;
+        await output.WriteLineAsync(ListeningLine + url);
+        if (!ClientAddress.IsLoopback(url) && url.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+        {
+            await output.WriteLineAsync("Warning: this is plain HTTP on a network address; serve it behind TLS.");
+        }
+
+        if (demo is not null)
+        {
+            await output.WriteLineAsync($"Analyst console: {url}/  username: {demo.AnalystUsername}  password: {demo.AnalystPassword}");
+            await output.WriteLineAsync($"Demo school: {demo.SchoolName} ({demo.SchoolId})  enrolment code: {demo.EnrolmentCode}");
+            await output.WriteLineAsync($"Point a device at it: esafe-host install --server {url} --enrolment-code {demo.EnrolmentCode}");
+            await output.WriteLineAsync($"(also in {Path.Combine(options.DataDirectory, Storage.DataFolder.DemoFileName)})");
+        }
+
+        await output.FlushAsync(cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

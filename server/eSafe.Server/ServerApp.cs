@@ -1,0 +1,150 @@
+using System.Text.Json.Serialization;
+using eSafe.Contracts;
+using eSafe.Server.Admin;
+using eSafe.Server.Analysts;
+using eSafe.Server.Devices;
+using eSafe.Server.Security;
+using eSafe.Server.Seeding;
+using eSafe.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging.Console;
+
+namespace eSafe.Server;
+
+/// <summary>Builds the server: the one place where its parts are put together.</summary>
+public static class ServerApp
+{
+    /// <summary>
+    /// Opens (or makes) the data folder and builds the web app; start it with <c>StartAsync</c> or <c>RunAsync</c>.
+    /// Throws <see cref="ServerSetupException"/> when the data folder cannot be used.
+    /// </summary>
+    public static WebApplication Build(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var data = DataFolder.Open(options.DataDirectory);
+        try
+        {
+            return Build(options, data);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The services that the web app and the admin commands share.</summary>
+    public static IServiceCollection AddServerCore(this IServiceCollection services, DataFolder data, TimeProvider clock)
+    {
+        services.AddSingleton(clock);
+        services.AddLiteDbStorage(data);
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<Provisioning>();
+        services.AddSingleton<DemoSeeder>();
+        return services;
+    }
+
+    private static WebApplication Build(ServerOptions options, DataFolder data)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(ServerApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // A default only: each endpoint that takes a body sets its own limit (see RequestBody).
+            kestrel.Limits.MaxRequestBodySize = DeviceLimits.MaxIncidentBytes;
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddServerCore(data, options.Clock);
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<IncidentAccess>();
+        services.AddHostedService<StartupAnnouncer>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+
+        services.AddDataProtection()
+            .SetApplicationName("esafe-server")
+            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory));
+        services.Configure<KeyManagementOptions>(keys => keys.XmlEncryptor = new AtRestXmlEncryptor(data.Cipher));
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = "esafe_session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.Cookie.IsEssential = true;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+            cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
+            policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst, Roles.SchoolContact));
+
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseHsts();
+        var console = new EmbeddedFileProvider(typeof(ServerApp).Assembly, "eSafe.Server.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = console });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = console });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDeviceApi();
+        app.MapAnalystApi();
+        app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));
+        return app;
+    }
+
+    private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    // A session ends when its account is removed or its password reset (the security stamp changes).
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var username = context.Principal?.Identity?.Name;
+        var stamp = context.Principal?.FindFirst(ConsoleUser.StampClaim)?.Value;
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<IAnalystStore>();
+        var account = username is null ? null : await accounts.FindAsync(username, context.HttpContext.RequestAborted);
+        if (account is null || account.SecurityStamp != stamp)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace eSafe.Server;
+
+/// <summary>How to run the server: <c>esafe-server serve</c>'s options, and what tests set.</summary>
+public sealed record ServerOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>The data folder: database, keys, demo.json. Made (mode 700) when missing.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Where to listen; <c>http://127.0.0.1:0</c> picks a free port.</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>Make (or reuse) a demo school and a demo analyst, and write their credentials to demo.json.</summary>
+    public bool Demo { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the start-up banner goes (standard output; the log goes to standard error).</summary>
+    public TextWriter Output { get; init; } = Console.Out;
+
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+}

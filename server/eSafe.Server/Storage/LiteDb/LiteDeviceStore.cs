@@ -1,0 +1,57 @@
+using eSafe.Server.Security;
+using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+
+namespace eSafe.Server.Storage.LiteDb;
+
+/// <summary>Enrolled devices: the token's hash in the clear (it is only a hash), the machine name and enrolling address encrypted.</summary>
+public sealed class LiteDeviceStore : IDeviceStore
+{
+    private readonly AtRestCipher _cipher;
+    private readonly ILiteCollection<BsonDocument> _devices;
+
+    public LiteDeviceStore(DataFolder data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _cipher = data.Cipher;
+        _devices = data.Database.GetCollection("devices");
+        _devices.EnsureIndex("schoolId");
+    }
+
+    public Task AddAsync(DeviceRecord device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var contents = JsonSerializer.SerializeToUtf8Bytes(new DeviceContents(device.MachineName, device.EnrolledFrom), StorageJson.Default.DeviceContents);
+        _devices.Insert(new BsonDocument
+        {
+            ["_id"] = device.Id,
+            ["schoolId"] = device.SchoolId,
+            ["tokenHash"] = device.TokenHash,
+            ["hostVersion"] = device.HostVersion,
+            ["enrolledAt"] = Bson.Time(device.EnrolledAt),
+            ["contents"] = _cipher.Encrypt(contents, Purpose(device.Id, device.SchoolId)),
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<DeviceRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_devices.FindById(id) is { } d ? Read(d) : null);
+
+    public Task<IReadOnlyList<DeviceRecord>> ListAsync(string schoolId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DeviceRecord> devices = [.. _devices.Find(Query.EQ("schoolId", schoolId)).Select(Read)];
+        return Task.FromResult(devices);
+    }
+
+    private DeviceRecord Read(BsonDocument d)
+    {
+        var id = d["_id"].AsString;
+        var schoolId = d["schoolId"].AsString;
+        var contents = JsonSerializer.Deserialize(_cipher.Decrypt(d["contents"].AsBinary, Purpose(id, schoolId)), StorageJson.Default.DeviceContents)
+            ?? throw new InvalidOperationException($"The record of device {id} is empty.");
+        return new DeviceRecord(id, schoolId, d["tokenHash"].AsBinary, contents.MachineName, d["hostVersion"].AsString,
+            Bson.Time(d["enrolledAt"]), contents.EnrolledFrom);
+    }
+
+    private static string Purpose(string deviceId, string schoolId) => "device\n" + deviceId + "\n" + schoolId;
+}

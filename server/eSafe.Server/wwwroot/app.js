@@ -1,0 +1,219 @@
+// The analyst console. Everything a pupil wrote or read is shown with textContent, never as markup.
+const api = '/api/v1';
+const categories = ['illegal-content', 'bullying', 'grooming', 'discrimination', 'drugs', 'extremism',
+  'gambling', 'pornography', 'self-harm', 'suicide', 'violence'];
+const statuses = ['new', 'in-review', 'no-action', 'escalated'];
+const $ = (id) => document.getElementById(id);
+const schoolNames = new Map();
+let next = null;
+
+class HttpError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function call(path, options = {}) {
+  const response = await fetch(api + path, {
+    credentials: 'same-origin',
+    headers: options.body ? { 'Content-Type': 'application/json' } : {},
+    ...options,
+  });
+  if (response.status === 401 && path !== '/auth/login') {
+    show('login');
+    throw new HttpError(401, 'Please sign in.');
+  }
+  if (!response.ok) {
+    let message = response.statusText;
+    try {
+      const problem = await response.json();
+      message = problem.errors ? Object.values(problem.errors).flat().join(' ') : (problem.detail || problem.title || message);
+    } catch { /* not a problem document */ }
+    throw new HttpError(response.status, message);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+function show(section) {
+  for (const id of ['loading', 'login', 'queue', 'detail']) $(id).hidden = id !== section;
+  $('logout').hidden = section === 'login' || section === 'loading';
+  if (section === 'login') $('who').textContent = '';
+}
+
+function option(select, value, text) {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = text;
+  select.append(o);
+}
+
+function deviceTime(iso, offsetMinutes) {
+  const local = new Date(Date.parse(iso) + offsetMinutes * 60000).toISOString().slice(0, 16).replace('T', ' ');
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  row.append(td);
+}
+
+async function start() {
+  try {
+    const me = await call('/auth/me');
+    await signedIn(me);
+  } catch (e) {
+    if (!(e instanceof HttpError && e.status === 401)) $('login-error').textContent = e.message;
+    show('login');
+  }
+}
+
+async function signedIn(me) {
+  $('who').textContent = `${me.displayName} (${me.role})`;
+  const schools = await call('/schools');
+  const select = $('filters').elements.schoolId;
+  select.length = 1;
+  schoolNames.clear();
+  for (const s of schools) {
+    schoolNames.set(s.id, s.name);
+    option(select, s.id, s.name);
+  }
+  await route();
+}
+
+async function route() {
+  const match = /^#\/incidents\/([0-9A-Z]{26})$/.exec(location.hash);
+  if (match) {
+    await showIncident(match[1]);
+  } else {
+    show('queue');
+    await loadQueue(false);
+  }
+}
+
+async function loadQueue(more) {
+  const form = $('filters').elements;
+  const params = new URLSearchParams();
+  for (const name of ['schoolId', 'category', 'minSeverity', 'status']) {
+    if (form[name].value) params.set(name, form[name].value);
+  }
+  if (more && next) params.set('before', next);
+  params.set('limit', '50');
+  $('queue-error').textContent = '';
+  try {
+    const page = await call('/incidents?' + params);
+    if (!more) $('rows').replaceChildren();
+    for (const item of page.items) $('rows').append(queueRow(item));
+    next = page.next;
+    $('more').hidden = !next;
+    $('empty').hidden = $('rows').children.length > 0;
+  } catch (e) {
+    $('queue-error').textContent = e.message;
+  }
+}
+
+function queueRow(item) {
+  const row = document.createElement('tr');
+  row.tabIndex = 0;
+  cell(row, deviceTime(item.occurredAt, item.localOffsetMinutes));
+  cell(row, schoolNames.get(item.schoolId) ?? item.schoolId);
+  cell(row, String(item.severity), `sev-${item.severity}`);
+  cell(row, item.category);
+  cell(row, item.status);
+  cell(row, item.matchedText);
+  cell(row, item.machineName);
+  cell(row, item.hasScreenshot ? 'yes' : 'no');
+  const open = () => { location.hash = `#/incidents/${item.id}`; };
+  row.addEventListener('click', open);
+  row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+  return row;
+}
+
+async function showIncident(id) {
+  show('detail');
+  $('detail-error').textContent = '';
+  $('detail-fields').replaceChildren();
+  $('detail-context').textContent = '';
+  $('detail-shot').hidden = true;
+  $('detail-shot').removeAttribute('src');
+  $('detail-noshot').textContent = '';
+  $('detail-title').textContent = `Incident ${id}`;
+  let d;
+  try {
+    d = await call(`/incidents/${id}`);
+  } catch (e) {
+    $('detail-error').textContent = e.message;
+    return;
+  }
+  const fields = [
+    ['School', schoolNames.get(d.schoolId) ?? d.schoolId],
+    ['Severity', String(d.severity)],
+    ['Category', d.category],
+    ['Status', d.status],
+    ['Occurred (device time)', deviceTime(d.occurredAt, d.localOffsetMinutes)],
+    ['Occurred (UTC)', d.occurredAt],
+    ['Received', d.receivedAt],
+    ['Matched text', d.matchedText],
+    ['Library phrase', `${d.phrase} (${d.ruleId})`],
+    ['Source', d.source],
+    ['Page', d.pageTitle ?? ''],
+    ['URL', d.url],
+    ['Pupil (pseudonymous ID)', d.userId],
+    ['Machine', d.machineName],
+    ['Device', d.deviceId],
+    ['Device addresses', (d.deviceAddresses ?? []).join(', ')],
+    ['Address seen by the server', d.serverSeenAddress ?? ''],
+    ['Versions', `host ${d.hostVersion}, library ${d.libraryVersion}, extension ${d.extensionVersion ?? '-'}`],
+  ];
+  for (const [name, value] of fields) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    $('detail-fields').append(dt, dd);
+  }
+  $('detail-context').textContent = d.context;
+  if (d.hasScreenshot) {
+    $('detail-shot').src = `${api}/incidents/${id}/screenshot`;
+    $('detail-shot').hidden = false;
+  } else {
+    $('detail-noshot').textContent = `No screenshot: ${d.screenshotMissingReason ?? 'none was taken'}.`;
+  }
+}
+
+function init() {
+  for (const c of categories) option($('filters').elements.category, c, c);
+  for (const s of statuses) option($('filters').elements.status, s, s);
+
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target.elements;
+    $('login-error').textContent = '';
+    try {
+      const me = await call('/auth/login', {
+        method: 'POST',
+        body: JSON.stringify({ username: form.username.value, password: form.password.value }),
+      });
+      form.password.value = '';
+      await signedIn(me);
+    } catch (err) {
+      $('login-error').textContent = err.message;
+    }
+  });
+  $('logout').addEventListener('click', async () => {
+    await call('/auth/logout', { method: 'POST' }).catch(() => {});
+    location.hash = '';
+    show('login');
+  });
+  $('filters').addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadQueue(false);
+  });
+  $('more').addEventListener('click', () => loadQueue(true));
+  $('back').addEventListener('click', () => { location.hash = ''; });
+  window.addEventListener('hashchange', () => { route().catch(() => {}); });
+  start();
+}
+
+init();

@@ -1,0 +1,53 @@
+using System.Net;
+using eSafe.Server.Security;
+using eSafe.Server.Tests.Support;
+
+namespace eSafe.Server.Tests;
+
+public sealed class ConsoleTests
+{
+    private ServerHarness _server = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _server = await ServerHarness.StartAsync(demo: false);
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _server.DisposeAsync();
+
+    [TestCase("/", "text/html")]
+    [TestCase("/app.js", "text/javascript")]
+    [TestCase("/app.css", "text/css")]
+    public async Task The_console_is_served_with_a_strict_content_security_policy(string path, string mediaType)
+    {
+        using var http = _server.HttpClient();
+        using var response = await http.GetAsync(path);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be(mediaType);
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().Be(SecurityHeaders.ContentSecurityPolicy)
+            .And.Contain("script-src 'self'").And.NotContain("unsafe");
+        response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        response.Headers.GetValues("X-Frame-Options").Should().Equal("DENY");
+        response.Headers.Contains("Server").Should().BeFalse();
+    }
+
+    [Test]
+    public async Task The_console_never_puts_data_into_markup()
+    {
+        using var http = _server.HttpClient();
+        var script = await http.GetStringAsync("/app.js");
+        script.Should().NotContain("innerHTML").And.NotContain("outerHTML").And.NotContain("insertAdjacentHTML").And.NotContain("document.write")
+            .And.Contain("textContent");
+        var page = await http.GetStringAsync("/");
+        page.Should().NotContain("<script>").And.NotContain("style=");
+    }
+
+    [Test]
+    public async Task API_responses_are_not_cached_and_unknown_API_paths_are_problem_404s()
+    {
+        using var http = _server.HttpClient();
+        using var response = await http.GetAsync("/api/v1/nothing-here");
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using eSafe.Contracts;
+using eSafe.Contracts.Http;
+using eSafe.Server.Seeding;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Refit;
+
+namespace eSafe.Server.Tests.Support;
+
+/// <summary>A real server on Kestrel at 127.0.0.1 on a free port, with its own temporary data folder.</summary>
+public sealed class ServerHarness : IAsyncDisposable
+{
+    private readonly StringWriter _output;
+    private readonly bool _ownsFolder;
+    private bool _stopped;
+
+    private ServerHarness(string dataDirectory, bool ownsFolder, WebApplication app, StringWriter output)
+    {
+        DataDirectory = dataDirectory;
+        _ownsFolder = ownsFolder;
+        App = app;
+        _output = output;
+        BaseAddress = new Uri(app.Urls.First());
+        Demo = DemoCredentials.Read(Path.Combine(dataDirectory, "demo.json"));
+    }
+
+    public string DataDirectory { get; }
+    public WebApplication App { get; }
+    public Uri BaseAddress { get; }
+    public DemoCredentials? Demo { get; }
+
+    /// <summary>What the server printed on standard output.</summary>
+    public string Output => _output.ToString();
+
+    public static string NewDataDirectory() => Directory.CreateTempSubdirectory("esafe-server-tests-").FullName;
+
+    /// <summary>Starts a server; with no folder given it makes one and deletes it on dispose.</summary>
+    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= NewDataDirectory();
+        var output = new StringWriter();
+        var app = ServerApp.Build(new ServerOptions
+        {
+            DataDirectory = dataDirectory,
+            Urls = "http://127.0.0.1:0",
+            Demo = demo,
+            Output = TextWriter.Synchronized(output),
+            MinimumLogLevel = LogLevel.Error,
+            Clock = clock ?? TimeProvider.System,
+        });
+        await app.StartAsync();
+        return new ServerHarness(dataDirectory, owns, app, output);
+    }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public HttpClient HttpClient(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    public IDeviceApi DeviceApi() => RestService.For<IDeviceApi>(HttpClient(), ContractsJson.RefitSettings());
+
+    /// <summary>An analyst client with its own cookie jar (not yet signed in).</summary>
+    public IAnalystApi AnalystApi(CookieContainer? cookies = null) => RestService.For<IAnalystApi>(HttpClient(cookies), ContractsJson.RefitSettings());
+
+    public async Task<IAnalystApi> SignedInAsync(string? username = null, string? password = null)
+    {
+        var api = AnalystApi();
+        await api.LoginAsync(new LoginRequest(username ?? Demo!.AnalystUsername, password ?? Demo!.AnalystPassword), CancellationToken.None);
+        return api;
+    }
+
+    public Task<EnrolmentResponse> EnrolAsync(string? code = null, string machineName = "LAB-PC-07") =>
+        DeviceApi().EnrolAsync(new EnrolmentRequest(code ?? Demo!.EnrolmentCode, machineName, "0.1.0"), CancellationToken.None);
+
+    /// <summary>Stops the server and closes its data folder; the folder is kept (for a restart or a look at the files).</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_ownsFolder)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using eSafe.Contracts.Http;
+using eSafe.Incidents;
+
+namespace eSafe.Server.Tests.Support;
+
+/// <summary>Incidents as a device would make them, and their envelopes.</summary>
+public static class TestIncidents
+{
+    /// <summary>Random bytes behind a JPEG's start and end markers: enough for the server, which checks the magic only.</summary>
+    public static byte[] NewJpeg(int size = 4096)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        bytes[0] = 0xFF;
+        bytes[1] = 0xD8;
+        bytes[2] = 0xFF;
+        bytes[3] = 0xE0;
+        bytes[^2] = 0xFF;
+        bytes[^1] = 0xD9;
+        return bytes;
+    }
+
+    public static Incident New(EnrolmentResponse device, DateTimeOffset? occurredAt = null, string category = "self-harm", int severity = 4,
+        string context = "i want to hurt myself tonight", bool screenshot = true)
+    {
+        var at = occurredAt ?? DateTimeOffset.UtcNow.AddMinutes(-1);
+        return new Incident
+        {
+            Id = IncidentId.New(at),
+            SchoolId = device.SchoolId,
+            DeviceId = device.DeviceId,
+            UserId = PseudonymousId.Compute(device.UserIdKey, "pupil@example.org"),
+            MachineName = "LAB-PC-07",
+            DeviceAddresses = ["10.1.2.3", "fe80::1"],
+            OccurredAt = at,
+            LocalOffsetMinutes = 60,
+            Url = "https://chat.example.org/room/7?x=1",
+            PageTitle = "Class chat",
+            Source = TextSources.Typed,
+            RuleId = "sh-0001",
+            Phrase = "hurt myself",
+            MatchedText = "hurt myself",
+            Category = category,
+            Severity = severity,
+            Context = context,
+            Screenshot = screenshot ? NewJpeg() : null,
+            ScreenshotMissingReason = screenshot ? null : "the tab was not visible",
+            HostVersion = "0.1.0",
+            LibraryVersion = "2026.11.1",
+            ExtensionVersion = "0.1.2",
+        };
+    }
+
+    public static byte[] Json(Incident incident) => JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
+
+    public static SealedIncident Seal(Incident incident, ServerSealingKey key) => IncidentSealer.Seal(Json(incident), incident.Id, key);
+}
