@@ -44,6 +44,10 @@ public sealed class WholeChainTests
             var incident = await analyst.GetIncidentAsync(summary.Id, CancellationToken.None);
             var screenshot = await (await analyst.GetScreenshotAsync(summary.Id, CancellationToken.None)).ReadAsByteArrayAsync();
 
+            var saved = Path.Combine(TestContext.CurrentContext.WorkDirectory, "whole-chain-screenshot.jpg");
+            await File.WriteAllBytesAsync(saved, screenshot);
+            TestContext.AddTestAttachment(saved, "the screenshot as the analyst receives it");
+
             ExpectEveryField(incident, server.Demo.SchoolId, new Uri(pages.Url, "chat.html"), started);
             ExpectJpeg(screenshot, minWidth: 200, minHeight: 200);
             (await analyst.ListIncidentsAsync(new IncidentQuery { SchoolId = server.Demo.SchoolId }, CancellationToken.None))

@@ -26,7 +26,8 @@ public static class InstallCommands
 
     public static Command Install()
     {
-        var server = new Option<Uri?>("--server") { Description = "The eSafe server's URL, e.g. https://esafe.example.org" };
+        // A string, not Option<Uri>: System.CommandLine converts Uri by reflection, which Native AOT lacks.
+        var server = new Option<string?>("--server") { Description = "The eSafe server's URL, e.g. https://esafe.example.org" };
         var code = new Option<string?>("--enrolment-code") { Description = "The school's enrolment code, from the eSafe console" };
         var extensionId = new Option<string>("--extension-id")
         {
@@ -40,9 +41,9 @@ public static class InstallCommands
         command.Validators.Add(Exclusive);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(server) is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("https" or "http")))
+            if (result.GetValue(server) is { } given && ServerUrl(given) is null)
             {
-                result.AddError("--server must be an absolute http(s) URL");
+                result.AddError($"--server '{given}' is not an absolute http(s) URL");
             }
         });
         command.SetAction(async (result, cancellationToken) =>
@@ -53,7 +54,7 @@ public static class InstallCommands
                 result.GetValue(BrowserOption), system);
             Console.WriteLine($"Registered {NativeProtocol.HostName}: {manifest}");
 
-            if (result.GetValue(server) is not { } url)
+            if (result.GetValue(server) is not { } given || ServerUrl(given) is not { } url)
             {
                 return 0;
             }
@@ -94,6 +95,9 @@ public static class InstallCommands
         });
         return command;
     }
+
+    private static Uri? ServerUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" ? url : null;
 
     private static string ManifestDirectory(ParseResult result) =>
         result.GetValue(UserDataDir) is { } profile

@@ -41,7 +41,12 @@ public static class HostInstaller
     {
         var file = Path.Combine(manifestDirectory, ManifestLocations.ManifestFileName);
         var existed = File.Exists(file);
-        File.Delete(file);
+        if (existed)
+        {
+            // Only then: File.Delete throws when the folder itself is missing (a browser never set up).
+            File.Delete(file);
+        }
+
         if (OperatingSystem.IsWindows())
         {
             (system ? Registry.LocalMachine : Registry.CurrentUser).DeleteSubKey(ManifestLocations.WindowsRegistryKey(browser), throwOnMissingSubKey: false);
