@@ -6,8 +6,6 @@ namespace eSafe.Incidents;
 /// <summary>Checks an incident received from a device before anything is stored.</summary>
 public static class IncidentValidator
 {
-    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(10);
-
     /// <summary>Every problem found, empty when the incident is valid.</summary>
     public static IReadOnlyList<string> Problems(Incident incident, DateTimeOffset now)
     {
@@ -28,8 +26,7 @@ public static class IncidentValidator
         Check(IsText(incident.MachineName, 255), "machineName is missing or longer than 255 characters");
         Check(incident.DeviceAddresses is { Count: <= 32 } a && a.All(x => IPAddress.TryParse(x, out _)),
             "deviceAddresses must be at most 32 IP addresses");
-        Check(incident.OccurredAt <= now + AllowedClockSkew, "occurredAt is in the future");
-        Check(incident.OccurredAt > new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), "occurredAt is too old");
+        Check(TextEvent.IsPlausibleTime(incident.OccurredAt, now), "occurredAt is before 2020 or in the future");
         Check(incident.LocalOffsetMinutes is >= -14 * 60 and <= 14 * 60, "localOffsetMinutes is outside ±14 hours");
         Check(TextEvent.IsWebUrl(incident.Url), "url is not an http(s) URL of at most 8 KB");
         Check(incident.PageTitle is null || incident.PageTitle.Length <= TextEvent.MaxTitleLength, "pageTitle is too long");

@@ -33,16 +33,25 @@ public sealed record TextEvent(
     public const int MaxUrlLength = 8 * 1024;
     public const int MaxTitleLength = 1024;
 
+    /// <summary>How far ahead of the receiver's clock a device's may run.</summary>
+    public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(10);
+
+    /// <summary>Times before this are a device with no clock, or an event with no time.</summary>
+    public static readonly DateTimeOffset Earliest = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Why this event cannot be used, or null when it can.</summary>
-    public string? Problem() =>
+    public string? Problem(DateTimeOffset now) =>
         string.IsNullOrWhiteSpace(EventId) || EventId.Length > 64 ? "eventId is missing or longer than 64 characters"
         : !TextSources.IsKnown(Source) ? $"source '{Source}' is not typed, page or search"
         : Text is null ? "text is missing"
         : Text.Length > MaxTextLength ? $"text is longer than {MaxTextLength} characters"
         : !IsWebUrl(Url) ? "url is not an http(s) URL of at most 8 KB"
         : Title is { Length: > MaxTitleLength } ? $"title is longer than {MaxTitleLength} characters"
+        : !IsPlausibleTime(OccurredAt, now) ? "occurredAt is missing, before 2020 or in the future"
         : LocalOffsetMinutes is < -14 * 60 or > 14 * 60 ? "localOffsetMinutes is outside ±14 hours"
         : null;
+
+    public static bool IsPlausibleTime(DateTimeOffset at, DateTimeOffset now) => at > Earliest && at <= now + AllowedClockSkew;
 
     public static bool IsWebUrl(string? url) =>
         url is { Length: > 0 and <= MaxUrlLength }

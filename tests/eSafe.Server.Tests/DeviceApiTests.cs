@@ -228,7 +228,7 @@ public sealed class DeviceApiTests
             (Body(IncidentSealer.Seal("{\"hello\":1}"u8, i.Id, t._device.ServerKey)), t._device.DeviceToken)),
         new("invalid fields", HttpStatusCode.BadRequest, "not valid", (t, i) =>
             t.Sealed(i with { Category = "nope", Severity = 9, Url = "ftp://x", UserId = "Pupil Name" })),
-        new("occurred in the future", HttpStatusCode.BadRequest, "occurredAt is in the future", (t, i) => t.Sealed(i with { OccurredAt = DateTimeOffset.UtcNow.AddHours(2) })),
+        new("occurred in the future", HttpStatusCode.BadRequest, "occurredAt is before 2020 or in the future", (t, i) => t.Sealed(i with { OccurredAt = DateTimeOffset.UtcNow.AddHours(2) })),
         new("screenshot not a JPEG", HttpStatusCode.BadRequest, "screenshot is not a JPEG", (t, i) => t.Sealed(i with { Screenshot = [1, 2, 3, 4, 5, 6] })),
         new("no screenshot and no reason", HttpStatusCode.BadRequest, "needs a reason", (t, i) => t.Sealed(i with { Screenshot = null, ScreenshotMissingReason = null })),
         new("other school's IDs", HttpStatusCode.Forbidden, "must be those of the device", (t, i) =>

@@ -17,6 +17,14 @@ public static class HostCommandLine
         };
         var parentWindow = new Option<long?>("--parent-window") { Hidden = true };
         var root = new RootCommand("eSafe native messaging host") { origin, parentWindow };
+        // Anything else in that place is a mistyped command, not a browser starting the host.
+        root.Validators.Add(result =>
+        {
+            if (result.GetValue(origin) is { } given && !given.StartsWith("chrome-extension://", StringComparison.Ordinal))
+            {
+                result.AddError($"'{given}' is not a command of esafe-host (install, uninstall, status, run)");
+            }
+        });
         root.SetAction((_, cancellationToken) => Run(cancellationToken));
 
         var run = new Command("run", "Speak native messaging on standard input and output (what Chrome starts)");

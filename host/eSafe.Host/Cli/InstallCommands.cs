@@ -106,7 +106,8 @@ public static class InstallCommands
 
     private static void Exclusive(System.CommandLine.Parsing.CommandResult result)
     {
-        if (result.GetValue(UserDataDir) is not null && result.GetValue(SystemWide))
+        // Tokens first: reading --user-data-dir given without a folder throws instead of reporting it.
+        if (result.GetResult(UserDataDir) is { Tokens.Count: > 0 } && result.GetValue(SystemWide))
         {
             result.AddError("--user-data-dir and --system cannot be used together");
         }

@@ -28,6 +28,11 @@ public static class HostInstaller
         // The browser runs as the pupil, so the manifest must be readable by everyone.
         var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Default.HostManifest);
         File.WriteAllBytes(file, bytes);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Whatever the admin's umask, the pupil's browser must be able to read it.
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
         if (OperatingSystem.IsWindows())
         {
             Register(browser, system, file);

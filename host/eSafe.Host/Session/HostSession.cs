@@ -20,6 +20,7 @@ public sealed class HostSession
     private readonly EnrolmentState? _enrolment;
     private readonly string? _notReadyBecause;
     private readonly HostLog _log;
+    private readonly TimeProvider _clock;
     private readonly NativeScreenshotSource _screenshots;
     private readonly DevicePipeline? _pipeline;
     // Unbounded: the reader must never wait for room here, or a capture reply behind a resent backlog
@@ -35,6 +36,7 @@ public sealed class HostSession
         _enrolment = enrolment;
         _notReadyBecause = enrolment is null ? notReadyBecause ?? "this device is not enrolled" : null;
         _log = log;
+        _clock = clock;
         _screenshots = new NativeScreenshotSource(channel);
         if (enrolment is not null)
         {
@@ -78,7 +80,7 @@ public sealed class HostSession
                     _pipeline is not null, _notReadyBecause), cancellationToken);
                 break;
             case TextMessage { Event: var textEvent }:
-                var problem = textEvent is null ? "the event is missing" : textEvent.Problem();
+                var problem = textEvent is null ? "the event is missing" : textEvent.Problem(_clock.GetUtcNow());
                 if (problem is not null)
                 {
                     await _channel.SendAsync(new ErrorMessage($"text event refused: {problem}", textEvent?.EventId), cancellationToken);

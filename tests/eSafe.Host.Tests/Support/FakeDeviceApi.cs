@@ -1,0 +1,41 @@
+using System.Net;
+using eSafe.Contracts;
+using eSafe.Contracts.Http;
+using eSafe.Incidents;
+using Refit;
+
+namespace eSafe.Host.Tests.Support;
+
+/// <summary>The server's device API as a test scripts it: each upload answered by the next rule that fits.</summary>
+internal sealed class FakeDeviceApi : IDeviceApi
+{
+    private readonly Dictionary<string, Func<SealedIncident, Task<IngestReceipt>>> _answers = new(StringComparer.Ordinal);
+
+    public List<(string IncidentId, string Token)> Uploads { get; } = [];
+
+    /// <summary>The answer for incidents not named by <see cref="Answer"/>: delivered, not a duplicate.</summary>
+    public Func<SealedIncident, Task<IngestReceipt>> Otherwise { get; set; } = i => Task.FromResult(new IngestReceipt(i.IncidentId, false));
+
+    public FakeDeviceApi Answer(string incidentId, Func<SealedIncident, Task<IngestReceipt>> answer)
+    {
+        _answers[incidentId] = answer;
+        return this;
+    }
+
+    public Task<EnrolmentResponse> EnrolAsync(EnrolmentRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the uploader never enrols");
+
+    public Task<IngestReceipt> UploadIncidentAsync(SealedIncident incident, string deviceToken, CancellationToken cancellationToken)
+    {
+        Uploads.Add((incident.IncidentId, deviceToken));
+        return _answers.TryGetValue(incident.IncidentId, out var answer) ? answer(incident) : Otherwise(incident);
+    }
+
+    /// <summary>The exception Refit throws for a response with this status.</summary>
+    public static async Task<IngestReceipt> Refuse(HttpStatusCode status, string body = """{"title":"refused"}""")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://esafe.example.org/api/v1/incidents");
+        using var response = new HttpResponseMessage(status) { Content = new StringContent(body), RequestMessage = request };
+        throw await ApiException.Create(request, HttpMethod.Post, response, ContractsJson.RefitSettings());
+    }
+}
