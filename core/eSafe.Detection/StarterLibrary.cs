@@ -8,7 +8,7 @@ public static class StarterLibrary
 {
     public const string Version = "starter-1";
 
-    public static ThreatLibrary Create() => new(Version,
+    public static ThreatLibrary Create() => new("starter", Version,
     [
         new("st-sui-001", "kill myself", ThreatCategories.Suicide, 5),
         new("st-sui-002", "want to die", ThreatCategories.Suicide, 5),

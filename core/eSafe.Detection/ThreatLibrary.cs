@@ -1,45 +1,83 @@
+using eSafe.Detection.Compilation;
+
 namespace eSafe.Detection;
 
-/// <summary>A named, versioned set of threat entries.</summary>
+/// <summary>A named, versioned set of threat entries, checked when it is made.</summary>
 public sealed class ThreatLibrary
 {
-    public ThreatLibrary(string version, IEnumerable<ThreatEntry> entries)
+    public const int MaxEntries = 1_000_000;
+
+    public ThreatLibrary(string name, string version, IEnumerable<ThreatEntry> entries)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        Name = IsToken(name, 64) ? name : throw new FormatException($"library name '{name}' must be letters, digits, '.', '-' or '_'");
+        Version = IsToken(version, 64) ? version : throw new FormatException($"library version '{version}' must be letters, digits, '.', '-' or '_'");
         ArgumentNullException.ThrowIfNull(entries);
-        Version = version;
-        Entries = entries.ToArray();
-        var duplicate = Entries.GroupBy(e => e.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        Entries = [.. entries.OrderBy(e => e.Id, StringComparer.Ordinal)];
+        if (Entries.Count > MaxEntries)
         {
-            throw new ArgumentException($"Threat library {version} has the entry ID '{duplicate.Key}' twice.", nameof(entries));
+            throw new FormatException($"library {name} has more than {MaxEntries} entries");
         }
 
-        foreach (var entry in Entries)
+        for (var i = 0; i < Entries.Count; i++)
         {
-            Validate(entry);
+            if (Problem(Entries[i]) is { } problem)
+            {
+                throw new FormatException($"library {name}: {problem}");
+            }
+
+            if (i > 0 && Entries[i].Id == Entries[i - 1].Id)
+            {
+                throw new FormatException($"library {name} has the entry ID '{Entries[i].Id}' twice");
+            }
         }
     }
 
+    public string Name { get; }
+
     public string Version { get; }
 
+    /// <summary>In order of ID.</summary>
     public IReadOnlyList<ThreatEntry> Entries { get; }
 
-    private static void Validate(ThreatEntry entry)
+    /// <summary>Why an entry cannot be used, or null.</summary>
+    public static string? Problem(ThreatEntry entry)
     {
-        if (string.IsNullOrWhiteSpace(entry.Id) || string.IsNullOrWhiteSpace(entry.Phrase))
+        ArgumentNullException.ThrowIfNull(entry);
+        if (!IsToken(entry.Id, 64))
         {
-            throw new ArgumentException("A threat entry needs an ID and a phrase.");
+            return $"entry ID '{entry.Id}' must be 1 to 64 letters, digits, '.', '-' or '_'";
         }
 
         if (!ThreatCategories.IsKnown(entry.Category))
         {
-            throw new ArgumentException($"Threat entry '{entry.Id}' has an unknown category '{entry.Category}'.");
+            return $"entry {entry.Id} has an unknown category '{entry.Category}'";
         }
 
         if (entry.Severity is < ThreatEntry.MinSeverity or > ThreatEntry.MaxSeverity)
         {
-            throw new ArgumentException($"Threat entry '{entry.Id}' has severity {entry.Severity}; it must be 1 to 5.");
+            return $"entry {entry.Id} has severity {entry.Severity}; it must be 1 to 5";
         }
+
+        if (!IsToken(entry.Language, 16))
+        {
+            return $"entry {entry.Id} has no valid language tag";
+        }
+
+        if (PhraseSyntax.Problem(entry.Phrase) is { } phrase)
+        {
+            return $"entry {entry.Id}: {phrase}";
+        }
+
+        if (entry.Exceptions.Count > 32)
+        {
+            return $"entry {entry.Id} has more than 32 exceptions";
+        }
+
+        return entry.Exceptions.Select(PhraseSyntax.Problem).FirstOrDefault(p => p is not null) is { } exception
+            ? $"entry {entry.Id}, exception: {exception}"
+            : null;
     }
+
+    private static bool IsToken(string? value, int maxLength) =>
+        value is { Length: > 0 } && value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

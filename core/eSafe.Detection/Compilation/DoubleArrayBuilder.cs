@@ -1,0 +1,203 @@
+namespace eSafe.Detection.Compilation;
+
+/// <summary>
+/// Builds a double-array trie of the patterns: a transition is one addition and one comparison
+/// (<c>t = base[s] + code; check[t] == s</c>), in two flat arrays that load without parsing.
+/// Deterministic: the same patterns give the same arrays.
+/// </summary>
+public static class DoubleArrayBuilder
+{
+    public const int Free = -1;
+    public const int RootCheck = -2;
+
+    public sealed record Result(ushort[] Codes, char[] Alphabet, int[] Base, int[] Check, int[] OutputHead,
+        int[] OutputEntry, byte[] OutputFlags, int[] OutputNext);
+
+    /// <param name="patterns">Sorted by skeleton (as <see cref="PatternSet.Of"/> returns them).</param>
+    public static Result Build(IReadOnlyList<Pattern> patterns)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        var alphabet = patterns.SelectMany(p => p.Skeleton).Distinct().Order().ToArray();
+        if (alphabet.Length >= ushort.MaxValue)
+        {
+            throw new FormatException("the library uses too many distinct letters");
+        }
+
+        var codes = new ushort[65536];
+        for (var i = 0; i < alphabet.Length; i++)
+        {
+            codes[alphabet[i]] = (ushort)(i + 1);
+        }
+
+        var trie = Trie.Of(patterns, codes);
+        var arrays = new Arrays(trie.Count * 2 + alphabet.Length + 2);
+        var state = new int[trie.Count];  // trie node → double-array state
+        state[0] = 0;
+        arrays.Check[0] = RootCheck;
+        var queue = new Queue<int>();
+        queue.Enqueue(0);
+        var searchFrom = 1;
+        while (queue.Count > 0)
+        {
+            var node = queue.Dequeue();
+            var children = trie.Children[node];
+            if (children is null)
+            {
+                continue;
+            }
+
+            var (b, next) = arrays.FindBase(children, searchFrom);
+            searchFrom = next;
+            var s = state[node];
+            arrays.Base[s] = b;
+            foreach (var (code, child) in children)
+            {
+                arrays.Check[b + code] = s;
+                state[child] = b + code;
+                queue.Enqueue(child);
+            }
+        }
+
+        var size = arrays.UsedLength();
+        var outputHead = Enumerable.Repeat(-1, size).ToArray();
+        var outputEntry = new List<int>();
+        var outputFlags = new List<byte>();
+        var outputNext = new List<int>();
+        for (var node = trie.Count - 1; node >= 0; node--)
+        {
+            // Outputs of a node keep the patterns' order: add in reverse, each pointing at the one after.
+            var outputs = trie.Outputs[node];
+            if (outputs is null)
+            {
+                continue;
+            }
+
+            for (var k = outputs.Count - 1; k >= 0; k--)
+            {
+                outputEntry.Add(patterns[outputs[k]].Entry);
+                outputFlags.Add((byte)patterns[outputs[k]].Flags);
+                outputNext.Add(outputHead[state[node]]);
+                outputHead[state[node]] = outputEntry.Count - 1;
+            }
+        }
+
+        return new Result(codes, alphabet, arrays.Base[..size], arrays.Check[..size], outputHead,
+            [.. outputEntry], [.. outputFlags], [.. outputNext]);
+    }
+
+    private sealed class Arrays(int capacity)
+    {
+        public int[] Base = new int[capacity];
+        public int[] Check = Enumerable.Repeat(Free, capacity).ToArray();
+
+        public (int Base, int NextSearch) FindBase(List<(ushort Code, int Child)> children, int searchFrom)
+        {
+            var first = children[0].Code;
+            // Skip over the filled front of the array: the first free slot moves only forward.
+            while (searchFrom < Check.Length && Check[searchFrom] != Free)
+            {
+                searchFrom++;
+            }
+
+            for (var slot = searchFrom; ; slot++)
+            {
+                var b = slot - first;
+                if (b < 1)
+                {
+                    continue;
+                }
+
+                Grow(b + children[^1].Code + 1);
+                if (Check[slot] != Free)
+                {
+                    continue;
+                }
+
+                var fits = true;
+                foreach (var (code, _) in children)
+                {
+                    if (Check[b + code] != Free)
+                    {
+                        fits = false;
+                        break;
+                    }
+                }
+
+                if (fits)
+                {
+                    return (b, searchFrom);
+                }
+            }
+        }
+
+        public int UsedLength()
+        {
+            var last = Check.Length - 1;
+            while (last > 0 && Check[last] == Free)
+            {
+                last--;
+            }
+
+            return last + 1;
+        }
+
+        private void Grow(int needed)
+        {
+            if (needed <= Check.Length)
+            {
+                return;
+            }
+
+            var size = Math.Max(needed, Check.Length * 2);
+            var oldLength = Check.Length;
+            Array.Resize(ref Base, size);
+            Array.Resize(ref Check, size);
+            Array.Fill(Check, Free, oldLength, size - oldLength);
+        }
+    }
+
+    /// <summary>A plain trie, built from sorted patterns, children in code order.</summary>
+    private sealed class Trie
+    {
+        public List<List<(ushort Code, int Child)>?> Children { get; } = [null];
+        public List<List<int>?> Outputs { get; } = [null];
+        public int Count => Children.Count;
+
+        public static Trie Of(IReadOnlyList<Pattern> patterns, ushort[] codes)
+        {
+            var trie = new Trie();
+            for (var p = 0; p < patterns.Count; p++)
+            {
+                var node = 0;
+                foreach (var symbol in patterns[p].Skeleton)
+                {
+                    node = trie.ChildOf(node, codes[symbol]);
+                }
+
+                (trie.Outputs[node] ??= []).Add(p);
+            }
+
+            return trie;
+        }
+
+        private int ChildOf(int node, ushort code)
+        {
+            var children = Children[node] ??= [];
+            foreach (var (c, child) in children)
+            {
+                if (c == code)
+                {
+                    return child;
+                }
+            }
+
+            Children.Add(null);
+            Outputs.Add(null);
+            var index = Children.Count - 1;
+            // Patterns are sorted by skeleton, but codes follow the alphabet's order, which is the same.
+            children.Add((code, index));
+            children.Sort((a, b) => a.Code.CompareTo(b.Code));
+            return index;
+        }
+    }
+}

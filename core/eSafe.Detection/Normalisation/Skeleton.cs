@@ -1,0 +1,164 @@
+namespace eSafe.Detection.Normalisation;
+
+/// <summary>
+/// A text reduced to its skeleton (see docs/THREAT-LIBRARY.md): the words' letters folded, separators
+/// dropped, doubled letters counted once, with the original span of every symbol and where words start.
+/// Reused between scans so that scanning allocates nothing once warm.
+/// </summary>
+public sealed class Skeleton
+{
+    private const int MaxSplitGap = 3;
+    private char[] _symbols = new char[256];
+    private int[] _from = new int[256];
+    private int[] _to = new int[256];
+    private bool[] _wordStart = new bool[257];
+
+    /// <summary>How many symbols.</summary>
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<char> Symbols => _symbols.AsSpan(0, Length);
+
+    /// <summary>True where a word starts, and at <see cref="Length"/>: the places a phrase may start or end.</summary>
+    public ReadOnlySpan<bool> WordStarts => _wordStart.AsSpan(0, Length + 1);
+
+    /// <summary>Where symbols <paramref name="start"/> to <paramref name="end"/> (exclusive) stand in the original text.</summary>
+    public (int Start, int Length) OriginalSpan(int start, int end) => (_from[start], _to[end - 1] - _from[start]);
+
+    public static Skeleton Of(ReadOnlySpan<char> text)
+    {
+        var skeleton = new Skeleton();
+        skeleton.Build(text);
+        return skeleton;
+    }
+
+    /// <summary>Replaces this skeleton with that of <paramref name="text"/>.</summary>
+    public void Build(ReadOnlySpan<char> text)
+    {
+        EnsureCapacity(text.Length * 2);
+        var n = 0;
+        var tokenStart = -1;          // first symbol of the word being read; -1 between words
+        var previousSingle = '\0';    // the previous word's symbol when it had only one (k i l l)
+        var previousEnd = -MaxSplitGap - 1;
+        var wordStartIndex = 0;
+        for (var i = 0; i < text.Length;)
+        {
+            var c = text[i];
+            var width = 1;
+            char first, second = '\0';
+            var isLetter = false;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                width = 2;
+                first = SkeletonTable.SkeletonOfSupplementary(char.ConvertToUtf32(c, text[i + 1]));
+                isLetter = first != '\0';
+            }
+            else
+            {
+                (first, second) = SkeletonTable.Skeleton(c);
+                switch (SkeletonTable.Class(c))
+                {
+                    case CharClass.Letter:
+                        isLetter = true;
+                        break;
+                    case CharClass.Ignorable:
+                        i++;
+                        continue;
+                    case CharClass.Apostrophe when tokenStart >= 0 && NextIsLetter(text, i):
+                        i++;
+                        continue;
+                    case CharClass.LeetSymbol:
+                        isLetter = tokenStart >= 0 || NextIsLetter(text, i);
+                        break;
+                    case CharClass.LeetInner:
+                        isLetter = tokenStart >= 0 && NextIsLetter(text, i);
+                        break;
+                }
+            }
+
+            if (isLetter)
+            {
+                if (tokenStart < 0)
+                {
+                    tokenStart = n;
+                    wordStartIndex = i;
+                    _wordStart[n] = true;
+                }
+
+                n = Append(n, tokenStart, first, i, i + width);
+                if (second != '\0')
+                {
+                    n = Append(n, tokenStart, second, i, i + width);
+                }
+            }
+            else if (tokenStart >= 0)
+            {
+                (n, previousSingle) = EndWord(text, n, tokenStart, wordStartIndex, previousSingle, previousEnd);
+                previousEnd = i;
+                tokenStart = -1;
+            }
+
+            i += width;
+        }
+
+        if (tokenStart >= 0)
+        {
+            (n, _) = EndWord(text, n, tokenStart, wordStartIndex, previousSingle, previousEnd);
+        }
+
+        _wordStart[n] = true;
+        Length = n;
+    }
+
+    // Letters split up (k i l l) read as one word: a one-letter word right after another, with only a
+    // short gap, joins it, and when it repeats the same letter it counts once (as doubled letters do).
+    private (int N, char Single) EndWord(ReadOnlySpan<char> text, int n, int tokenStart, int wordStartIndex, char previousSingle, int previousEnd)
+    {
+        if (n - tokenStart != 1)
+        {
+            return (n, '\0');
+        }
+
+        var symbol = _symbols[tokenStart];
+        var gap = wordStartIndex - previousEnd;
+        if (symbol == previousSingle && gap <= MaxSplitGap && !text.Slice(previousEnd, gap).Contains('\n') && tokenStart > 0)
+        {
+            _to[tokenStart - 1] = _to[tokenStart];
+            _wordStart[tokenStart] = false;
+            return (n - 1, symbol);
+        }
+
+        return (n, symbol);
+    }
+
+    private int Append(int n, int tokenStart, char symbol, int from, int to)
+    {
+        if (n > tokenStart && _symbols[n - 1] == symbol)
+        {
+            _to[n - 1] = to;
+            return n;
+        }
+
+        _symbols[n] = symbol;
+        _from[n] = from;
+        _to[n] = to;
+        _wordStart[n + 1] = false;
+        return n + 1;
+    }
+
+    private static bool NextIsLetter(ReadOnlySpan<char> text, int i) =>
+        i + 1 < text.Length && SkeletonTable.Class(text[i + 1]) is CharClass.Letter or CharClass.LeetSymbol;
+
+    private void EnsureCapacity(int symbols)
+    {
+        if (_symbols.Length >= symbols)
+        {
+            return;
+        }
+
+        var size = Math.Max(symbols, _symbols.Length * 2);
+        _symbols = new char[size];
+        _from = new int[size];
+        _to = new int[size];
+        _wordStart = new bool[size + 1];
+    }
+}

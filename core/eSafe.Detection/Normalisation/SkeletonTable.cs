@@ -1,0 +1,190 @@
+namespace eSafe.Detection.Normalisation;
+
+/// <summary>
+/// Our own table from characters to their skeleton: lower case, no accents, look-alike letters of other
+/// scripts and leetspeak folded to the Latin letter they imitate. It needs no ICU and no
+/// <c>string.Normalize</c>, so it works the same in the Native AOT host with invariant globalization.
+/// </summary>
+public static class SkeletonTable
+{
+    // For each BMP character: its class, and up to two skeleton characters (ß → ss).
+    private static readonly CharClass[] Classes = new CharClass[65536];
+    private static readonly char[] First = new char[65536];
+    private static readonly char[] Second = new char[65536];
+
+    static SkeletonTable()
+    {
+        for (var c = 0; c < 65536; c++)
+        {
+            Classify((char)c);
+        }
+
+        // Full-width forms (ｋｉｌｌ) are their ASCII twins.
+        for (var wide = '\uFF01'; wide <= '\uFF5E'; wide++)
+        {
+            Classes[wide] = Classes[wide - 0xFEE0];
+            First[wide] = First[wide - 0xFEE0];
+        }
+
+        // Latin letters with accents and other marks, and look-alikes from Greek, Cyrillic and elsewhere.
+        Letters('a', "àáâãäåāăąǎǟǡǻȁȃȧḁạảấầẩẫậắằẳẵặⱥɐɑαάаӑӓ" + "ÀÁÂÃÄÅĀĂĄǍǞǠǺȀȂȦḀẠẢẤẦẨẪẬẮẰẲẴẶΑΆАӐӒ");
+        Letters('b', "ƀɓḃḅḇβвьъ" + "ƁḂḄḆΒВ");
+        Letters('c', "çćĉċčƈȼḉсϲ" + "ÇĆĈĊČƇȻḈСϹ");
+        Letters('d', "ďđɖɗḋḍḏḑḓԁ" + "ĎĐƉƊḊḌḎḐḒ");
+        Letters('e', "èéêëēĕėęěȅȇȩɇḕḗḙḛḝẹẻẽếềểễệεέеёэє" + "ÈÉÊËĒĔĖĘĚȄȆȨɆḔḖḘḚḜẸẺẼẾỀỂỄỆΕΈЕЁЭЄ");
+        Letters('f', "ƒḟ" + "ƑḞ");
+        Letters('g', "ĝğġģǥǧǵɠḡ" + "ĜĞĠĢǤǦǴƓḠ");
+        Letters('h', "ĥħȟḣḥḧḩḫẖһнћђ" + "ĤĦȞḢḤḦḨḪНҺЋЂΗΉ");
+        Letters('i', "ìíîïĩīĭįıǐȉȋɨḭḯỉịιίϊΐіїı" + "ÌÍÎÏĨĪĬĮİǏȈȊƗḬḮỈỊΙΊΪІЇ");
+        Letters('j', "ĵǰјɉ" + "ĴЈɈ");
+        Letters('k', "ķĸƙǩḱḳḵκкќқ" + "ĶƘǨḰḲḴΚКЌҚ");
+        Letters('l', "ĺļľŀłƚḷḹḻḽ" + "ĹĻĽĿŁȽḶḸḺḼ");
+        Letters('m', "ḿṁṃмμ" + "ḾṀṂМΜ");
+        Letters('n', "ñńņňŉƞǹṅṇṉṋηήпŋ" + "ÑŃŅŇǸṄṆṈṊΝŊ");
+        Letters('o', "òóôõöøōŏőơǒǫǭǿȍȏȫȭȯȱṍṏṑṓọỏốồổỗộớờởỡợοόσоөӧ" + "ÒÓÔÕÖØŌŎŐƠǑǪǬǾȌȎȪȬȮȰṌṎṐṒỌỎỐỒỔỖỘỚỜỞỠỢΟΌОӨӦ");
+        Letters('p', "ṕṗρрƥ" + "ṔṖΡРƤ");
+        Letters('q', "ԛɋ" + "ԚɊ");
+        Letters('r', "ŕŗřȑȓɍṙṛṝṟгѓ" + "ŔŖŘȐȒɌṘṚṜṞ");
+        Letters('s', "śŝşšșṡṣṥṧṩѕſ" + "ŚŜŞŠȘṠṢṤṦṨЅ");
+        Letters('t', "ţťŧțƫƭṫṭṯṱẗτт" + "ŢŤŦȚƬṪṬṮṰΤТ");
+        Letters('u', "ùúûüũūŭůűųưǔǖǘǚǜȕȗʉṳṵṷṹṻụủứừửữựυύϋΰµ" + "ÙÚÛÜŨŪŬŮŰŲƯǓǕǗǙǛȔȖɄṲṴṶṸṺỤỦỨỪỬỮỰ");
+        Letters('v', "ṽṿνѵ" + "ṼṾѴ");
+        Letters('w', "ŵẁẃẅẇẉẘωώшщ" + "ŴẀẂẄẆẈШЩ");
+        Letters('x', "ẋẍχх" + "ẊẌΧХ");
+        Letters('y', "ýÿŷƴȳɏẏẙỳỵỷỹуўү" + "ÝŸŶƳȲɎẎỲỴỶỸΥΎΫУЎҮ");
+        Letters('z', "źżžƶȥẑẓẕζ" + "ŹŻŽƵȤẐẒẔΖ");
+
+        Pair('ß', "ss");
+        Pair('ẞ', "ss");
+        Pair('æ', "ae");
+        Pair('Æ', "ae");
+        Pair('œ', "oe");
+        Pair('Œ', "oe");
+        Pair('ĳ', "ij");
+        Pair('Ĳ', "ij");
+        Pair('\uFB00', "ff");
+        Pair('\uFB01', "fi");
+        Pair('\uFB02', "fl");
+        Pair('\uFB05', "st");
+        Pair('\uFB06', "st");
+
+        // Leetspeak digits; 2 and 6 stay digits (2day, 6ix are words of their own).
+        Letters('o', "0");
+        Letters('i', "1");
+        Letters('e', "3");
+        Letters('a', "4");
+        Letters('s', "5");
+        Letters('t', "7");
+        Letters('b', "8");
+        Letters('g', "9");
+        Symbol('a', '@', CharClass.LeetSymbol);
+        Symbol('s', '$', CharClass.LeetSymbol);
+        Symbol('t', '+', CharClass.LeetSymbol);
+        Symbol('l', '|', CharClass.LeetSymbol);
+        Symbol('e', '€', CharClass.LeetSymbol);
+        Symbol('i', '!', CharClass.LeetInner);
+        Symbol('\0', '\'', CharClass.Apostrophe);
+        Symbol('\0', '\u2019', CharClass.Apostrophe);
+
+        // Arabic script as Urdu pupils type it: one form for each letter that has several.
+        Letters('\u0627', "\u0622\u0623\u0625\u0671");
+        Letters('\u06CC', "\u064A\u0649\u06D2\u0626");
+        Letters('\u06A9', "\u0643");
+        Letters('\u06C1', "\u0647\u06D5\u0629");
+        Letters('\u0648', "\u0624");
+        for (var d = 0; d < 10; d++)
+        {
+            Letters(First['0' + d], $"{(char)(0x0660 + d)}{(char)(0x06F0 + d)}");
+        }
+    }
+
+    /// <summary>What <paramref name="c"/> is to the matcher.</summary>
+    public static CharClass Class(char c) => Classes[c];
+
+    /// <summary>The skeleton of a letter (or leet symbol): one character, and a second for ß, æ and the like.</summary>
+    public static (char First, char Second) Skeleton(char c) => (First[c], Second[c]);
+
+    /// <summary>The skeleton of a character outside the BMP (mathematical, enclosed and regional-indicator letters).</summary>
+    public static char SkeletonOfSupplementary(int codePoint) => codePoint switch
+    {
+        >= 0x1D400 and <= 0x1D6A3 => (char)('a' + ((codePoint - 0x1D400) % 52 % 26)),
+        >= 0x1D7CE and <= 0x1D7FF => First['0' + ((codePoint - 0x1D7CE) % 10)],
+        >= 0x1F130 and <= 0x1F149 => (char)('a' + (codePoint - 0x1F130)),
+        >= 0x1F150 and <= 0x1F169 => (char)('a' + (codePoint - 0x1F150)),
+        >= 0x1F170 and <= 0x1F189 => (char)('a' + (codePoint - 0x1F170)),
+        >= 0x1F1E6 and <= 0x1F1FF => (char)('a' + (codePoint - 0x1F1E6)),
+        _ => '\0',
+    };
+
+    private static void Classify(char c)
+    {
+        if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+        {
+            Set(c, CharClass.Letter, c);
+        }
+        else if (c is >= 'A' and <= 'Z')
+        {
+            Set(c, CharClass.Letter, (char)(c | 0x20));
+        }
+        else if (IsIgnorable(c))
+        {
+            Classes[c] = CharClass.Ignorable;
+        }
+        else if (!char.IsSurrogate(c) && char.IsLetterOrDigit(c))
+        {
+            Set(c, CharClass.Letter, char.ToLowerInvariant(c));
+        }
+        else
+        {
+            Classes[c] = CharClass.Separator;
+        }
+    }
+
+    private static bool IsIgnorable(char c) =>
+        c is '\u00AD' or '\u034F' or '\u061C' or '\u0640' or '\u180E' or '\uFEFF'
+            or >= '\u200B' and <= '\u200F'
+            or >= '\u202A' and <= '\u202E'
+            or >= '\u2060' and <= '\u206F'
+            or >= '\u0300' and <= '\u036F'
+            or >= '\u0483' and <= '\u0489'
+            or >= '\u064B' and <= '\u065F'
+            or '\u0670'
+            or >= '\u1AB0' and <= '\u1AFF'
+            or >= '\u1DC0' and <= '\u1DFF'
+            or >= '\u20D0' and <= '\u20FF'
+            or >= '\uFE00' and <= '\uFE0F'
+            or >= '\uFE20' and <= '\uFE2F';
+
+    private static void Letters(char skeleton, string sources)
+    {
+        foreach (var c in sources)
+        {
+            Set(c, CharClass.Letter, skeleton);
+            if (c is >= '!' and <= '~')
+            {
+                Set((char)(c + 0xFEE0), CharClass.Letter, skeleton);
+            }
+        }
+    }
+
+    private static void Symbol(char skeleton, char source, CharClass charClass)
+    {
+        Set(source, charClass, skeleton);
+        if (source is >= '!' and <= '~')
+        {
+            Set((char)(source + 0xFEE0), charClass, skeleton);
+        }
+    }
+
+    private static void Pair(char source, string skeleton)
+    {
+        Set(source, CharClass.Letter, skeleton[0]);
+        Second[source] = skeleton[1];
+    }
+
+    private static void Set(char c, CharClass charClass, char skeleton)
+    {
+        Classes[c] = charClass;
+        First[c] = skeleton;
+    }
+}

@@ -1,0 +1,103 @@
+using eSafe.Detection.Normalisation;
+
+namespace eSafe.Detection;
+
+/// <summary>
+/// Scans text against layered libraries at once (the global library, then a school's own words),
+/// seeing through the disguises of docs/THREAT-LIBRARY.md. The text is reduced to its skeleton once;
+/// each library's automaton then walks from every word start. Thread-safe; a text with no hit
+/// allocates nothing once the thread's buffers are warm.
+/// </summary>
+public sealed class ThreatMatcher : IThreatMatcher
+{
+    [ThreadStatic]
+    private static Skeleton? t_skeleton;
+
+    private readonly CompiledLibrary[] _layers;
+    private readonly bool[][] _disabled;
+
+    /// <param name="layers">The libraries, global first.</param>
+    /// <param name="disabledIds">Entry IDs switched off (a school's choice); they never hit.</param>
+    public ThreatMatcher(IEnumerable<CompiledLibrary> layers, IEnumerable<string>? disabledIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        _layers = [.. layers];
+        if (_layers.Length == 0)
+        {
+            throw new ArgumentException("A matcher needs at least one library.", nameof(layers));
+        }
+
+        var disabled = new HashSet<string>(disabledIds ?? [], StringComparer.Ordinal);
+        _disabled = [.. _layers.Select(l => l.Entries.Select(e => disabled.Contains(e.Id)).ToArray())];
+        LibraryVersion = string.Join('+', _layers.Select(l => $"{l.Name}-{l.Version}"));
+    }
+
+    public ThreatMatcher(params CompiledLibrary[] layers)
+        : this((IEnumerable<CompiledLibrary>)layers)
+    {
+    }
+
+    public string LibraryVersion { get; }
+
+    public IReadOnlyList<ThreatMatch> Scan(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var skeleton = t_skeleton ??= new Skeleton();
+        skeleton.Build(text);
+        List<ThreatMatch>? matches = null;
+        for (var layer = 0; layer < _layers.Length; layer++)
+        {
+            List<RawHit>? hits = null;
+            List<RawHit>? exceptions = null;
+            _layers[layer].Scan(skeleton, ref hits, ref exceptions);
+            if (hits is not null)
+            {
+                Keep(layer, hits, exceptions, skeleton, ref matches);
+            }
+        }
+
+        if (matches is null)
+        {
+            return [];
+        }
+
+        matches.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        return matches;
+    }
+
+    private void Keep(int layer, List<RawHit> hits, List<RawHit>? exceptions, Skeleton skeleton, ref List<ThreatMatch>? matches)
+    {
+        var library = _layers[layer];
+        var disabled = _disabled[layer];
+        hits.Sort((a, b) => a.Entry != b.Entry ? a.Entry.CompareTo(b.Entry) : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        for (var i = 0; i < hits.Count; i++)
+        {
+            var hit = hits[i];
+            if (disabled[hit.Entry] || (i > 0 && hits[i - 1] == hit) || IsExcepted(hit, exceptions))
+            {
+                continue;
+            }
+
+            var (start, length) = skeleton.OriginalSpan(hit.Start, hit.End);
+            (matches ??= []).Add(new ThreatMatch(library.Entries[hit.Entry], start, length));
+        }
+    }
+
+    private static bool IsExcepted(RawHit hit, List<RawHit>? exceptions)
+    {
+        if (exceptions is null)
+        {
+            return false;
+        }
+
+        foreach (var exception in exceptions)
+        {
+            if (exception.Entry == hit.Entry && exception.Start <= hit.Start && exception.End >= hit.End)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
