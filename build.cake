@@ -1,4 +1,4 @@
-// eSafe's build: ./build.sh --target=<Target>. Targets: Build, Test, Run, Publish-Host, Package-Extension.
+// eSafe's build: ./build.sh --target=<Target>. Targets: Build, Test, Run, Publish-Host, Package-Extension, Compile-Library.
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -51,6 +51,23 @@ Task("Package-Extension")
     var zip = artifacts.CombineWithFilePath($"esafe-extension-{version}.zip");
     Zip(staging, zip);
     Information($"Extension: {zip}");
+});
+
+Task("Compile-Library")
+    .Description("Compiles the default threat library's sources into core/eSafe.Detection/Libraries/default.eslib")
+    .Does(() =>
+{
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("run").Append("--project").AppendQuoted("./host/eSafe.Host/eSafe.Host.csproj").Append("-c").Append(configuration)
+            .Append("--").Append("library").Append("compile").AppendQuoted("./core/eSafe.Detection/Libraries/default")
+            .Append("-o").AppendQuoted("./core/eSafe.Detection/Libraries/default.eslib"),
+    });
+    if (exit != 0)
+    {
+        throw new Exception("The default library did not compile.");
+    }
 });
 
 Task("Install-Chromium")

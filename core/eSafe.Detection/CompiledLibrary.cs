@@ -88,12 +88,19 @@ public sealed class CompiledLibrary
                 for (var output = _outputHead[state]; output >= 0; output = _outputNext[output])
                 {
                     var options = (PatternOptions)_outputOptions[output];
-                    if ((options & PatternOptions.Prefix) == 0 && !wordStarts[at + 1])
+                    var end = at + 1;
+                    if ((options & PatternOptions.Prefix) == 0 && !wordStarts[end])
                     {
                         continue;
                     }
 
-                    var hit = new RawHit(_outputEntry[output], start, at + 1);
+                    // A prefix (paedo*) hits the whole word it starts (paedophile).
+                    while (!wordStarts[end])
+                    {
+                        end++;
+                    }
+
+                    var hit = new RawHit(_outputEntry[output], start, end);
                     if ((options & PatternOptions.Exception) != 0)
                     {
                         (exceptions ??= []).Add(hit);

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using eSafe.Detection.Compilation;
 
@@ -8,11 +7,13 @@ namespace eSafe.Detection;
 /// <summary>
 /// The compiled library file: what the host loads. Little-endian throughout:
 /// <c>"ESLB"</c>, format version, name, version, entries, alphabet, the automaton's arrays, and a
-/// SHA-256 of all before it, so a damaged file is refused rather than half-used.
+/// 64-bit checksum of all before it, so a damaged file is refused rather than half-used. (A checksum,
+/// not a signature: it guards against damage; delivery guards against tampering.)
 /// </summary>
 public static class LibraryFormat
 {
     public const ushort FormatVersion = 1;
+    private const int ChecksumSize = 8;
     private static readonly byte[] Magic = "ESLB"u8.ToArray();
 
     public static byte[] Write(CompiledLibrary library)
@@ -51,19 +52,21 @@ public static class LibraryFormat
         }
 
         var body = buffer.ToArray();
-        return [.. body, .. SHA256.HashData(body)];
+        var sum = new byte[ChecksumSize];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(sum, Checksum(body));
+        return [.. body, .. sum];
     }
 
     /// <summary>Reads a compiled library; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
     public static CompiledLibrary Read(ReadOnlySpan<byte> file)
     {
-        if (file.Length < Magic.Length + 2 + 32 || !file[..Magic.Length].SequenceEqual(Magic))
+        if (file.Length < Magic.Length + 2 + ChecksumSize || !file[..Magic.Length].SequenceEqual(Magic))
         {
             throw new InvalidDataException("this is not a compiled eSafe library (no ESLB header)");
         }
 
-        var body = file[..^32];
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(file[^32..]))
+        var body = file[..^ChecksumSize];
+        if (Checksum(body) != System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(file[^ChecksumSize..]))
         {
             throw new InvalidDataException("the compiled library is damaged (its checksum does not match)");
         }
@@ -135,6 +138,25 @@ public static class LibraryFormat
         }
     }
 
+    // FNV-1a over 64-bit words: no crypto library to load, so the host starts fast.
+    private static ulong Checksum(ReadOnlySpan<byte> bytes)
+    {
+        const ulong prime = 0x100000001B3;
+        var hash = 0xCBF29CE484222325UL ^ (ulong)bytes.Length;
+        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
+        foreach (var word in words)
+        {
+            hash = (hash ^ word) * prime;
+        }
+
+        foreach (var b in bytes[(words.Length * 8)..])
+        {
+            hash = (hash ^ b) * prime;
+        }
+
+        return hash;
+    }
+
     private static int IndexOfCategory(string category)
     {
         for (var i = 0; i < ThreatCategories.All.Count; i++)
@@ -157,7 +179,7 @@ public static class LibraryFormat
     private static T[] ReadArray<T>(BinaryReader reader) where T : unmanaged
     {
         var length = reader.ReadInt32();
-        var size = Marshal.SizeOf<T>();
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         if (length < 0 || (long)length * size > reader.BaseStream.Length - reader.BaseStream.Position)
         {
             throw new InvalidDataException($"the compiled library claims an array of {length} items that it does not hold");

@@ -1,6 +1,6 @@
 namespace eSafe.Detection.Compilation;
 
-/// <summary>The English inflections a <c>word+</c> allows: kill → kills, killed, killing, killin, killer, killers.</summary>
+/// <summary>The English inflections a <c>word+</c> allows: kill → kills, killed, killing, killer, killers.</summary>
 public static class Inflections
 {
     public static IEnumerable<string> Of(string word)
@@ -21,10 +21,9 @@ public static class Inflections
         // Past.
         yield return consonantY ? word[..^1] + "ied" : last == 'e' ? word + "d" : word + "ed";
 
-        // Present participle, written out and dropped-g (killin).
+        // Present participle. Not the dropped-g "killin": with spaces not counted, "check in" would read as it.
         var stem = word.EndsWith("ie", StringComparison.Ordinal) ? word[..^2] + "y" : silentE ? word[..^1] : word;
         yield return stem + "ing";
-        yield return stem + "in";
 
         // Doer.
         yield return consonantY ? word[..^1] + "ier" : last == 'e' ? word + "r" : word + "er";

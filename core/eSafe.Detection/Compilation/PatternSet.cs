@@ -55,6 +55,14 @@ public static class PatternSet
     private static IEnumerable<string> WithLsAsIs(string skeleton)
     {
         yield return skeleton;
+
+        // Written without spaces ("wanttodie"), letters doubled across words count once.
+        var joined = new string(Skeleton.Of(skeleton).Symbols);
+        if (joined != skeleton)
+        {
+            yield return joined;
+        }
+
         var runs = new List<int>();
         for (var i = 0; i < skeleton.Length; i++)
         {
@@ -80,8 +88,9 @@ public static class PatternSet
                 }
             }
 
+            // An l next to an i would merge with it (killing → kiiing → king): that variant reads as other words.
             var variant = new string(Skeleton.Of(new string(chars)).Symbols);
-            if (variant.Length >= MinVariantLength)
+            if (variant.Length >= MinVariantLength && variant.Length >= joined.Length)
             {
                 yield return variant;
             }

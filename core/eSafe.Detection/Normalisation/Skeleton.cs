@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace eSafe.Detection.Normalisation;
 
 /// <summary>
@@ -40,6 +42,7 @@ public sealed class Skeleton
         var previousSingle = '\0';    // the previous word's symbol when it had only one (k i l l)
         var previousEnd = -MaxSplitGap - 1;
         var wordStartIndex = 0;
+        var wordHasLetter = false;    // digits are leetspeak only in a word with a letter (k1ll, not 2026)
         for (var i = 0; i < text.Length;)
         {
             var c = text[i];
@@ -61,6 +64,12 @@ public sealed class Skeleton
                         isLetter = true;
                         break;
                     case CharClass.Ignorable:
+                        // A combining mark right after a letter belongs to its span (é written e + U+0301).
+                        if (tokenStart >= 0 && _to[n - 1] == i && IsMark(c))
+                        {
+                            _to[n - 1] = i + 1;
+                        }
+
                         i++;
                         continue;
                     case CharClass.Apostrophe when tokenStart >= 0 && NextIsLetter(text, i):
@@ -81,8 +90,11 @@ public sealed class Skeleton
                 {
                     tokenStart = n;
                     wordStartIndex = i;
+                    wordHasLetter = false;
                     _wordStart[n] = true;
                 }
+
+                wordHasLetter |= !char.IsDigit(c);
 
                 n = Append(n, tokenStart, first, i, i + width);
                 if (second != '\0')
@@ -92,6 +104,7 @@ public sealed class Skeleton
             }
             else if (tokenStart >= 0)
             {
+                n = wordHasLetter || i - wordStartIndex == 1 ? n : AsDigits(text, tokenStart, wordStartIndex, i);
                 (n, previousSingle) = EndWord(text, n, tokenStart, wordStartIndex, previousSingle, previousEnd);
                 previousEnd = i;
                 tokenStart = -1;
@@ -102,6 +115,7 @@ public sealed class Skeleton
 
         if (tokenStart >= 0)
         {
+            n = wordHasLetter || text.Length - wordStartIndex == 1 ? n : AsDigits(text, tokenStart, wordStartIndex, text.Length);
             (n, _) = EndWord(text, n, tokenStart, wordStartIndex, previousSingle, previousEnd);
         }
 
@@ -130,6 +144,22 @@ public sealed class Skeleton
         return (n, symbol);
     }
 
+    // A word of digits only is a number, not leetspeak: its symbols are rewritten as the digits themselves.
+    // (A lone digit stays leet: it may be one of letters split up, "k 1 l l".)
+    private int AsDigits(ReadOnlySpan<char> text, int tokenStart, int from, int to)
+    {
+        var n = tokenStart;
+        for (var i = from; i < to; i++)
+        {
+            if (char.IsDigit(text[i]))
+            {
+                n = Append(n, tokenStart, (char)('0' + (int)char.GetNumericValue(text[i])), i, i + 1);
+            }
+        }
+
+        return n;
+    }
+
     private int Append(int n, int tokenStart, char symbol, int from, int to)
     {
         if (n > tokenStart && _symbols[n - 1] == symbol)
@@ -145,8 +175,30 @@ public sealed class Skeleton
         return n + 1;
     }
 
-    private static bool NextIsLetter(ReadOnlySpan<char> text, int i) =>
-        i + 1 < text.Length && SkeletonTable.Class(text[i + 1]) is CharClass.Letter or CharClass.LeetSymbol;
+    // Whether the next visible character is a letter (or leet symbol): zero-width characters and marks are skipped.
+    private static bool NextIsLetter(ReadOnlySpan<char> text, int i)
+    {
+        for (var j = i + 1; j < text.Length; j++)
+        {
+            var c = text[j];
+            if (char.IsHighSurrogate(c))
+            {
+                return j + 1 < text.Length && char.IsLowSurrogate(text[j + 1])
+                    && SkeletonTable.SkeletonOfSupplementary(char.ConvertToUtf32(c, text[j + 1])) != '\0';
+            }
+
+            var charClass = SkeletonTable.Class(c);
+            if (charClass != CharClass.Ignorable)
+            {
+                return charClass is CharClass.Letter or CharClass.LeetSymbol;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsMark(char c) =>
+        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.SpacingCombiningMark;
 
     private void EnsureCapacity(int symbols)
     {

@@ -54,6 +54,29 @@ public static class SkeletonTable
         Letters('y', "ýÿŷƴȳɏẏẙỳỵỷỹуўү" + "ÝŸŶƳȲɎẎỲỴỶỸΥΎΫУЎҮ");
         Letters('z', "źżžƶȥẑẓẕζ" + "ŹŻŽƵȤẐẒẔΖ");
 
+        // Letterlike symbols that stand in the mathematical alphabets' holes (italic ℎ, script ℯ ...), and ℓ.
+        Letters('b', "ℬ");
+        Letters('c', "ℂℭ");
+        Letters('e', "ℯℰ");
+        Letters('f', "ℱ");
+        Letters('g', "ℊ");
+        Letters('h', "ℎℋℌℍ");
+        Letters('i', "ℐℑ");
+        Letters('l', "ℒℓ");
+        Letters('m', "ℳ");
+        Letters('n', "ℕ");
+        Letters('o', "ℴ");
+        Letters('p', "ℙ");
+        Letters('q', "ℚ");
+        Letters('r', "ℛℜℝ");
+        Letters('z', "ℤℨ");
+
+        // Circled and parenthesised letters (Ⓚ ⓚ ⒦).
+        for (var k = 0; k < 26; k++)
+        {
+            Letters((char)('a' + k), $"{(char)(0x24B6 + k)}{(char)(0x24D0 + k)}{(char)(0x249C + k)}");
+        }
+
         Pair('ß', "ss");
         Pair('ẞ', "ss");
         Pair('æ', "ae");

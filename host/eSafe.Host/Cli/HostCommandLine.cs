@@ -22,7 +22,7 @@ public static class HostCommandLine
         {
             if (result.GetValue(origin) is { } given && !given.StartsWith("chrome-extension://", StringComparison.Ordinal))
             {
-                result.AddError($"'{given}' is not a command of esafe-host (install, uninstall, status, run)");
+                result.AddError($"'{given}' is not a command of esafe-host (install, uninstall, status, run, scan, library)");
             }
         });
         root.SetAction((_, cancellationToken) => Run(cancellationToken));
@@ -33,6 +33,8 @@ public static class HostCommandLine
         root.Subcommands.Add(InstallCommands.Install());
         root.Subcommands.Add(InstallCommands.Uninstall());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ScanCommand.Create());
+        root.Subcommands.Add(LibraryCommand.Create());
         return root;
     }
 

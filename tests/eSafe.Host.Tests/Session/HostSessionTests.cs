@@ -52,7 +52,7 @@ public sealed class HostSessionTests
         await extension.SendAsync(Text("ev-2", "nothing to see"));
         var rest = await extension.FinishAsync();
 
-        reply.Should().Be(new HelloReply(NativeProtocol.Version, HostInfo.Version, StarterLibrary.Version, false, expected));
+        reply.Should().Be(new HelloReply(NativeProtocol.Version, HostInfo.Version, TestLibrary.Matcher.LibraryVersion, false, expected));
         rest.Should().BeEmpty("the extension keeps its events until a host that can report takes them");
         _outbox.Pending().Should().BeEmpty();
     }
@@ -65,7 +65,7 @@ public sealed class HostSessionTests
         await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, Account));
 
         (await extension.ExpectAsync<HelloReply>()).Should()
-            .Be(new HelloReply(NativeProtocol.Version, HostInfo.Version, StarterLibrary.Version, true, null));
+            .Be(new HelloReply(NativeProtocol.Version, HostInfo.Version, TestLibrary.Matcher.LibraryVersion, true, null));
         (await extension.FinishAsync()).Should().BeEmpty();
     }
 
@@ -113,7 +113,7 @@ public sealed class HostSessionTests
         incident.Screenshot.Should().Equal(jpeg);
         incident.ScreenshotMissingReason.Should().BeNull();
         incident.HostVersion.Should().Be(HostInfo.Version);
-        incident.LibraryVersion.Should().Be(StarterLibrary.Version);
+        incident.LibraryVersion.Should().Be(TestLibrary.Matcher.LibraryVersion);
         incident.ExtensionVersion.Should().Be(ExtensionVersion);
         IncidentValidator.Problems(incident, Now).Should().BeEmpty("the server takes it as it is");
         (await extension.FinishAsync()).Should().BeEmpty();

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
 using eSafe.Contracts.Native;
-using eSafe.Detection;
 using eSafe.Host.Configuration;
 using eSafe.Host.Messaging;
 using eSafe.Host.Session;
@@ -29,7 +28,7 @@ internal sealed class ExtensionSide : IAsyncDisposable
     public ExtensionSide(IIncidentOutbox outbox, EnrolmentState? enrolment, TimeProvider clock, string? notReadyBecause = null)
     {
         _hostChannel = new NativeChannel(_toHost.Reader.AsStream(), _fromHost.Writer.AsStream());
-        var session = new HostSession(_hostChannel, new WordMatcher(StarterLibrary.Create()), outbox, enrolment, notReadyBecause,
+        var session = new HostSession(_hostChannel, TestLibrary.Matcher, outbox, enrolment, notReadyBecause,
             new HostLog(null), clock);
         var toHost = _toHost.Writer.AsStream();
         _extension = new NativeChannel(_fromHost.Reader.AsStream(), toHost);

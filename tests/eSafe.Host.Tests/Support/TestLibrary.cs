@@ -1,14 +1,15 @@
-namespace eSafe.Detection;
+using eSafe.Detection;
 
-/// <summary>
-/// A small built-in phrase list so that a device detects something before any library is delivered.
-/// The full default library replaces it.
-/// </summary>
-public static class StarterLibrary
+namespace eSafe.Host.Tests.Support;
+
+/// <summary>A small library of the host tests' own, so they do not depend on the default library's words.</summary>
+public static class TestLibrary
 {
-    public const string Version = "starter-1";
+    public const string Version = "1";
 
-    public static ThreatLibrary Create() => new("starter", Version,
+    public static ThreatMatcher Matcher { get; } = new(CompiledLibrary.Compile(Create()));
+
+    public static ThreatLibrary Create() => new("test", Version,
     [
         new("st-sui-001", "kill myself", ThreatCategories.Suicide, 5),
         new("st-sui-002", "want to die", ThreatCategories.Suicide, 5),
