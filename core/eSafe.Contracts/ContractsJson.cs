@@ -22,6 +22,7 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(IncidentPage))]
 [JsonSerializable(typeof(IncidentDetail))]
 [JsonSerializable(typeof(IncidentQuery))]
+[JsonSerializable(typeof(LibrarySummary))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

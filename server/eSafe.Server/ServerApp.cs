@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using eSafe.Contracts;
+using eSafe.Detection;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
@@ -81,6 +82,8 @@ public static class ServerApp
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentAccess>();
+        // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
+        services.AddSingleton(_ => DefaultLibrary.Load());
         services.AddHostedService<StartupAnnouncer>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>

@@ -48,8 +48,22 @@ public sealed class AnalystApiTests
     private async Task UploadAsync(EnrolmentResponse device, Incident incident) =>
         await _server.DeviceApi().UploadIncidentAsync(TestIncidents.Seal(incident, device.ServerKey), device.DeviceToken, CancellationToken.None);
 
+    [Test]
+    public async Task The_library_the_server_works_with_is_the_default_one_with_every_category()
+    {
+        var analyst = await _server.SignedInAsync();
+
+        var library = await analyst.GetLibraryAsync(CancellationToken.None);
+
+        library.Name.Should().Be("default");
+        library.Entries.Should().BeGreaterThan(1500);
+        library.ByCategory.Keys.Should().BeEquivalentTo(eSafe.Detection.ThreatCategories.All);
+        library.ByLanguage.Should().ContainKey("en-GB");
+    }
+
     [TestCase("GET", "/api/v1/auth/me")]
     [TestCase("GET", "/api/v1/schools")]
+    [TestCase("GET", "/api/v1/library")]
     [TestCase("GET", "/api/v1/incidents")]
     [TestCase("GET", "/api/v1/incidents/01JD0000000000000000000000")]
     [TestCase("GET", "/api/v1/incidents/01JD0000000000000000000000/screenshot")]

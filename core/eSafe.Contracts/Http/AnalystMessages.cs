@@ -79,3 +79,11 @@ public sealed record IncidentQuery
     public string? Before { get; init; }
     public int? Limit { get; init; }
 }
+
+/// <summary>The threat library the server works with: what it holds, by category and language.</summary>
+public sealed record LibrarySummary(
+    string Name,
+    string Version,
+    int Entries,
+    IReadOnlyDictionary<string, int> ByCategory,
+    IReadOnlyDictionary<string, int> ByLanguage);

@@ -14,6 +14,9 @@ public interface IAnalystApi
     [Get("/api/v1/schools")]
     Task<IReadOnlyList<SchoolInfo>> ListSchoolsAsync(CancellationToken cancellationToken);
 
+    [Get("/api/v1/library")]
+    Task<LibrarySummary> GetLibraryAsync(CancellationToken cancellationToken);
+
     [Get("/api/v1/incidents")]
     Task<IncidentPage> ListIncidentsAsync([Query] IncidentQuery query, CancellationToken cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
+using eSafe.Detection;
 using eSafe.Incidents;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
@@ -26,11 +27,16 @@ public static class AnalystEndpoints
         console.MapGet("/auth/me", (HttpContext context) => TypedResults.Json(Info(User(context)), ContractsJson.Default.AnalystInfo));
         console.MapGet("/schools", async (HttpContext context, IncidentAccess access) =>
             TypedResults.Json(await access.SchoolsAsync(User(context), context.RequestAborted), ContractsJson.Default.IReadOnlyListSchoolInfo));
+        console.MapGet("/library", (CompiledLibrary library) => TypedResults.Json(Summarise(library), ContractsJson.Default.LibrarySummary));
         console.MapGet("/incidents", ListAsync);
         console.MapGet("/incidents/{id}", GetAsync);
         console.MapGet("/incidents/{id}/screenshot", GetScreenshotAsync);
         return app;
     }
+
+    private static LibrarySummary Summarise(CompiledLibrary library) => new(library.Name, library.Version, library.Entries.Count,
+        library.Entries.GroupBy(e => e.Category).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+        library.Entries.GroupBy(e => e.Language).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
 
     private static async Task<IResult> LoginAsync(HttpContext context, IAnalystStore accounts, PasswordHashing passwords, LoginThrottle throttle,
         IAuditLog audit)
