@@ -125,6 +125,7 @@ public static class LibraryFormat
         }
     }
 
+    // Each output points only at an earlier one, so a chain always ends: a crafted file cannot make Scan loop.
     private static void Validate(DoubleArrayBuilder.Result automaton, int entries)
     {
         var states = automaton.Base.Length;
@@ -132,7 +133,7 @@ public static class LibraryFormat
             || automaton.OutputFlags.Length != automaton.OutputEntry.Length || automaton.OutputNext.Length != automaton.OutputEntry.Length
             || automaton.OutputEntry.Any(e => (uint)e >= (uint)entries)
             || automaton.OutputHead.Any(o => o < -1 || o >= automaton.OutputEntry.Length)
-            || automaton.OutputNext.Any(o => o < -1 || o >= automaton.OutputEntry.Length))
+            || automaton.OutputNext.Select((next, o) => next < -1 || next >= o).Any(bad => bad))
         {
             throw new InvalidDataException("the compiled library's automaton is inconsistent");
         }

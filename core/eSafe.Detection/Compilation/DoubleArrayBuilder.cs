@@ -33,7 +33,7 @@ public static class DoubleArrayBuilder
         var arrays = new Arrays(trie.Count * 2 + alphabet.Length + 2);
         var state = new int[trie.Count];  // trie node → double-array state
         state[0] = 0;
-        arrays.Check[0] = RootCheck;
+        arrays.Use(0, RootCheck);
         var queue = new Queue<int>();
         queue.Enqueue(0);
         var searchFrom = 1;
@@ -52,7 +52,7 @@ public static class DoubleArrayBuilder
             arrays.Base[s] = b;
             foreach (var (code, child) in children)
             {
-                arrays.Check[b + code] = s;
+                arrays.Use(b + code, s);
                 state[child] = b + code;
                 queue.Enqueue(child);
             }
@@ -90,28 +90,27 @@ public static class DoubleArrayBuilder
         public int[] Base = new int[capacity];
         public int[] Check = Enumerable.Repeat(Free, capacity).ToArray();
 
+        // For each slot, itself while it is free, else a later slot nearer the next free one (path-compressed),
+        // so the search steps over filled slots at once instead of one by one.
+        private int[] _nextFree = Enumerable.Range(0, capacity).ToArray();
+
+        public void Use(int slot, int state)
+        {
+            Check[slot] = state;
+            _nextFree[slot] = slot + 1;
+        }
+
         public (int Base, int NextSearch) FindBase(List<(ushort Code, int Child)> children, int searchFrom)
         {
             var first = children[0].Code;
             // Skip over the filled front of the array: the first free slot moves only forward.
-            while (searchFrom < Check.Length && Check[searchFrom] != Free)
-            {
-                searchFrom++;
-            }
+            searchFrom = NextFree(searchFrom);
 
-            for (var slot = searchFrom; ; slot++)
+            // The first child goes in a free slot with a base of at least 1: try those slots only.
+            for (var slot = NextFree(Math.Max(searchFrom, first + 1)); ; slot = NextFree(slot + 1))
             {
                 var b = slot - first;
-                if (b < 1)
-                {
-                    continue;
-                }
-
                 Grow(b + children[^1].Code + 1);
-                if (Check[slot] != Free)
-                {
-                    continue;
-                }
 
                 var fits = true;
                 foreach (var (code, _) in children)
@@ -128,6 +127,25 @@ public static class DoubleArrayBuilder
                     return (b, searchFrom);
                 }
             }
+        }
+
+        // The first free slot at or after this one (Check.Length when there is none yet).
+        private int NextFree(int slot)
+        {
+            var free = slot;
+            while (free < _nextFree.Length && _nextFree[free] != free)
+            {
+                free = _nextFree[free];
+            }
+
+            while (slot < free)
+            {
+                var next = _nextFree[slot];
+                _nextFree[slot] = free;
+                slot = next;
+            }
+
+            return free;
         }
 
         public int UsedLength()
@@ -153,6 +171,11 @@ public static class DoubleArrayBuilder
             Array.Resize(ref Base, size);
             Array.Resize(ref Check, size);
             Array.Fill(Check, Free, oldLength, size - oldLength);
+            Array.Resize(ref _nextFree, size);
+            for (var slot = oldLength; slot < size; slot++)
+            {
+                _nextFree[slot] = slot;
+            }
         }
     }
 

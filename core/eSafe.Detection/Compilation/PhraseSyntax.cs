@@ -1,3 +1,5 @@
+using eSafe.Detection.Normalisation;
+
 namespace eSafe.Detection.Compilation;
 
 /// <summary>
@@ -70,6 +72,12 @@ public static class PhraseSyntax
             if (body.Any(c => c is '+' or '*'))
             {
                 return $"'{word}' in '{phrase}' has '+' or '*' inside it";
+            }
+
+            // A word the skeleton drops (an emoji, punctuation) would silently never match.
+            if (!body.Any(c => SkeletonTable.Class(c) == CharClass.Letter) && Skeleton.Of(body).Length == 0)
+            {
+                return $"'{word}' in '{phrase}' has no letter to match";
             }
         }
 

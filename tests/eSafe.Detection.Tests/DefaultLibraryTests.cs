@@ -1,0 +1,71 @@
+using eSafe.Detection.Sources;
+
+namespace eSafe.Detection.Tests;
+
+/// <summary>
+/// The default (global) library that ships with eSafe: its committed compiled form is current, and it is broad
+/// enough. Skipped until core/eSafe.Detection/Libraries/default.eslib exists.
+/// </summary>
+public sealed class DefaultLibraryTests
+{
+    private const string CompileHint = "run ./build.sh --target=Compile-Library";
+    private static ThreatLibrary? s_source;
+
+    [Test]
+    public void The_committed_compiled_library_is_its_sources_compiled()
+    {
+        var (sources, compiled) = Paths();
+
+        var bytes = LibraryFormat.Write(CompiledLibrary.Compile(Source(sources)));
+
+        bytes.AsSpan().SequenceEqual(File.ReadAllBytes(compiled)).Should().BeTrue(CompileHint);
+    }
+
+    [Test]
+    public void It_has_1500_english_entries_in_every_category_and_two_other_languages_one_not_in_latin_script()
+    {
+        var (sources, _) = Paths();
+
+        var entries = Source(sources).Entries;
+
+        var english = entries.Where(e => e.Language == "en-GB").ToList();
+        english.Should().HaveCountGreaterThanOrEqualTo(1500);
+        english.Select(e => e.Category).Distinct().Should().BeEquivalentTo(ThreatCategories.All);
+        var others = entries.Where(e => e.Language != "en-GB").GroupBy(e => e.Language).ToList();
+        others.Should().HaveCountGreaterThanOrEqualTo(2);
+        others.Where(language => language.Any(e => e.Phrase.Any(IsNonLatinLetter))).Should().NotBeEmpty("one language must be written in a non-Latin script");
+    }
+
+    [Test]
+    public void The_embedded_default_library_is_the_committed_one()
+    {
+        var (sources, compiled) = Paths();
+        var source = Source(sources);
+
+        var library = DefaultLibrary.Load();
+
+        library.Name.Should().Be(source.Name);
+        library.Version.Should().Be(source.Version);
+        new ThreatMatcher(library).LibraryVersion.Should().Be($"{source.Name}-{source.Version}");
+        LibraryFormat.Write(library).AsSpan().SequenceEqual(File.ReadAllBytes(compiled)).Should().BeTrue("the build embeds Libraries/default.eslib");
+    }
+
+    private static ThreatLibrary Source(string folder) => s_source ??= LibrarySource.ReadFolder(folder);
+
+    private static bool IsNonLatinLetter(char c) => char.IsLetter(c) && c > '\u024F' && c is < '\u1E00' or > '\u1EFF';
+
+    private static (string Sources, string Compiled) Paths()
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "eSafe.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.That(root, Is.Not.Null, "the repository root (with eSafe.sln) is above the test directory");
+        var libraries = Path.Combine(root!.FullName, "core", "eSafe.Detection", "Libraries");
+        var compiled = Path.Combine(libraries, "default.eslib");
+        Assume.That(File.Exists(compiled), "the default library is not compiled yet");
+        return (Path.Combine(libraries, "default"), compiled);
+    }
+}

@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using eSafe.Detection.Normalisation;
+using eSafe.Detection.Tests.Support;
+
+namespace eSafe.Detection.Tests;
+
+/// <summary>
+/// Random texts and phrase sets (seeded: set ESAFE_TEST_SEED to replay a failure) scanned by the matcher and
+/// by brute-force reference matchers, which must agree hit for hit.
+/// </summary>
+public sealed class ReferenceMatcherTests
+{
+    private const int Cases = 300;
+
+    private static readonly int BaseSeed =
+        int.TryParse(Environment.GetEnvironmentVariable("ESAFE_TEST_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed : 20261128;
+
+    // No 'l' in phrases: a written l also matches i (its variants would need a reference of their own).
+    private static readonly string[] Vocabulary =
+    [
+        "a", "b", "e", "o", "ab", "ba", "be", "bee", "abba", "abc", "cab", "bad", "dab", "bed", "bead", "dead", "deed", "ace",
+        "aced", "sea", "seas", "set", "sets", "toast", "test", "tat", "boo", "boot", "obese", "sob", "dos", "gag", "igo", "digit",
+    ];
+
+    private static readonly Dictionary<char, string[]> Looks = new()
+    {
+        ['a'] = ["4", "@", "á", "а", "α", "ａ", "ⓐ"],
+        ['b'] = ["8", "в", "β", "ḃ"],
+        ['c'] = ["ç", "с", "ϲ"],
+        ['d'] = ["ď", "ԁ"],
+        ['e'] = ["3", "€", "é", "е", "ε", "ë"],
+        ['g'] = ["9", "ğ"],
+        ['i'] = ["1", "!", "í", "і", "ι"],
+        ['o'] = ["0", "ö", "о", "ο", "𝐨"],
+        ['s'] = ["5", "$", "š", "ѕ"],
+        ['t'] = ["7", "+", "ť", "т", "τ"],
+    };
+
+    private static readonly string[] Separators = [" ", " ", " ", "  ", ". ", ", ", "-", "\n", " 😀 ", "'", "!", "?", " \u200B"];
+
+    [Test]
+    public void The_matcher_agrees_with_a_brute_force_matcher_over_skeletons()
+    {
+        var hits = 0;
+        for (var i = 0; i < Cases; i++)
+        {
+            var caseSeed = BaseSeed + i;
+            var random = new Random(caseSeed);
+            var (text, words) = RandomText(random);
+            var entries = RandomEntries(random, words);
+            var matcher = TestLibraries.Matcher(entries);
+
+            var actual = matcher.Scan(text);
+            var expected = SkeletonReference(entries, text);
+
+            actual.Select(TestLibraries.Key).Order().Should().Equal(expected,
+                "seed {0} (ESAFE_TEST_SEED={1}, case {2}): text '{3}', phrases {4}", caseSeed, BaseSeed, i, TestLibraries.Visible(text), Describe(entries));
+            actual.Should().BeInAscendingOrder(m => m.Start).And.ThenBeInDescendingOrder(m => m.Length, "hits are ordered by start, the longer first (seed {0})", caseSeed);
+            hits += actual.Count;
+        }
+
+        hits.Should().BeGreaterThan(Cases, "the generated texts must hit often enough to test something");
+    }
+
+    [Test]
+    public void The_matcher_agrees_with_whole_word_search_on_plain_text()
+    {
+        var hits = 0;
+        for (var i = 0; i < Cases; i++)
+        {
+            var caseSeed = BaseSeed + i;
+            var random = new Random(caseSeed);
+
+            // Lower-case words, no doubled letters, no l (nor i), each ending in 'z' and no other 'z': a match of
+            // skeletons can then only be a match of whole words.
+            var vocabulary = Enumerable.Range(0, random.Next(3, 12)).Select(_ => PlainWord(random)).Distinct().ToArray();
+            var words = Enumerable.Range(0, random.Next(0, 30)).Select(_ => vocabulary[random.Next(vocabulary.Length)]).ToArray();
+            var text = string.Join(' ', words);
+            var entries = Enumerable.Range(0, random.Next(1, 6)).Select(e =>
+            {
+                var length = random.Next(1, 4);
+                var phrase = words.Length >= length && random.Next(2) == 0
+                    ? string.Join(' ', words.Skip(random.Next(words.Length - length + 1)).Take(length))
+                    : string.Join(' ', Enumerable.Range(0, length).Select(_ => vocabulary[random.Next(vocabulary.Length)]));
+                return new ThreatEntry($"e{e}", phrase, ThreatCategories.Bullying, 1 + e % 5);
+            }).ToArray();
+            var matcher = TestLibraries.Matcher(entries);
+
+            var actual = matcher.Scan(text).Select(TestLibraries.Key).Order().ToArray();
+            var expected = entries.SelectMany(e => WholeWordOccurrences(text, e.Phrase).Select(at => (e.Id, at, e.Phrase.Length))).Order().ToArray();
+
+            actual.Should().Equal(expected, "seed {0} (ESAFE_TEST_SEED={1}, case {2}): text '{3}', phrases {4}", caseSeed, BaseSeed, i, text, Describe(entries));
+            hits += actual.Length;
+        }
+
+        hits.Should().BeGreaterThan(Cases, "the generated texts must hit often enough to test something");
+    }
+
+    /// <summary>
+    /// The reference: reduce text and phrase to skeletons, and try every phrase (as written, and with its
+    /// words run together) at every word start; it must end at a word start unless its last word is a prefix
+    /// (then the hit runs to the end of that word). A hit inside an exception of its entry is dropped.
+    /// </summary>
+    private static List<(string Id, int Start, int Length)> SkeletonReference(IReadOnlyList<ThreatEntry> entries, string text)
+    {
+        var skeleton = Skeleton.Of(text);
+        var raw = new HashSet<(string Id, int Start, int End)>();
+        foreach (var entry in entries)
+        {
+            var exceptions = entry.Exceptions.SelectMany(e => Find(skeleton, e)).ToList();
+            foreach (var (start, end) in Find(skeleton, entry.Phrase))
+            {
+                if (!exceptions.Any(e => e.Start <= start && e.End >= end))
+                {
+                    raw.Add((entry.Id, start, end));
+                }
+            }
+        }
+
+        return [.. raw.Select(h => (h.Id, skeleton.OriginalSpan(h.Start, h.End))).Select(h => (h.Id, h.Item2.Start, h.Item2.Length)).Order()];
+    }
+
+    private static IEnumerable<(int Start, int End)> Find(Skeleton skeleton, string phrase)
+    {
+        var prefix = phrase.EndsWith('*');
+        var plain = phrase.TrimEnd('*');
+        var patterns = new[] { plain, plain.Replace(" ", "", StringComparison.Ordinal) }.Select(p => new string(Skeleton.Of(p).Symbols)).Distinct();
+        var symbols = skeleton.Symbols.ToString();
+        var wordStarts = skeleton.WordStarts.ToArray();
+        foreach (var pattern in patterns)
+        {
+            for (var start = 0; start + pattern.Length <= symbols.Length; start++)
+            {
+                if (!wordStarts[start] || string.CompareOrdinal(symbols, start, pattern, 0, pattern.Length) != 0)
+                {
+                    continue;
+                }
+
+                var end = start + pattern.Length;
+                if (!prefix && !wordStarts[end])
+                {
+                    continue;
+                }
+
+                while (!wordStarts[end])
+                {
+                    end++;
+                }
+
+                yield return (start, end);
+            }
+        }
+    }
+
+    private static IEnumerable<int> WholeWordOccurrences(string text, string phrase)
+    {
+        for (var at = text.IndexOf(phrase, StringComparison.Ordinal); at >= 0; at = text.IndexOf(phrase, at + 1, StringComparison.Ordinal))
+        {
+            if ((at == 0 || text[at - 1] == ' ') && (at + phrase.Length == text.Length || text[at + phrase.Length] == ' '))
+            {
+                yield return at;
+            }
+        }
+    }
+
+    // Half the phrases are words of the text, so that there are hits to compare.
+    private static ThreatEntry[] RandomEntries(Random random, string[] textWords) =>
+        [.. Enumerable.Range(0, random.Next(1, 7)).Select(e =>
+        {
+            var length = random.Next(1, 4);
+            var words = textWords.Length >= length && random.Next(2) == 0
+                ? textWords.Skip(random.Next(textWords.Length - length + 1)).Take(length).ToArray()
+                : Enumerable.Range(0, length).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]).ToArray();
+            var phrase = string.Join(' ', words) + (random.Next(6) == 0 ? "*" : "");
+            var plain = string.Join(' ', words);
+            string[] exceptions = random.Next(5) == 0
+                ? [random.Next(2) == 0 ? $"{Vocabulary[random.Next(Vocabulary.Length)]} {plain}" : $"{plain} {Vocabulary[random.Next(Vocabulary.Length)]}"]
+                : [];
+            return new ThreatEntry($"e{e}", phrase, ThreatCategories.All[e % ThreatCategories.All.Count], 1 + e % 5, "en-GB", exceptions);
+        })];
+
+    private static (string Text, string[] Words) RandomText(Random random)
+    {
+        var text = new StringBuilder();
+        var words = new string[random.Next(0, 25)];
+        for (var w = 0; w < words.Length; w++)
+        {
+            if (w > 0 && random.Next(10) != 0)
+            {
+                text.Append(Separators[random.Next(Separators.Length)]);
+            }
+
+            var word = words[w] = Vocabulary[random.Next(Vocabulary.Length)];
+            var split = random.Next(10) == 0;
+            for (var k = 0; k < word.Length; k++)
+            {
+                if (k > 0 && split)
+                {
+                    text.Append(random.Next(2) == 0 ? " " : ".");
+                }
+                else if (k > 0 && random.Next(20) == 0)
+                {
+                    text.Append('\u200D');
+                }
+
+                text.Append(Letter(random, word[k]));
+            }
+        }
+
+        return (text.ToString(), words);
+    }
+
+    private static string Letter(Random random, char c)
+    {
+        var written = random.Next(8) == 0 && Looks.TryGetValue(c, out var looks) ? looks[random.Next(looks.Length)]
+            : random.Next(4) == 0 ? char.ToUpperInvariant(c).ToString()
+            : c.ToString();
+        return random.Next(10) == 0 ? string.Concat(Enumerable.Repeat(written, random.Next(2, 4))) : written;
+    }
+
+    private static string PlainWord(Random random)
+    {
+        const string Letters = "abcdefghjkmnopqrstuvwxy";
+        var word = new StringBuilder();
+        for (var length = random.Next(1, 4); word.Length < length;)
+        {
+            var c = Letters[random.Next(Letters.Length)];
+            if (word.Length == 0 || word[^1] != c)
+            {
+                word.Append(c);
+            }
+        }
+
+        return word.Append('z').ToString();
+    }
+
+    private static string Describe(IEnumerable<ThreatEntry> entries) =>
+        string.Join(", ", entries.Select(e => $"{e.Id}='{e.Phrase}'" + (e.Exceptions.Count > 0 ? $" except '{string.Join("; ", e.Exceptions)}'" : "")));
+}
