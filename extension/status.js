@@ -4,6 +4,12 @@
 const CONNECTION_KEY = 'connection';
 const STATS_KEY = 'backlog:stats';
 const POLICY_KEY = 'policy';
+export const SOURCES = ['typed', 'page', 'search'];
+const SOURCE_NAMES = { typed: 'Typed text', page: 'Page text', search: 'Searches' };
+
+function isMissing(detail) {
+  return /not found/i.test(detail ?? '');
+}
 
 /** One line for the connection, from the record the service worker keeps. */
 export function describeConnection(connection) {
@@ -17,7 +23,7 @@ export function describeConnection(connection) {
     case 'connecting':
       return 'connecting to the host';
     case 'disconnected':
-      if (/not found/i.test(detail ?? '')) {
+      if (isMissing(detail)) {
         return 'host missing (not installed for this browser)';
       }
       if (/forbidden/i.test(detail ?? '')) {
@@ -32,8 +38,89 @@ export function describeConnection(connection) {
   }
 }
 
+function when(iso, locale) {
+  return iso ? new Date(iso).toLocaleString(locale) : null;
+}
+
+/**
+ * While there is no working connection: since when, how many tries, and that nothing is lost.
+ * Null when connected (or monitoring is off).
+ */
+export function describeOutage(connection, stats, locale) {
+  const { state, downSince, attempts } = connection ?? {};
+  if (!connection || state === 'open' || state === 'disabled' || state === 'starting' || !downSince) {
+    return null;
+  }
+  const waiting = stats?.count ?? 0;
+  const parts = [`no connection since ${when(downSince, locale)}`];
+  if (attempts) {
+    parts.push(`${attempts} failed attempt${attempts === 1 ? '' : 's'}`);
+  }
+  if (state !== 'unavailable') {
+    parts.push('trying again with back-off, at least once a minute while events wait');
+  }
+  parts.push(`${waiting} event${waiting === 1 ? '' : 's'} kept until the host takes them`);
+  return parts.join('; ');
+}
+
+/** The threat library version: the connected host's, else the last one seen and when. */
+export function describeLibrary(connection, locale) {
+  const current = connection?.hello?.libraryVersion;
+  if (current) {
+    return current;
+  }
+  const last = connection?.lastHello;
+  if (last?.libraryVersion) {
+    return `${last.libraryVersion} (last seen ${when(last.at, locale)})`;
+  }
+  return null;
+}
+
+/** The host version, the same way. */
+export function describeHost(connection, locale) {
+  const current = connection?.hello?.hostVersion;
+  if (current) {
+    return current;
+  }
+  const last = connection?.lastHello;
+  return last?.hostVersion ? `${last.hostVersion} (last seen ${when(last.at, locale)})` : null;
+}
+
+/** Rows for the per-source table: [name, waiting, sent, refused, dropped]. */
+export function sourceRows(stats) {
+  const sources = stats?.sources ?? {};
+  const rows = SOURCES.map((s) => {
+    const c = sources[s] ?? {};
+    return [SOURCE_NAMES[s], c.count ?? 0, c.delivered ?? 0, c.refused ?? 0, c.dropped ?? 0];
+  });
+  const total = ['All', 0, 0, 0, 0];
+  for (const row of rows) {
+    for (let i = 1; i < row.length; i++) {
+      total[i] += row[i];
+    }
+  }
+  // Events kept by an older version of the extension have no per-source counts.
+  total[1] = Math.max(total[1], stats?.count ?? 0);
+  total[4] = Math.max(total[4], stats?.dropped ?? 0);
+  rows.push(total);
+  return rows;
+}
+
 function show(id, value) {
   document.getElementById(id).textContent = value === null || value === undefined || value === '' ? '—' : String(value);
+}
+
+function showRows(stats) {
+  const body = document.getElementById('sources');
+  body.replaceChildren(...sourceRows(stats).map((row) => {
+    const tr = document.createElement('tr');
+    row.forEach((value, i) => {
+      const cell = document.createElement(i === 0 ? 'th' : 'td');
+      cell.textContent = String(value);
+      tr.append(cell);
+    });
+    return tr;
+  }));
 }
 
 async function render() {
@@ -41,11 +128,13 @@ async function render() {
   const connection = stored[CONNECTION_KEY];
   const stats = stored[STATS_KEY] ?? { count: 0, dropped: 0, bytes: 0 };
   show('connection', describeConnection(connection));
-  show('since', connection?.since ? new Date(connection.since).toLocaleString() : null);
-  show('host-version', connection?.hello?.hostVersion);
-  show('library-version', connection?.hello?.libraryVersion);
+  show('since', when(connection?.since));
+  show('outage', describeOutage(connection, stats));
+  show('host-version', describeHost(connection));
+  show('library-version', describeLibrary(connection));
   show('backlog', `${stats.count} (${Math.ceil((stats.bytes ?? 0) / 1024)} KB)`);
   show('dropped', stats.dropped ?? 0);
+  showRows(stats);
   show('mode', stored[POLICY_KEY]?.mode ?? 'native');
   show('extension-version', chrome.runtime.getManifest().version);
 }

@@ -7,6 +7,26 @@ export const STATS_KEY = 'backlog:stats';
 export const MAX_EVENTS = 1000;
 // Half of chrome.storage.session's 10 MB, leaving room for everything else kept there.
 export const MAX_BYTES = 5 * 1024 * 1024;
+export const SOURCES = Object.freeze(['typed', 'search', 'page']);
+// Each source has its own bounds inside the overall ones, so a flood of page text (a long chat, an
+// infinite feed while the host is missing) only ever pushes out older page text. Typed text may use the
+// whole backlog: when the overall bounds are reached, page text goes first, then searches, and typed
+// text only makes room for typed text.
+export const SOURCE_BOUNDS = Object.freeze({
+  typed: Object.freeze({ maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES }),
+  search: Object.freeze({ maxEvents: 200, maxBytes: 256 * 1024 }),
+  page: Object.freeze({ maxEvents: 300, maxBytes: 2 * 1024 * 1024 }),
+});
+// Lower ranks are kept longer.
+const RANK = { typed: 0, search: 1, page: 2 };
+
+function sourceOf(event) {
+  return Object.hasOwn(RANK, event?.source) ? event.source : 'typed';
+}
+
+function emptyCounts() {
+  return Object.fromEntries(SOURCES.map((s) => [s, { count: 0, bytes: 0, dropped: 0, delivered: 0, refused: 0 }]));
+}
 
 /** The UTF-8 size of a string, without allocating. */
 export function utf8Length(text) {
@@ -51,17 +71,25 @@ export function supersedes(newer, older) {
  * @param {object} deps
  * @param {{get: Function, set: Function, remove: Function}} deps.storage  chrome.storage.session or a fake
  */
-export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_BYTES, log = console }) {
-  let entries = null; // [{key, seq, size, event}], oldest first
+export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_BYTES, sourceBounds = SOURCE_BOUNDS, log = console }) {
+  let entries = null; // [{key, seq, size, source, event}], oldest first
   let nextSeq = 1;
   let bytes = 0;
   let dropped = 0;
+  // Per source: what waits (count, bytes) and what happened since the browser started (dropped,
+  // delivered: acknowledged by the host, refused: rejected by the host as bad input).
+  let counts = emptyCounts();
   let queue = Promise.resolve();
 
   function inTurn(operation) {
     const result = queue.then(operation);
     queue = result.catch(() => {});
     return result;
+  }
+
+  function boundsOf(source) {
+    const own = sourceBounds[source] ?? {};
+    return { maxEvents: Math.min(own.maxEvents ?? maxEvents, maxEvents), maxBytes: Math.min(own.maxBytes ?? maxBytes, maxBytes) };
   }
 
   async function load() {
@@ -72,24 +100,41 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     const loaded = [];
     for (const [key, record] of Object.entries(stored ?? {})) {
       if (key.startsWith(EVENT_KEY_PREFIX) && record && typeof record.event?.eventId === 'string') {
-        loaded.push({ key, seq: Number(record.seq) || 0, size: sizeOf(key, record), event: record.event });
+        loaded.push({ key, seq: Number(record.seq) || 0, size: sizeOf(key, record), source: sourceOf(record.event), event: record.event });
       }
     }
     loaded.sort((a, b) => a.seq - b.seq);
     entries = loaded;
     bytes = loaded.reduce((sum, e) => sum + e.size, 0);
     nextSeq = loaded.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
-    dropped = Number(stored?.[STATS_KEY]?.dropped) || 0;
+    const storedStats = stored?.[STATS_KEY];
+    dropped = Number(storedStats?.dropped) || 0;
+    counts = emptyCounts();
+    for (const source of SOURCES) {
+      for (const field of ['dropped', 'delivered', 'refused']) {
+        counts[source][field] = Number(storedStats?.sources?.[source]?.[field]) || 0;
+      }
+    }
+    for (const e of loaded) {
+      counts[e.source].count += 1;
+      counts[e.source].bytes += e.size;
+    }
   }
 
   function stats() {
-    return { count: entries.length, bytes, dropped };
+    return { count: entries.length, bytes, dropped, sources: structuredClone(counts) };
   }
 
   function removeAt(index) {
     const [entry] = entries.splice(index, 1);
     bytes -= entry.size;
+    counts[entry.source].count -= 1;
+    counts[entry.source].bytes -= entry.size;
     return entry.key;
+  }
+
+  function oldestOf(predicate) {
+    return entries.findIndex(predicate);
   }
 
   // Storage failing (quota, shutdown) must not lose the event from memory: it is still sent.
@@ -101,12 +146,79 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     }
   }
 
+  // Makes room for an event of `source` and `size`: the oldest of its own source beyond that
+  // source's bounds, then beyond the overall bounds the oldest of the least kept source that ranks
+  // no higher than it. False when there is no room it may take (the new event is the one dropped).
+  function makeRoom(source, size, removedKeys) {
+    const own = boundsOf(source);
+    if (size > own.maxBytes) {
+      return { fits: false, droppedNow: 0 };
+    }
+    let droppedNow = 0;
+    const drop = (index) => {
+      const victim = entries[index].source;
+      removedKeys.push(removeAt(index));
+      counts[victim].dropped += 1;
+      droppedNow += 1;
+    };
+    for (;;) {
+      const c = counts[source];
+      if (c.count + 1 <= own.maxEvents && c.bytes + size <= own.maxBytes) {
+        break;
+      }
+      const index = oldestOf((e) => e.source === source);
+      if (index < 0) {
+        return { fits: false, droppedNow };
+      }
+      drop(index);
+    }
+    while (entries.length + 1 > maxEvents || bytes + size > maxBytes) {
+      let index = -1;
+      for (const candidate of [...SOURCES].sort((a, b) => RANK[b] - RANK[a])) {
+        if (RANK[candidate] < RANK[source]) {
+          break;
+        }
+        index = oldestOf((e) => e.source === candidate);
+        if (index >= 0) {
+          break;
+        }
+      }
+      if (index < 0) {
+        return { fits: false, droppedNow };
+      }
+      drop(index);
+    }
+    return { fits: true, droppedNow };
+  }
+
+  function forget(eventId, outcome) {
+    return inTurn(async () => {
+      await load();
+      const index = entries.findIndex((e) => e.event.eventId === eventId);
+      if (index < 0) {
+        return false;
+      }
+      const source = entries[index].source;
+      const key = removeAt(index);
+      if (outcome) {
+        counts[source][outcome] += 1;
+      }
+      await persist(() => storage.remove(key));
+      await persist(() => storage.set({ [STATS_KEY]: stats() }));
+      return true;
+    });
+  }
+
   return {
-    /** Adds an event, persisted before this resolves. Resolves to how many older events went. */
+    /**
+     * Adds an event, persisted before this resolves. Resolves to {superseded, dropped, kept}: how many
+     * older events went, and whether this one was kept (false: no room its source may take).
+     */
     add(event) {
       return inTurn(async () => {
         await load();
         const key = EVENT_KEY_PREFIX + event.eventId;
+        const source = sourceOf(event);
         const record = { seq: nextSeq++, event };
         const size = sizeOf(key, record);
         const removedKeys = [];
@@ -117,39 +229,43 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
             superseded += 1;
           }
         }
-        let droppedNow = 0;
-        while (entries.length > 0 && (entries.length + 1 > maxEvents || bytes + size > maxBytes)) {
-          removedKeys.push(removeAt(0));
-          droppedNow += 1;
+        const { fits, droppedNow } = makeRoom(source, size, removedKeys);
+        if (!fits) {
+          counts[source].dropped += 1;
         }
-        if (droppedNow > 0) {
-          dropped += droppedNow;
-          log.warn(`eSafe: backlog full, dropped the ${droppedNow} oldest event(s)`);
+        const lost = droppedNow + (fits ? 0 : 1);
+        if (lost > 0) {
+          dropped += lost;
+          log.warn(`eSafe: backlog full, dropped ${lost} event(s)`);
         }
-        entries.push({ key, seq: record.seq, size, event });
-        bytes += size;
+        if (fits) {
+          entries.push({ key, seq: record.seq, size, source, event });
+          bytes += size;
+          counts[source].count += 1;
+          counts[source].bytes += size;
+        }
         const staleKeys = removedKeys.filter((k) => k !== key);
         if (staleKeys.length > 0) {
           await persist(() => storage.remove(staleKeys));
         }
-        await persist(() => storage.set({ [key]: record, [STATS_KEY]: stats() }));
-        return { superseded, dropped: droppedNow };
+        await persist(() => storage.set(fits ? { [key]: record, [STATS_KEY]: stats() } : { [STATS_KEY]: stats() }));
+        return { superseded, dropped: droppedNow, kept: fits };
       });
     },
 
-    /** Forgets an event (acknowledged, or refused by the host). False when it was not there. */
+    /** Forgets an event the host acknowledged. False when it was not there. */
     ack(eventId) {
-      return inTurn(async () => {
-        await load();
-        const index = entries.findIndex((e) => e.event.eventId === eventId);
-        if (index < 0) {
-          return false;
-        }
-        const key = removeAt(index);
-        await persist(() => storage.remove(key));
-        await persist(() => storage.set({ [STATS_KEY]: stats() }));
-        return true;
-      });
+      return forget(eventId, 'delivered');
+    },
+
+    /** Forgets an event the host refused as bad input (it would be refused again). */
+    refuse(eventId) {
+      return forget(eventId, 'refused');
+    },
+
+    /** Forgets an event that should not have been kept (monitoring turned out to be paused). */
+    discard(eventId) {
+      return forget(eventId, null);
     },
 
     /** Every unacknowledged event, oldest first. */
@@ -160,7 +276,10 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
       });
     },
 
-    /** {count, bytes, dropped}: dropped counts events lost to the bounds since the browser started. */
+    /**
+     * {count, bytes, dropped, sources: {typed|search|page: {count, bytes, dropped, delivered, refused}}}:
+     * dropped, delivered and refused count since the browser started.
+     */
     stats() {
       return inTurn(async () => {
         await load();

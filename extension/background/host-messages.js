@@ -20,7 +20,7 @@ export function helloSummary(reply) {
 
 /**
  * @param {object} deps
- * @param {{ack: (eventId: string) => Promise<boolean>}} deps.backlog
+ * @param {{ack: (eventId: string) => Promise<boolean>, refuse?: (eventId: string) => Promise<boolean>}} deps.backlog
  * @param {{handle: (request: object) => Promise<object>}} deps.capture
  * @param {(hello: object) => Promise<void>} deps.recordHello  keeps the hello-reply's summary
  * @param {(message: object) => boolean} deps.reply  sends a message back to the host
@@ -40,7 +40,7 @@ export function createHostMessageHandler({ backlog, capture, recordHello, reply,
         // Never answered, or two ends could trade errors for ever.
         if (typeof message.eventId === 'string') {
           // Refused as bad input: it would be refused again, so keeping it only blocks the backlog.
-          await backlog.ack(message.eventId);
+          await (backlog.refuse ? backlog.refuse(message.eventId) : backlog.ack(message.eventId));
           log.warn('eSafe: the host refused event', message.eventId, shortText(message.message));
         } else {
           log.warn('eSafe: the host reported an error:', shortText(message.message));

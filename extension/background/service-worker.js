@@ -1,16 +1,19 @@
-// The extension's one owner of the transport: relays typed text to the host, acts on the host's
-// messages and takes screenshots. Chrome may stop this worker whenever it is idle, so everything that
-// must survive is in chrome.storage.session, all listeners are registered synchronously at the top
-// level, and starting (again) connects and resends the backlog.
+// The extension's one owner of the transport: relays typed and page text from the content scripts and
+// the searches it reads from tabs' URLs to the host, acts on the host's messages and takes
+// screenshots. Chrome may stop this worker whenever it is idle, so everything that must survive is in
+// chrome.storage.session, all listeners are registered synchronously at the top level, and starting
+// (again) connects and resends the backlog.
 
 import { createBacklog } from './backlog.js';
 import { createCaptureService } from './capture.js';
 import { createDirectTransport } from './direct-transport.js';
 import { createHostMessageHandler } from './host-messages.js';
+import { canReencode, reencodeJpeg } from './jpeg.js';
 import { createNativeTransport } from './native-transport.js';
 import { loadPolicy, refreshPolicy } from './policy.js';
+import { createSearchFilter, createSearchWatcher } from './search-query.js';
 import { createStatusStore } from './status-store.js';
-import { makeTypedEvent } from './text-event.js';
+import { makeSearchEvent, makeTextEvent } from './text-event.js';
 
 const PROTOCOL_VERSION = 1;
 const RECONNECT_ALARM = 'esafe-reconnect';
@@ -18,7 +21,16 @@ const RECONNECT_ALARM = 'esafe-reconnect';
 const session = chrome.storage.session;
 const backlog = createBacklog({ storage: session });
 const status = createStatusStore({ storage: session });
-const capture = createCaptureService({ tabs: chrome.tabs });
+const capture = createCaptureService({
+  tabs: chrome.tabs,
+  windows: chrome.windows ?? null,
+  reencode: canReencode() ? reencodeJpeg : null,
+});
+const searches = createSearchFilter();
+const searchWatcher = createSearchWatcher({
+  filter: searches,
+  emit: (search, tab, url, at) => keep(makeSearchEvent(search, tab, url, { now: () => at })).catch(warn('could not keep a search')),
+});
 
 let policy = null;
 let transport = null;
@@ -98,16 +110,31 @@ async function ensureAlarm() {
   }
 }
 
-async function onTyped(message, sender) {
-  // Made before waiting for the policy, so occurredAt is when it was typed: the first policy read
-  // after the browser starts takes about 3 s.
-  const event = makeTypedEvent(message, sender);
-  await started;
-  if (event === null || !policy?.enabled) {
+// Persisted first, even before the policy is known (its first read after the browser starts takes
+// about 3 s): a worker stopped right now loses nothing. Then sent if the port is open; else the next
+// connection resends it. Policy pausing monitoring takes it out again.
+async function keep(event) {
+  if (event === null || policy?.enabled === false) {
     return;
   }
-  await backlog.add(event); // persisted first: a worker stopped right now loses nothing
-  transport?.send({ type: 'text', event });
+  const { kept } = await backlog.add(event);
+  await started;
+  if (!policy?.enabled) {
+    await backlog.discard(event.eventId);
+    return;
+  }
+  if (kept) {
+    transport?.send({ type: 'text', event });
+  }
+}
+
+function onContentText(message, sender) {
+  // Made at once, so occurredAt is when it was typed or shown.
+  const event = makeTextEvent(message, sender);
+  if (event?.source === 'typed') {
+    searches.noteTyped(event.tabId, event.text);
+  }
+  return keep(event);
 }
 
 // Once a minute: a worker whose port is down (host missing, back-off lost with a stopped worker)
@@ -139,11 +166,28 @@ async function onManagedChange() {
 }
 
 chrome.runtime.onMessage.addListener((message, sender) => {
-  if (message?.type === 'typed' && sender?.id === chrome.runtime.id) {
-    onTyped(message, sender).catch(warn('could not keep typed text'));
+  if ((message?.type === 'typed' || message?.type === 'page') && sender?.id === chrome.runtime.id) {
+    onContentText(message, sender).catch(warn(`could not keep ${message.type} text`));
   }
   return false;
 });
+
+// Every navigation of every tab, single-page apps' history.pushState included: a search engine's or
+// video site's results URL becomes one 'search' event per search. Done here rather than in the pages:
+// it costs the pages nothing and sees navigations no content script runs in.
+chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
+  capture.poke();
+  searchWatcher.onUpdated(tabId, changeInfo, tab);
+});
+
+// A capture waiting for its tab to show looks again when the pupil switches tab or window.
+chrome.tabs.onActivated.addListener(() => capture.poke());
+chrome.tabs.onRemoved.addListener((tabId) => {
+  searchWatcher.onRemoved(tabId);
+  capture.poke();
+});
+chrome.windows?.onFocusChanged?.addListener(() => capture.poke());
+chrome.windows?.onBoundsChanged?.addListener(() => capture.poke());
 
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === RECONNECT_ALARM) {

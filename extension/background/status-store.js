@@ -1,5 +1,8 @@
 // The connection's state for the status page, kept in chrome.storage.session so that it survives a
-// stopped service worker: {state, detail, since, hello}, where hello is the last hello-reply's summary.
+// stopped service worker: {state, detail, since, hello, lastHello}, where hello is the current
+// connection's hello-reply summary and lastHello the last one ever received with when it came (so the
+// page can still show the last library version while the host is missing), plus downSince and
+// attempts: since when there has been no open connection, and how many connections failed since.
 
 export const CONNECTION_KEY = 'connection';
 
@@ -13,7 +16,7 @@ export function createStatusStore({ storage, now = () => new Date(), log = conso
   }
 
   async function read() {
-    return (await storage.get(CONNECTION_KEY))?.[CONNECTION_KEY] ?? { state: 'starting', detail: null, since: null, hello: null };
+    return (await storage.get(CONNECTION_KEY))?.[CONNECTION_KEY] ?? { state: 'starting', detail: null, since: null, hello: null, lastHello: null };
   }
 
   async function write(record) {
@@ -33,12 +36,18 @@ export function createStatusStore({ storage, now = () => new Date(), log = conso
       return inTurn(async () => {
         const current = await read();
         const hello = state === 'connecting' || state === 'unavailable' || state === 'disabled' ? null : current.hello;
-        return write({ state, detail, since: now().toISOString(), hello });
+        const at = now().toISOString();
+        // While there is no working connection: since when, and how many connections failed or ended
+        // (counted on 'disconnected': Chrome may refuse a connection before 'connecting' is seen).
+        const open = state === 'open';
+        const downSince = open ? null : (current.downSince ?? at);
+        const attempts = open ? 0 : (current.attempts ?? 0) + (state === 'disconnected' ? 1 : 0);
+        return write({ state, detail, since: at, hello, lastHello: current.lastHello ?? null, downSince, attempts });
       });
     },
 
     setHello(hello) {
-      return inTurn(async () => write({ ...(await read()), hello }));
+      return inTurn(async () => write({ ...(await read()), hello, lastHello: { ...hello, at: now().toISOString() } }));
     },
   };
 }

@@ -1,6 +1,7 @@
-// Turns a content script's 'typed' message into a text event as PROTOCOL.md defines it, within the
-// limits the host checks (core/eSafe.Incidents/TextEvent.cs), so the host never has to refuse one.
-// The message comes from a web page's renderer: every field is checked, none is trusted for its shape.
+// Turns a content script's 'typed' or 'page' message, or a search found in a tab's URL, into a text
+// event as PROTOCOL.md defines it, within the limits the host checks (core/eSafe.Incidents/TextEvent.cs),
+// so the host never has to refuse one. A message comes from a web page's renderer: every field is
+// checked, none is trusted for its shape.
 
 export const MAX_TEXT = 64 * 1024;
 export const MAX_URL = 8 * 1024;
@@ -47,19 +48,44 @@ export function webUrl(url) {
   return capStart(url, MAX_URL);
 }
 
+// What the content scripts send: typed text with the field it came from, or page text.
+const SOURCE_OF = { typed: 'typed', page: 'page' };
+
+function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
+  return {
+    eventId,
+    tabId,
+    ...(fieldId === null ? {} : { fieldId }),
+    source,
+    url,
+    title,
+    text,
+    occurredAt: at.toISOString(),
+    // getTimezoneOffset is minutes behind UTC; the protocol wants minutes ahead. `|| 0` avoids -0.
+    localOffsetMinutes: -at.getTimezoneOffset() || 0,
+  };
+}
+
 /**
- * The text event for a 'typed' message, or null when there is nothing the host could use.
- * @param {object} message  {type:'typed', fieldId, text, url, title} from content/typing.js
+ * The text event for a content script's message ('typed' or 'page'), or null when there is nothing the
+ * host could use. Page text carries no fieldId: the host then tells repeats apart by URL, so the same
+ * page read again within its repeat window is not a new incident.
+ * @param {object} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
+ *                          {type:'page', text, url, title, chunk} from content/page-text.js
  * @param {chrome.runtime.MessageSender} sender  Chrome's record of who sent it
  * @param {{now?: () => Date, uuid?: () => string}} deps  the clock and ID source, for tests
  */
-export function makeTypedEvent(message, sender, { now = () => new Date(), uuid = () => crypto.randomUUID() } = {}) {
-  if (message?.type !== 'typed' || typeof message.text !== 'string') {
+export function makeTextEvent(message, sender, { now = () => new Date(), uuid = () => crypto.randomUUID() } = {}) {
+  const source = SOURCE_OF[message?.type];
+  if (!source || typeof message.text !== 'string') {
     return null;
   }
-  const fieldId = message.fieldId;
-  if (typeof fieldId !== 'string' || fieldId.length === 0 || fieldId.length > MAX_FIELD_ID) {
-    return null;
+  let fieldId = null;
+  if (source === 'typed') {
+    fieldId = message.fieldId;
+    if (typeof fieldId !== 'string' || fieldId.length === 0 || fieldId.length > MAX_FIELD_ID) {
+      return null;
+    }
   }
   const tab = sender?.tab;
   if (!tab || !Number.isInteger(tab.id) || tab.id < 0) {
@@ -70,23 +96,38 @@ export function makeTypedEvent(message, sender, { now = () => new Date(), uuid =
   if (url === null) {
     return null;
   }
-  const text = capEnd(message.text);
+  // Typed text keeps its end (the newest words), page text its start (it is sent in order).
+  const text = source === 'typed' ? capEnd(message.text) : capStart(message.text, MAX_TEXT);
   if (text.trim() === '') {
     return null;
   }
   const frameTitle = typeof message.title === 'string' ? message.title : '';
   const title = capStart(frameTitle.trim() !== '' ? frameTitle : (tab.title ?? ''), MAX_TITLE);
-  const at = now();
-  return {
-    eventId: uuid(),
-    tabId: tab.id,
-    fieldId,
-    source: 'typed',
-    url,
-    title,
-    text,
-    occurredAt: at.toISOString(),
-    // getTimezoneOffset is minutes behind UTC; the protocol wants minutes ahead. `|| 0` avoids -0.
-    localOffsetMinutes: -at.getTimezoneOffset() || 0,
-  };
+  return textEvent({ eventId: uuid(), tabId: tab.id, fieldId, source, url, title, text }, now());
+}
+
+/** The text event for a 'typed' message (kept for callers that only take typed text). */
+export function makeTypedEvent(message, sender, deps) {
+  return message?.type === 'typed' ? makeTextEvent(message, sender, deps) : null;
+}
+
+/**
+ * The text event for a search found in a tab's URL. fieldId is `search:<engine>`, so the same search
+ * again in that tab (another results page, images) is a repeat to the host, whatever the URL.
+ * @param {{engine: string, query: string}} search  from searchQuery()
+ * @param {{id: number, url?: string, title?: string}} tab
+ * @param {string} url  the results page's URL
+ */
+export function makeSearchEvent(search, tab, url, { now = () => new Date(), uuid = () => crypto.randomUUID() } = {}) {
+  if (!tab || !Number.isInteger(tab.id) || tab.id < 0 || typeof search?.query !== 'string' || search.query.trim() === '') {
+    return null;
+  }
+  const pageUrl = webUrl(url) ?? webUrl(tab.url);
+  if (pageUrl === null) {
+    return null;
+  }
+  const fieldId = capStart(`search:${search.engine}`, MAX_FIELD_ID);
+  const title = capStart(typeof tab.title === 'string' ? tab.title : '', MAX_TITLE);
+  const text = capStart(search.query, MAX_TEXT);
+  return textEvent({ eventId: uuid(), tabId: tab.id, fieldId, source: 'search', url: pageUrl, title, text }, now());
 }

@@ -1,6 +1,6 @@
-// The pure part of typed-text capture: which elements count, the debounce state machine and text
-// capping. A classic script (content scripts cannot be modules) that only defines
-// globalThis.eSafeCapture, so node tests can load it with node:vm and drive it with fakes.
+// The pure part of typed-text capture: which elements count, the debounce state machine, message
+// generations of a field, and text capping. A classic script (content scripts cannot be modules) that
+// only defines globalThis.eSafeCapture, so node tests can load it with node:vm and drive it with fakes.
 'use strict';
 
 (() => {
@@ -11,6 +11,8 @@
   // Secrets a pupil types that must never leave the page. current-password and new-password also
   // catch a password field that a "show password" button has turned into type=text.
   const SECRET_AUTOCOMPLETE = new Set(['one-time-code', 'current-password', 'new-password']);
+  // A text node's nodeType.
+  const TEXT_NODE = 3;
 
   function isSecret(el) {
     const attr = typeof el.getAttribute === 'function' ? el.getAttribute('autocomplete') : null;
@@ -26,8 +28,16 @@
     return false;
   }
 
+  // A contenteditable attribute that makes its element editable ('', 'true', 'plaintext-only').
+  function editableAttr(el) {
+    const value = typeof el.getAttribute === 'function' ? el.getAttribute('contenteditable') : null;
+    return value !== null && value.toLowerCase() !== 'false';
+  }
+
   // 'value' for text inputs and textareas, 'editable' for contenteditable, null for everything else.
-  // Only property reads: this runs on every keystroke.
+  // Only property and attribute reads that need no style: this runs on every keystroke, right after
+  // an edit, when reading style (isContentEditable) would make the browser recalculate it. The
+  // isContentEditable fallback is for documents in designMode, which have no attribute to read.
   function fieldKind(el) {
     if (!el || typeof el !== 'object') {
       return null;
@@ -39,15 +49,48 @@
       kind = TEXT_INPUT_TYPES.has(String(el.type || 'text').toLowerCase()) ? 'value' : null;
     } else if (name === 'textarea') {
       kind = 'value';
-    } else if (el.isContentEditable === true) {
+    } else if (editableAttr(el) || el.isContentEditable === true) {
       kind = 'editable';
     }
     return kind && !isSecret(el) ? kind : null;
   }
 
+  const EDITABLE_SELECTOR = '[contenteditable]';
+
+  // The element whose text is the field: an input or textarea itself, or the outermost element of a
+  // contenteditable region (rich-text editors — Quill, ProseMirror/TipTap, Lexical, Slate, Draft.js —
+  // all edit one, and an event may start on a text node or a nested element inside it). closest()
+  // matches attributes up the tree without reading style; an input event's target is usually the
+  // editing host itself already.
+  function fieldOf(node) {
+    const el = node && node.nodeType === TEXT_NODE ? node.parentElement : node;
+    if (!el || typeof el !== 'object') {
+      return null;
+    }
+    const name = el.localName;
+    if (name === 'input' || name === 'textarea' || typeof el.closest !== 'function') {
+      return el;
+    }
+    let root = el.closest(EDITABLE_SELECTOR);
+    if (!root || !editableAttr(root)) {
+      return el; // not in an editable region (or in a contenteditable="false" island)
+    }
+    for (let up = root.parentElement?.closest(EDITABLE_SELECTOR); up && editableAttr(up); up = up.parentElement?.closest(EDITABLE_SELECTOR)) {
+      root = up;
+    }
+    return root;
+  }
+
   function readText(el, kind) {
     const text = kind === 'value' ? el.value : (el.innerText ?? el.textContent);
     return typeof text === 'string' ? text : '';
+  }
+
+  // How long the field's text is now, without forcing layout (textContent, not innerText). Called
+  // once per message, never per keystroke.
+  function quickLength(el, kind) {
+    const text = kind === 'value' ? el.value : el.textContent;
+    return typeof text === 'string' ? text.length : 0;
   }
 
   // Keeps the end (the newest words) and never starts on the second half of a surrogate pair.
@@ -73,22 +116,50 @@
   //   send({fieldId, text})  called with a field's current full text;
   //   setTimer(fn, ms) / clearTimer(handle)  like setTimeout / clearTimeout;
   //   random(uint8Array)  like crypto.getRandomValues (randomUUID needs a secure context).
+  //
+  // Message generations: the host counts a hit once per (tab, fieldId, entry, surrounding text). A
+  // chat box is one element for the page's life but holds many messages, so once a field has been
+  // sent and then goes empty or shrinks to under half of what was sent (the app cleared it after
+  // sending, or the pupil deleted the message), its next text is a new message: the fieldId becomes
+  // `${base}#${generation}`. Edits to the same draft keep the generation, so re-sending a draft is
+  // recognised as a repeat. The check reads the field's length once per message (the first input after
+  // a send) and at each flush: never per keystroke.
   function createTracker({ send, setTimer, clearTimer, random, pauseMs = PAUSE_MS, maxChars = MAX_TEXT }) {
     const prefix = randomPrefix(random);
     let counter = 0;
-    const ids = new WeakMap();
-    const lastSent = new WeakMap();
+    // element → {base, generation, lastSent, sentLength, checkNext}
+    const fields = new WeakMap();
     const pending = new Set();
     let timer = null;
+    // Fields sent a moment ago, looked at once more a pause later: a chat app clears its box after
+    // sending, so a message pasted into it next is new even though no keystroke showed the box empty.
+    const recheck = new Set();
+    let recheckTimer = null;
 
-    function fieldId(el) {
-      let id = ids.get(el);
-      if (id === undefined) {
+    function state(el) {
+      let s = fields.get(el);
+      if (s === undefined) {
         counter += 1;
-        id = `${prefix}-${counter}`;
-        ids.set(el, id);
+        s = { base: `${prefix}-${counter}`, generation: 0, lastSent: null, sentLength: 0, checkNext: false };
+        fields.set(el, s);
       }
-      return id;
+      return s;
+    }
+
+    function messageId(s) {
+      return s.generation === 0 ? s.base : `${s.base}#${s.generation}`;
+    }
+
+    function newMessage(s) {
+      s.generation += 1;
+      s.lastSent = null;
+      s.sentLength = 0;
+      s.checkNext = false;
+    }
+
+    // After a send: does the field now hold less than half of it (cleared, or mostly deleted)?
+    function shrunk(s, length) {
+      return s.sentLength > 0 && length * 2 < s.sentLength;
     }
 
     function sendField(el) {
@@ -97,12 +168,36 @@
       if (!kind) {
         return;
       }
-      const text = capText(readText(el, kind), maxChars);
-      if (text.trim() === '' || text === lastSent.get(el)) {
+      const s = state(el);
+      const full = readText(el, kind);
+      if (shrunk(s, full.trim() === '' ? 0 : full.length)) {
+        newMessage(s);
+      }
+      const text = capText(full, maxChars);
+      if (text.trim() === '' || text === s.lastSent) {
         return;
       }
-      lastSent.set(el, text);
-      send({ fieldId: fieldId(el), text });
+      s.lastSent = text;
+      s.sentLength = full.length;
+      s.checkNext = true;
+      send({ fieldId: messageId(s), text });
+      recheck.add(el);
+      if (recheckTimer === null) {
+        recheckTimer = setTimer(recheckSent, pauseMs);
+      }
+    }
+
+    function recheckSent() {
+      recheckTimer = null;
+      const list = [...recheck];
+      recheck.clear();
+      for (const el of list) {
+        const s = fields.get(el);
+        const kind = fieldKind(el);
+        if (s !== undefined && kind && s.checkNext && shrunk(s, quickLength(el, kind))) {
+          newMessage(s);
+        }
+      }
     }
 
     function stopTimer() {
@@ -114,20 +209,37 @@
 
     function flushAll() {
       stopTimer();
-      const fields = [...pending];
+      const list = [...pending];
       pending.clear();
-      for (const el of fields) {
+      for (const el of list) {
         sendField(el);
       }
     }
 
     return {
-      fieldId,
+      /** The field's ID for the page's life (without the message generation). */
+      fieldId: (el) => state(fieldOf(el)).base,
 
-      // On every input event: note the field and (re)arm the pause timer. Nothing else.
-      input(el) {
-        if (!fieldKind(el)) {
+      /** The ID its next text is sent under: the base ID, then `${base}#${generation}`. */
+      messageId: (el) => messageId(state(fieldOf(el))),
+
+      /** The element that is the field for an event's origin, or null when it is none. */
+      fieldOf,
+
+      // On every input event: note the field and (re)arm the pause timer. Nothing else, except
+      // once per message (the first input after a send) one length read for the generation.
+      input(node) {
+        const el = fieldOf(node);
+        const kind = fieldKind(el);
+        if (!kind) {
           return false;
+        }
+        const s = fields.get(el);
+        if (s !== undefined && s.checkNext) {
+          s.checkNext = false;
+          if (shrunk(s, quickLength(el, kind))) {
+            newMessage(s);
+          }
         }
         pending.add(el);
         stopTimer();
@@ -136,7 +248,8 @@
       },
 
       // Enter, blur: send this field now if it was typed in since it was last sent.
-      flush(el) {
+      flush(node) {
+        const el = fieldOf(node);
         if (!pending.delete(el)) {
           return;
         }
@@ -146,7 +259,7 @@
         sendField(el);
       },
 
-      // Form submit, page hide, the pause timer.
+      // Form submit, a click or tap anywhere (a send button may clear the box), page hide, the pause.
       flushAll,
 
       get pendingCount() {
@@ -155,5 +268,88 @@
     };
   }
 
-  globalThis.eSafeCapture = Object.freeze({ MAX_TEXT, PAUSE_MS, fieldKind, readText, capText, createTracker });
+  // What the pupil typed on this page recently, so the page-text reader can leave out a chat's echo of
+  // the pupil's own message (that text was already sent as typed). Bounded in entries, age and size.
+  function normalise(text) {
+    return text.replace(/\s+/g, ' ').trim().toLowerCase();
+  }
+
+  function createRecentTexts({ now, maxAgeMs = 10 * 60 * 1000, maxEntries = 20, maxChars = 16 * 1024, minStrip = 12 }) {
+    let entries = []; // [{text, at}], oldest first
+
+    function prune() {
+      const limit = now() - maxAgeMs;
+      let total = 0;
+      const kept = [];
+      for (let i = entries.length - 1; i >= 0 && kept.length < maxEntries; i--) {
+        const e = entries[i];
+        if (e.at < limit || total + e.text.length > maxChars) {
+          break;
+        }
+        total += e.text.length;
+        kept.push(e);
+      }
+      entries = kept.reverse();
+    }
+
+    return {
+      add(text) {
+        const t = normalise(String(text ?? '')).slice(-maxChars);
+        if (t === '') {
+          return;
+        }
+        // A longer draft of the same message replaces the shorter one.
+        entries = entries.filter((e) => !t.includes(e.text));
+        entries.push({ text: t, at: now() });
+        prune();
+      },
+
+      /** True when all of `text` is part of something typed recently. Free while nothing was typed. */
+      contains(text) {
+        if (entries.length === 0) {
+          return false;
+        }
+        prune();
+        const t = normalise(text);
+        return t !== '' && entries.some((e) => e.text.includes(t));
+      },
+
+      /**
+       * `text` without what was typed recently: '' when all of it was typed (a chat's echo of the
+       * pupil's message), else with each typed message of at least minStrip characters taken out
+       * ("Me: <message>" keeps "Me:"). Spaces collapsed; case kept. Free while nothing was typed.
+       */
+      strip(text) {
+        if (entries.length === 0) {
+          return text;
+        }
+        if (this.contains(text)) {
+          return '';
+        }
+        let result = text.replace(/\s+/g, ' ');
+        let lower = result.toLowerCase();
+        if (lower.length !== result.length) {
+          return text; // case folding changed lengths: positions would not match
+        }
+        for (const e of entries) {
+          if (e.text.length < minStrip) {
+            continue;
+          }
+          for (let at = lower.indexOf(e.text); at >= 0; at = lower.indexOf(e.text)) {
+            result = result.slice(0, at) + result.slice(at + e.text.length);
+            lower = lower.slice(0, at) + lower.slice(at + e.text.length);
+          }
+        }
+        return result.replace(/ {2,}/g, ' ');
+      },
+
+      get size() {
+        return entries.length;
+      },
+    };
+  }
+
+  globalThis.eSafeCapture = Object.freeze({
+    MAX_TEXT, PAUSE_MS, fieldKind, fieldOf, readText, capText, createTracker, createRecentTexts, normalise,
+  });
 })();

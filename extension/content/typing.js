@@ -1,7 +1,10 @@
-// Watches what the pupil types on this page or frame and hands each field's text to the service
-// worker after a pause, on Enter, on leaving the field, on form submit and when the page goes away.
-// Listeners sit on the document in the capture phase, so fields added later are covered and a page
-// that clears its box on Enter (chats) is read before its own handlers run.
+// Watches what the pupil types on this page or frame and hands each field's whole current text to
+// the service worker after a pause, on Enter, on leaving the field, on a click or tap (a send button
+// may clear the box), on form submit and when the page goes away. Never a keystroke log: what is sent
+// is the field's value (or a contenteditable's innerText), so backspaces, replaced selections, paste,
+// autocomplete, undo and moved text are all already applied.
+// Listeners sit on the window in the capture phase, the first place an event reaches, so fields added
+// later are covered and a page that clears its box on Enter (chats) is read before its own handlers run.
 'use strict';
 
 (() => {
@@ -10,7 +13,12 @@
   }
   globalThis.eSafeTypingInstalled = true;
 
-  const tracker = globalThis.eSafeCapture.createTracker({
+  const core = globalThis.eSafeCapture;
+  // Shared with page-text.js (same isolated world): the page's echo of a sent message is not read again.
+  const recent = core.createRecentTexts({ now: () => Date.now() });
+  globalThis.eSafeRecentTyped = recent;
+
+  const tracker = core.createTracker({
     send: sendTyped,
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (handle) => clearTimeout(handle),
@@ -18,6 +26,7 @@
   });
 
   function sendTyped({ fieldId, text }) {
+    recent.add(text);
     const message = { type: 'typed', fieldId, text, url: location.href, title: document.title };
     try {
       // No answer is expected; a rejection (worker restarting, extension updated) is not the page's business.
@@ -27,23 +36,47 @@
     }
   }
 
-  // The element itself, also inside open shadow roots (event.target is retargeted to the host).
+  // The element itself, also inside open shadow roots (event.target is retargeted to the host) and,
+  // through chrome.dom, inside closed ones (only tried for custom elements, where they can be).
   function origin(event) {
     const path = event.composedPath();
-    return path.length > 0 ? path[0] : event.target;
+    let el = path.length > 0 ? path[0] : event.target;
+    for (let depth = 0; depth < 8 && el && typeof el.localName === 'string' && el.localName.includes('-')
+      && !el.isContentEditable && !el.shadowRoot && globalThis.chrome?.dom?.openOrClosedShadowRoot; depth++) {
+      const inner = chrome.dom.openOrClosedShadowRoot(el)?.activeElement;
+      if (!inner) {
+        break;
+      }
+      el = inner;
+    }
+    return el;
   }
 
-  document.addEventListener('input', (event) => tracker.input(origin(event)), true);
+  // Mid-composition (IME: Japanese, Chinese, Korean, some phone keyboards) the text is not final yet:
+  // act on compositionend instead.
+  addEventListener('input', (event) => {
+    if (!event.isComposing) {
+      tracker.input(origin(event));
+    }
+  }, true);
 
-  document.addEventListener('keydown', (event) => {
+  addEventListener('compositionend', (event) => tracker.input(origin(event)), true);
+
+  addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.isComposing) {
       tracker.flush(origin(event));
     }
   }, true);
 
-  document.addEventListener('focusout', (event) => tracker.flush(origin(event)), true);
+  addEventListener('focusout', (event) => tracker.flush(origin(event)), true);
 
-  document.addEventListener('submit', () => tracker.flushAll(), true);
+  addEventListener('pointerdown', () => {
+    if (tracker.pendingCount > 0) {
+      tracker.flushAll();
+    }
+  }, true);
+
+  addEventListener('submit', () => tracker.flushAll(), true);
 
   addEventListener('pagehide', () => tracker.flushAll(), true);
 })();

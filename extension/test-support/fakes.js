@@ -18,6 +18,13 @@ export function loadCaptureCore() {
   return context.eSafeCapture;
 }
 
+/** content/page-text-core.js run in its own context; returns its globalThis.eSafePageText. */
+export function loadPageTextCore() {
+  const context = vm.createContext({});
+  vm.runInContext(readExtensionFile('content/page-text-core.js'), context, { filename: 'page-text-core.js' });
+  return context.eSafePageText;
+}
+
 /** chrome.storage.session's promise API over a Map; values go through JSON like the real one. */
 export function fakeStorage(initial = {}) {
   const data = new Map(Object.entries(initial).map(([k, v]) => [k, JSON.stringify(v)]));
@@ -196,11 +203,27 @@ export function fakeChrome({ managed = {}, hostPresent = true, email = 'pupil@sc
     },
     tabs: {
       captured,
-      get: async (id) => ({ id, windowId: 1, active: id === 5 }),
+      // Tab 5 is the one its window shows; 6 is behind it; no other tab exists.
+      all: { 5: { id: 5, windowId: 1, active: true, url: 'https://site.example/chat', title: 'Chat' }, 6: { id: 6, windowId: 1, active: false } },
+      async get(id) {
+        const tab = this.all[id];
+        if (!tab) {
+          throw new Error(`No tab with id: ${id}.`);
+        }
+        return { ...tab };
+      },
       captureVisibleTab: async (windowId, options) => {
         captured.push({ windowId, options });
         return 'data:image/jpeg;base64,/9j/SHOT';
       },
+      onUpdated: fakeEvent(),
+      onActivated: fakeEvent(),
+      onRemoved: fakeEvent(),
+    },
+    windows: {
+      get: async (id) => ({ id, state: 'normal' }),
+      onFocusChanged: fakeEvent(),
+      onBoundsChanged: fakeEvent(),
     },
   };
 }

@@ -165,4 +165,98 @@ describe('backlog', () => {
     assert.equal(utf8Length('\ud800'), 3);
     assert.equal(utf8Length('x😀é€'), Buffer.byteLength('x😀é€'));
   });
+
+  it('bounds each source on its own: a flood of page text only pushes out older page text', async () => {
+    const backlog = createBacklog({
+      storage: fakeStorage(),
+      maxEvents: 20,
+      sourceBounds: { typed: { maxEvents: 20 }, search: { maxEvents: 3 }, page: { maxEvents: 5 } },
+      log: silentLog,
+    });
+    const typed = [event(), event(), event()];
+    for (const e of typed) {
+      await backlog.add(e);
+    }
+    for (let i = 0; i < 50; i++) {
+      await backlog.add(event({ source: 'page', fieldId: undefined, text: `page chunk ${i}` }));
+    }
+    for (let i = 0; i < 10; i++) {
+      await backlog.add(event({ source: 'search', fieldId: `search:google`, text: `query ${i}` }));
+    }
+    const all = await backlog.all();
+    assert.deepEqual(all.filter((e) => e.source === 'typed').map((e) => e.eventId), typed.map((e) => e.eventId));
+    assert.deepEqual(all.filter((e) => e.source === 'page').map((e) => e.text), [45, 46, 47, 48, 49].map((i) => `page chunk ${i}`));
+    assert.deepEqual(all.filter((e) => e.source === 'search').map((e) => e.text), ['query 7', 'query 8', 'query 9']);
+    const stats = await backlog.stats();
+    assert.equal(stats.sources.typed.count, 3);
+    assert.equal(stats.sources.typed.dropped, 0);
+    assert.equal(stats.sources.page.count, 5);
+    assert.equal(stats.sources.page.dropped, 45);
+    assert.equal(stats.sources.search.dropped, 7);
+    assert.equal(stats.dropped, 52);
+  });
+
+  it('lets typed text take room from page text and searches, never the other way round', async () => {
+    const backlog = createBacklog({ storage: fakeStorage(), maxEvents: 6, log: silentLog });
+    for (let i = 0; i < 3; i++) {
+      await backlog.add(event({ source: 'page', fieldId: undefined, text: `page ${i}` }));
+    }
+    await backlog.add(event({ source: 'search', fieldId: 'search:bing', text: 'q' }));
+    for (let i = 0; i < 5; i++) {
+      await backlog.add(event({ text: `typed ${i}` }));
+    }
+    let all = await backlog.all();
+    assert.deepEqual(all.map((e) => e.text), ['q', 'typed 0', 'typed 1', 'typed 2', 'typed 3', 'typed 4'], 'page text went first');
+    await backlog.add(event({ text: 'typed 5' }));
+    all = await backlog.all();
+    assert.deepEqual(all.map((e) => e.text), ['typed 0', 'typed 1', 'typed 2', 'typed 3', 'typed 4', 'typed 5'], 'then the search');
+    // Full of typed text: new page text and searches are dropped themselves.
+    const page = await backlog.add(event({ source: 'page', fieldId: undefined, text: 'more page' }));
+    const search = await backlog.add(event({ source: 'search', fieldId: 'search:bing', text: 'q2' }));
+    assert.equal(page.kept, false);
+    assert.equal(search.kept, false);
+    all = await backlog.all();
+    assert.equal(all.length, 6);
+    assert.ok(all.every((e) => e.source === 'typed'));
+    // Typed text still makes room for itself.
+    const typed = await backlog.add(event({ text: 'typed 6' }));
+    assert.equal(typed.kept, true);
+    assert.equal((await backlog.all()).at(-1).text, 'typed 6');
+    const stats = await backlog.stats();
+    assert.deepEqual([stats.sources.page.dropped, stats.sources.search.dropped, stats.sources.typed.dropped], [4, 2, 1]);
+  });
+
+  it('counts what the host acknowledged and refused per source, across a restart', async () => {
+    const storage = fakeStorage();
+    const backlog = createBacklog({ storage, log: silentLog });
+    const t = event();
+    const p = event({ source: 'page', fieldId: undefined });
+    const q = event({ source: 'search', fieldId: 'search:google' });
+    for (const e of [t, p, q]) {
+      await backlog.add(e);
+    }
+    await backlog.ack(t.eventId);
+    await backlog.ack(p.eventId);
+    await backlog.refuse(q.eventId);
+    const restarted = createBacklog({ storage, log: silentLog });
+    const stats = await restarted.stats();
+    assert.equal(stats.count, 0);
+    assert.deepEqual(stats.sources.typed, { count: 0, bytes: 0, dropped: 0, delivered: 1, refused: 0 });
+    assert.deepEqual(stats.sources.page, { count: 0, bytes: 0, dropped: 0, delivered: 1, refused: 0 });
+    assert.deepEqual(stats.sources.search, { count: 0, bytes: 0, dropped: 0, delivered: 0, refused: 1 });
+    await restarted.add(event({ source: 'page', fieldId: undefined }));
+    assert.equal((await createBacklog({ storage, log: silentLog }).stats()).sources.page.count, 1);
+  });
+
+  it('keeps page text within 2 MB by default, whatever the host does', async () => {
+    const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const chunk = 'p'.repeat(16 * 1024);
+    for (let i = 0; i < 200; i++) {
+      await backlog.add(event({ source: 'page', fieldId: undefined, text: chunk }));
+    }
+    const stats = await backlog.stats();
+    assert.ok(stats.sources.page.bytes <= 2 * 1024 * 1024);
+    assert.ok(stats.sources.page.count >= 120);
+    assert.equal(stats.sources.page.count + stats.sources.page.dropped, 200);
+  });
 });

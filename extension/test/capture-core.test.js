@@ -120,7 +120,7 @@ describe('debounce', () => {
     assert.equal(sent.length, 0);
     clock.advance(1);
     assert.deepEqual(sent.map((m) => m.text), ['ab']);
-    assert.deepEqual(clock.pending(), []);
+    assert.deepEqual(clock.pending(), [1000], 'only the look at the field a pause after sending');
   });
 
   it('flushes at once on Enter or blur, and not again at the pause', () => {
@@ -156,7 +156,7 @@ describe('debounce', () => {
     t.flushAll();
     assert.deepEqual(sent.map((m) => m.text).sort(), ['first', 'second']);
     assert.equal(t.pendingCount, 0);
-    assert.deepEqual(clock.pending(), []);
+    assert.deepEqual(clock.pending(), [1000], 'only the look at the field a pause after sending');
   });
 
   it('skips empty text and text identical to the last sent', () => {
@@ -236,5 +236,211 @@ describe('field IDs', () => {
     assert.equal(sent.length, 2);
     assert.equal(sent[0].fieldId, sent[1].fieldId);
     assert.equal(sent[0].fieldId, t.fieldId(field));
+  });
+});
+
+// An element in a small tree: attributes, a parent, and closest() for '[contenteditable]'.
+function node(localName, attrs = {}, parent = null, extra = {}) {
+  const el = { localName, parentElement: parent, getAttribute: (n) => attrs[n] ?? null, ...extra };
+  el.closest = (selector) => {
+    assert.equal(selector, '[contenteditable]');
+    for (let e = el; e; e = e.parentElement) {
+      if (e.getAttribute('contenteditable') !== null) {
+        return e;
+      }
+    }
+    return null;
+  };
+  return el;
+}
+
+describe('editable roots', () => {
+  it('is the outermost contenteditable element, from a nested element or text node', () => {
+    const page = node('main');
+    const root = node('div', { contenteditable: 'true' }, page);
+    const p = node('p', {}, root);
+    const text = { nodeType: 3, parentElement: p };
+    assert.equal(core.fieldOf(p), root);
+    assert.equal(core.fieldOf(text), root);
+    assert.equal(core.fieldOf(root), root);
+    const nested = node('div', { contenteditable: '' }, node('span', {}, root));
+    assert.equal(core.fieldOf(nested), root, 'an editable inside an editable: one field');
+    const island = node('figure', { contenteditable: 'false' }, root);
+    const caption = node('figcaption', { contenteditable: 'true' }, island);
+    assert.equal(core.fieldOf(caption), caption, 'an editable inside a non-editable island is its own field');
+    const bold = node('b', {}, island);
+    assert.equal(core.fieldOf(bold), bold, 'not editable: itself, and fieldKind says no');
+    assert.equal(core.fieldKind(bold), null);
+    const input = node('input', {}, root, { type: 'text' });
+    assert.equal(core.fieldOf(input), input);
+    assert.equal(core.fieldOf(null), null);
+  });
+
+  it('never reads isContentEditable (it would recalculate style) for fields with attributes', () => {
+    const reads = [];
+    const spy = (el) => Object.defineProperty(el, 'isContentEditable', { get: () => reads.push(el.localName) && true });
+    const root = spy(node('div', { contenteditable: 'true' }));
+    const p = spy(node('p', {}, root));
+    assert.equal(core.fieldKind(core.fieldOf(p)), 'editable');
+    const area = spy(node('textarea'));
+    assert.equal(core.fieldKind(core.fieldOf(area)), 'value');
+    assert.deepEqual(reads, []);
+    // designMode documents have no attribute: the property is the fallback.
+    const body = spy(node('body'));
+    assert.equal(core.fieldKind(core.fieldOf(body)), 'editable');
+    assert.deepEqual(reads, ['body']);
+  });
+
+  it('one editor is one field whichever paragraph the event starts on', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const root = node('div', { contenteditable: 'true' }, null, { innerText: 'para one\npara two' });
+    const p1 = node('p', {}, root);
+    const p2 = node('p', {}, root);
+    t.input(p1);
+    t.input(p2);
+    assert.equal(t.pendingCount, 1);
+    assert.equal(t.fieldId(p1), t.fieldId(root));
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['para one\npara two']);
+  });
+});
+
+describe('message generations', () => {
+  // Types `text` one keystroke at a time (the field holds each prefix), then presses Enter.
+  function type(t, field, text, { from = field.value } = {}) {
+    for (let i = from.length + 1; i <= text.length; i++) {
+      field.value = text.slice(0, i);
+      t.input(field);
+    }
+    t.flush(field);
+  }
+
+  it('keeps the field ID while a draft is edited and re-sent', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = textarea();
+    type(t, field, 'I want to');
+    type(t, field, 'I want to hurt');
+    field.value = 'I want to hurt him'; // pasted
+    t.input(field);
+    t.flush(field);
+    field.value = 'I want to hurt'; // backspaces: still the same draft
+    t.input(field);
+    t.flush(field);
+    assert.equal(new Set(sent.map((m) => m.fieldId)).size, 1);
+    assert.equal(sent[0].fieldId, t.fieldId(field));
+    assert.deepEqual(sent.map((m) => m.text), ['I want to', 'I want to hurt', 'I want to hurt him', 'I want to hurt']);
+  });
+
+  it('starts a new generation when a chat app clears the box after sending', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = input('text');
+    type(t, box, 'you are such a loser');
+    box.value = ''; // the app clears it: no input event
+    type(t, box, 'you are such a loser', { from: '' }); // the same words as a new message
+    box.value = '';
+    type(t, box, 'ok', { from: '' });
+    const base = t.fieldId(box);
+    assert.deepEqual(sent.map((m) => m.fieldId), [base, `${base}#1`, `${base}#2`]);
+    assert.equal(t.messageId(box), `${base}#2`);
+  });
+
+  it('a new message pasted into a box cleared after sending is a new generation too', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    box.value = 'same message';
+    t.input(box);
+    t.flush(box);
+    box.value = ''; // cleared by the app
+    clock.advance(1000); // the look a pause after sending sees it empty
+    box.value = 'same message';
+    t.input(box);
+    t.flush(box);
+    assert.deepEqual(sent.map((m) => m.fieldId), [t.fieldId(box), `${t.fieldId(box)}#1`]);
+  });
+
+  it('a field shrunk to under half of what was sent is a new message; a small edit is not', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = textarea();
+    field.value = 'a long first message about the weekend';
+    t.input(field);
+    t.flush(field);
+    field.value = 'a long first message about the'; // deleted a word
+    t.input(field);
+    t.flush(field);
+    field.value = 'short'; // selected nearly all and typed over it
+    t.input(field);
+    t.flush(field);
+    const base = t.fieldId(field);
+    assert.deepEqual(sent.map((m) => m.fieldId), [base, base, `${base}#1`]);
+  });
+
+  it('emptied and left empty: the next text is a new message, found at the flush', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = editable();
+    field.innerText = 'first note';
+    field.textContent = 'first note';
+    t.input(field);
+    t.flush(field);
+    field.innerText = '';
+    field.textContent = '';
+    t.input(field); // the pupil deletes everything: the first input after a send sees it
+    field.innerText = 'first note';
+    field.textContent = 'first note';
+    t.input(field);
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.fieldId), [t.fieldId(field), `${t.fieldId(field)}#1`]);
+  });
+
+  it('reads the field length at most once a message, not per keystroke', () => {
+    const clock = fakeClock();
+    const { t } = tracker(clock);
+    let reads = 0;
+    const field = { localName: 'textarea', getAttribute: () => null, text: 'x', get value() { reads += 1; return this.text; } };
+    t.input(field);
+    t.flush(field); // one read: the send
+    for (let i = 0; i < 50; i++) {
+      field.text += 'y';
+      t.input(field); // the first reads once, the rest not at all
+    }
+    assert.equal(reads, 2);
+  });
+});
+
+describe('recent typed text', () => {
+  it('knows what was typed, case and spacing aside, for 10 minutes, within its bounds', () => {
+    let now = 0;
+    const recent = core.createRecentTexts({ now: () => now, maxEntries: 3, maxChars: 100 });
+    assert.equal(recent.contains('anything'), false);
+    recent.add('Honestly  I just\nwant to go home');
+    assert.equal(recent.contains('i just want to'), true);
+    assert.equal(recent.contains('want to go home now'), false);
+    assert.equal(recent.contains('   '), false);
+    recent.add('Honestly I just want to go home today'); // a longer draft replaces the shorter
+    assert.equal(recent.size, 1);
+    recent.add('two');
+    recent.add('three');
+    recent.add('four');
+    assert.equal(recent.size, 3);
+    assert.equal(recent.contains('go home'), false, 'the oldest went');
+    now += 10 * 60 * 1000 + 1;
+    assert.equal(recent.contains('four'), false, 'too old');
+    recent.add('x'.repeat(500));
+    assert.equal(recent.contains('xxx'), true, 'a long text keeps its end');
+  });
+
+  it('strips typed messages out of a line of page text, case kept', () => {
+    const recent = core.createRecentTexts({ now: () => 0 });
+    assert.equal(recent.strip('Anything at all'), 'Anything at all', 'nothing typed: unchanged');
+    recent.add('see you at the park later');
+    recent.add('ok');
+    assert.equal(recent.strip('Me:  See you at the   park later'), 'Me: ');
+    assert.equal(recent.strip('see you at'), '', 'all of it was typed');
+    assert.equal(recent.strip('Look, OK then'), 'Look, OK then', 'short messages are not taken out of other text');
   });
 });

@@ -28,13 +28,13 @@ describe('manifest', () => {
     assert.deepEqual(manifest.storage, { managed_schema: 'managed_schema.json' });
   });
 
-  it('runs the capture core before the typing script in every http(s) frame at document start', () => {
+  it('runs each core before its script, typing before page text, in every http(s) frame at document start', () => {
     const [script] = manifest.content_scripts;
     assert.deepEqual(script.matches, ['http://*/*', 'https://*/*']);
     assert.equal(script.all_frames, true);
     assert.equal(script.match_about_blank, true);
     assert.equal(script.run_at, 'document_start');
-    assert.deepEqual(script.js, ['content/capture-core.js', 'content/typing.js']);
+    assert.deepEqual(script.js, ['content/capture-core.js', 'content/typing.js', 'content/page-text-core.js', 'content/page-text.js']);
   });
 
   it('names only files that exist', () => {

@@ -42,6 +42,21 @@ function typed(chrome, fields = {}, sender = {}) {
   );
 }
 
+function page(chrome, fields = {}, sender = {}) {
+  chrome.runtime.onMessage.fire(
+    { type: 'page', text: 'Year 9 chat\nWrite a message to your class.', url: 'https://site.example/chat', title: 'Chat', chunk: 0, ...fields },
+    { id: EXTENSION_ID, tab: { id: 5, url: 'https://site.example/chat', title: 'Chat' }, frameId: 0, url: 'https://site.example/chat', ...sender },
+    () => {},
+  );
+}
+
+// A navigation as Chrome reports it: the URL (the title still the address), then the page's title.
+function navigate(chrome, tabId, url, title = 'Results') {
+  const tab = { id: tabId, url, active: true, windowId: 1 };
+  chrome.tabs.onUpdated.fire(tabId, { url, status: 'loading' }, { ...tab, title: url.replace(/^https?:\/\//, '') });
+  chrome.tabs.onUpdated.fire(tabId, { title }, { ...tab, title });
+}
+
 function storedEvents(chrome) {
   return Object.entries(chrome.storage.session.snapshot()).filter(([k]) => k.startsWith(EVENT_KEY_PREFIX)).map(([, v]) => v.event);
 }
@@ -143,9 +158,10 @@ describe('service worker', () => {
     chrome.runtime.ports[0].reply({ type: 'capture', requestId: 'r2', tabId: 8 });
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(chrome.runtime.ports[0].sent.slice(1), [
+    // A closed tab is answered at once; the capture may come after it.
+    assert.deepEqual(chrome.runtime.ports[0].sent.slice(1).sort((a, b) => a.requestId.localeCompare(b.requestId)), [
       { type: 'capture-reply', requestId: 'r1', jpeg: '/9j/SHOT' },
-      { type: 'capture-reply', requestId: 'r2', error: 'tab not visible' },
+      { type: 'capture-reply', requestId: 'r2', error: 'tab closed' },
     ]);
   });
 
@@ -176,4 +192,99 @@ describe('service worker', () => {
     assert.equal(storedEvents(chrome).length, 1);
     assert.equal(chrome.storage.session.snapshot().connection.state, 'unavailable');
   });
+
+  it('keeps page text as a page event without a fieldId, and sends it', async () => {
+    const chrome = await startWorker(fakeChrome());
+    page(chrome);
+    await settle();
+    const [message] = chrome.runtime.ports[0].sent.slice(1);
+    assert.equal(message.event.source, 'page');
+    assert.equal(message.event.text, 'Year 9 chat\nWrite a message to your class.');
+    assert.equal(message.event.title, 'Chat');
+    assert.equal('fieldId' in message.event, false);
+    assert.deepEqual(Object.keys(message.event).sort(), PROTOCOL_FIELDS.filter((f) => f !== 'fieldId').sort());
+    assert.deepEqual(storedEvents(chrome), [message.event]);
+  });
+
+  it('turns a search results URL into one search event per search', async () => {
+    const chrome = await startWorker(fakeChrome());
+    navigate(chrome, 5, 'https://www.google.com/search?q=how+to+make+friends&sca_esv=1');
+    navigate(chrome, 5, 'https://www.google.com/search?q=how+to+make+friends&sca_esv=1&ei=2'); // same search, URL rewritten
+    navigate(chrome, 5, 'https://www.google.com/search?q=how+to+make+friends&tbm=isch'); // images of it
+    navigate(chrome, 5, 'https://example.org/article'); // not a search
+    navigate(chrome, 6, 'https://www.youtube.com/results?search_query=sad+songs');
+    chrome.tabs.onUpdated.fire(5, { status: 'complete' }, { id: 5 }); // no URL change
+    await settle();
+    const events = chrome.runtime.ports[0].sent.slice(1).map((m) => m.event);
+    assert.deepEqual(events.map((e) => [e.tabId, e.source, e.fieldId, e.text]), [
+      [5, 'search', 'search:google', 'how to make friends'],
+      [6, 'search', 'search:youtube', 'sad songs'],
+    ]);
+    assert.equal(events[0].url, 'https://www.google.com/search?q=how+to+make+friends&sca_esv=1');
+    assert.equal(events[0].title, 'Results');
+    assert.deepEqual(Object.keys(events[0]).sort(), [...PROTOCOL_FIELDS].sort());
+  });
+
+  it('does not send a search the pupil just typed in that tab (the typed text went already)', async () => {
+    const chrome = await startWorker(fakeChrome());
+    typed(chrome, { fieldId: 'p1-9', text: 'how to make friends' });
+    await settle();
+    navigate(chrome, 5, 'https://www.bing.com/search?q=how+to+make+friends');
+    navigate(chrome, 5, 'https://www.bing.com/search?q=how+to+make+friends+at+school'); // picked a suggestion
+    await settle();
+    const events = chrome.runtime.ports[0].sent.slice(1).map((m) => m.event);
+    assert.deepEqual(events.map((e) => `${e.source}:${e.text}`), ['typed:how to make friends', 'search:how to make friends at school']);
+  });
+
+  it('keeps searches and page text while the host is missing, and resends them on connecting', async () => {
+    const session = fakeStorage();
+    const chrome = await startWorker(fakeChrome({ hostPresent: false, session }));
+    navigate(chrome, 5, 'https://duckduckgo.com/?q=am+i+ok&ia=web');
+    page(chrome);
+    typed(chrome);
+    await settle();
+    assert.deepEqual(storedEvents(chrome).map((e) => e.source).sort(), ['page', 'search', 'typed']);
+    chrome.runtime.hostPresent = true;
+    chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
+    await settle();
+    const resent = chrome.runtime.ports.at(-1).sent;
+    assert.equal(resent[0].type, 'hello');
+    assert.deepEqual(resent.slice(1).map((m) => m.event.source).sort(), ['page', 'search', 'typed']);
+  });
+
+  it('waits for a hidden tab and captures it when the pupil switches to it', async () => {
+    const chrome = await startWorker(fakeChrome());
+    chrome.runtime.ports[0].reply({ type: 'capture', requestId: 'later', tabId: 6 });
+    await settle();
+    assert.equal(chrome.runtime.ports[0].sent.length, 1, 'no reply yet');
+    chrome.tabs.all[5].active = false;
+    chrome.tabs.all[6].active = true;
+    chrome.tabs.onActivated.fire({ tabId: 6, windowId: 1 });
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(chrome.runtime.ports[0].sent.slice(1), [{ type: 'capture-reply', requestId: 'later', jpeg: '/9j/SHOT' }]);
+  });
+
+  for (const enabled of [true, false]) {
+    it(`persists text that comes while the policy is still being read, then ${enabled ? 'sends it once' : 'drops it: monitoring is paused'}`, async () => {
+      const chrome = fakeChrome();
+      let release;
+      chrome.storage.managed.get = () => new Promise((resolve) => {
+        release = () => resolve({ enabled });
+      });
+      await startWorker(chrome);
+      typed(chrome, { text: 'typed during start-up' });
+      await settle();
+      assert.deepEqual(storedEvents(chrome).map((e) => e.text), ['typed during start-up'], 'kept before the policy is known');
+      release();
+      await settle();
+      if (enabled) {
+        const sent = chrome.runtime.ports[0].sent.filter((m) => m.type === 'text');
+        assert.deepEqual(sent.map((m) => m.event.text), ['typed during start-up']);
+      } else {
+        assert.deepEqual(storedEvents(chrome), []);
+        assert.equal(chrome.runtime.ports.length, 0);
+      }
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capEnd, capStart, makeTypedEvent, MAX_TEXT, webUrl } from '../background/text-event.js';
+import { capEnd, capStart, makeSearchEvent, makeTextEvent, makeTypedEvent, MAX_TEXT, webUrl } from '../background/text-event.js';
 
 // The fields of a text event in docs/PROTOCOL.md (and core/eSafe.Incidents/TextEvent.cs).
 const PROTOCOL_FIELDS = ['eventId', 'tabId', 'fieldId', 'source', 'url', 'title', 'text', 'occurredAt', 'localOffsetMinutes'];
@@ -83,5 +83,40 @@ describe('text event', () => {
     assert.equal(webUrl('ftp://x'), null);
     assert.equal(webUrl('HTTPS://Example.org/'), 'HTTPS://Example.org/');
     assert.equal(webUrl('https:///nohost'), null);
+  });
+
+  it('makes page text a page event without a fieldId, keeping the start of over-long text', () => {
+    const page = { type: 'page', text: `START${'p'.repeat(MAX_TEXT)}`, url: 'https://pupil.example/page', title: 'Frame title', chunk: 3 };
+    const event = makeTextEvent(page, sender, deps);
+    assert.deepEqual(Object.keys(event).sort(), PROTOCOL_FIELDS.filter((f) => f !== 'fieldId').sort());
+    assert.equal(event.source, 'page');
+    assert.equal(event.text.length, MAX_TEXT);
+    assert.ok(event.text.startsWith('START'));
+    assert.equal(event.title, 'Frame title');
+    // A page message's fieldId, if any, is not used.
+    assert.equal('fieldId' in makeTextEvent({ ...page, fieldId: 'x' }, sender, deps), false);
+    assert.equal(makeTextEvent({ ...page, text: '  ' }, sender, deps), null);
+    assert.equal(makeTextEvent({ ...page, type: 'search' }, sender, deps), null, 'searches come from the worker only');
+    assert.equal(makeTypedEvent(page, sender, deps), null);
+  });
+
+  it('makes a search a search event with fieldId search:<engine>, the URL and the tab title', () => {
+    const tab = { id: 9, url: 'https://www.google.com/search?q=old', title: 'sad songs - Google Search' };
+    const event = makeSearchEvent({ engine: 'google', query: 'sad songs' }, tab, 'https://www.google.com/search?q=sad+songs', deps);
+    assert.deepEqual(Object.keys(event).sort(), [...PROTOCOL_FIELDS].sort());
+    assert.deepEqual(event, {
+      eventId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      tabId: 9,
+      fieldId: 'search:google',
+      source: 'search',
+      url: 'https://www.google.com/search?q=sad+songs',
+      title: 'sad songs - Google Search',
+      text: 'sad songs',
+      occurredAt: '2026-03-01T10:20:30.456Z',
+      localOffsetMinutes: -at.getTimezoneOffset() || 0,
+    });
+    assert.equal(makeSearchEvent({ engine: 'google', query: 'x' }, { id: -1 }, 'https://www.google.com/', deps), null);
+    assert.equal(makeSearchEvent({ engine: 'google', query: ' ' }, tab, 'https://www.google.com/', deps), null);
+    assert.equal(makeSearchEvent({ engine: 'google', query: 'x' }, { id: 1 }, 'chrome://newtab', deps), null);
   });
 });

@@ -19,6 +19,7 @@ function loadPage() {
     location: { href: 'https://site.example/form' },
     chrome: { runtime: { sendMessage: async (m) => sent.push(m) } },
     crypto: webcrypto,
+    Date,
     setTimeout: clock.setTimer,
     clearTimeout: clock.clearTimer,
   });
@@ -31,19 +32,18 @@ function loadPage() {
 const textarea = () => ({ localName: 'textarea', value: '', getAttribute: () => null });
 
 describe('typing.js', () => {
-  it('listens on the document in the capture phase, and for pagehide', () => {
+  it('listens on the window in the capture phase, the first place events reach', () => {
     const { listeners } = loadPage();
-    for (const type of ['input', 'keydown', 'focusout', 'submit']) {
-      assert.equal(listeners[`document:${type}`]?.capture, true, type);
+    for (const type of ['input', 'compositionend', 'keydown', 'focusout', 'pointerdown', 'submit', 'pagehide']) {
+      assert.equal(listeners[`window:${type}`]?.capture, true, type);
     }
-    assert.equal(listeners['window:pagehide']?.capture, true);
   });
 
   it('sends {type, fieldId, text, url, title} after a pause', async () => {
     const { clock, sent, fire } = loadPage();
     const field = textarea();
     field.value = 'typed words';
-    fire('document:input', { target: field });
+    fire('window:input', { target: field });
     clock.advance(1000);
     await settle();
     assert.equal(sent.length, 1);
@@ -59,7 +59,7 @@ describe('typing.js', () => {
     const inner = textarea();
     inner.value = 'in the shadow';
     const host = { localName: 'my-widget', getAttribute: () => null };
-    listeners['document:input'].fn({ target: host, composedPath: () => [inner, host] });
+    listeners['window:input'].fn({ target: host, composedPath: () => [inner, host] });
     clock.advance(1000);
     await settle();
     assert.deepEqual(sent.map((m) => m.text), ['in the shadow']);
@@ -69,19 +69,19 @@ describe('typing.js', () => {
     const { sent, fire } = loadPage();
     const a = textarea();
     a.value = 'first';
-    fire('document:input', { target: a });
-    fire('document:keydown', { target: a, key: 'Enter', isComposing: true });
+    fire('window:input', { target: a });
+    fire('window:keydown', { target: a, key: 'Enter', isComposing: true });
     await settle();
     assert.equal(sent.length, 0);
-    fire('document:keydown', { target: a, key: 'Enter', isComposing: false });
+    fire('window:keydown', { target: a, key: 'Enter', isComposing: false });
     await settle();
     a.value = 'first second';
-    fire('document:input', { target: a });
-    fire('document:focusout', { target: a });
+    fire('window:input', { target: a });
+    fire('window:focusout', { target: a });
     await settle();
     a.value = 'first second third';
-    fire('document:input', { target: a });
-    fire('document:submit', { target: {} });
+    fire('window:input', { target: a });
+    fire('window:submit', { target: {} });
     await settle();
     assert.deepEqual(sent.map((m) => m.text), ['first', 'first second', 'first second third']);
   });
@@ -93,7 +93,72 @@ describe('typing.js', () => {
     };
     const a = textarea();
     a.value = 'x';
-    fire('document:input', { target: a });
+    fire('window:input', { target: a });
     assert.doesNotThrow(() => clock.advance(1000));
+  });
+
+  it('waits for compositionend while an IME composes', async () => {
+    const { clock, sent, fire } = loadPage();
+    const a = textarea();
+    a.value = 'ni';
+    fire('window:input', { target: a, isComposing: true });
+    clock.advance(5000);
+    await settle();
+    assert.equal(sent.length, 0, 'mid-composition input is ignored');
+    a.value = '你好';
+    fire('window:compositionend', { target: a });
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['你好']);
+  });
+
+  it('reads a field on pointerdown, before a send button can clear it', async () => {
+    const { sent, fire } = loadPage();
+    const a = textarea();
+    a.value = 'message for the class';
+    fire('window:input', { target: a });
+    fire('window:pointerdown', { target: {} });
+    a.value = ''; // the app clears the box on click
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['message for the class']);
+  });
+
+  it('finds the editable root of a rich-text editor from a nested node', async () => {
+    const { clock, sent, fire } = loadPage();
+    const editable = (el) => el.getAttribute('contenteditable') !== null;
+    const closest = (el) => () => {
+      for (let e = el; e; e = e.parentElement) {
+        if (editable(e)) {
+          return e;
+        }
+      }
+      return null;
+    };
+    const main = { localName: 'main', getAttribute: () => null, parentElement: null };
+    main.closest = closest(main);
+    const root = { localName: 'div', innerText: 'whole editor text', getAttribute: (n) => (n === 'contenteditable' ? 'true' : null), parentElement: main };
+    root.closest = closest(root);
+    const paragraph = { localName: 'p', parentElement: root, getAttribute: () => null };
+    paragraph.closest = closest(paragraph);
+    fire('window:input', { target: paragraph });
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['whole editor text']);
+  });
+
+  it('sends new messages in a box the chat app clears under a new generation of its field ID', async () => {
+    const { clock, sent, fire } = loadPage();
+    const box = textarea();
+    for (const text of ['see you at lunch', 'see you at lunch']) {
+      box.value = text; // pasted
+      fire('window:input', { target: box });
+      fire('window:keydown', { target: box, key: 'Enter' });
+      box.value = ''; // cleared by the app after sending
+      clock.advance(1000);
+    }
+    await settle();
+    assert.equal(sent.length, 2, 'the same words sent again as a new message');
+    assert.match(sent[0].fieldId, /^[0-9a-f]{12}-\d+$/);
+    assert.equal(sent[1].fieldId, `${sent[0].fieldId}#1`);
   });
 });
