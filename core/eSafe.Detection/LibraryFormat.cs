@@ -58,20 +58,24 @@ public static class LibraryFormat
     }
 
     /// <summary>Reads a compiled library; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
-    public static CompiledLibrary Read(ReadOnlySpan<byte> file)
+    public static CompiledLibrary Read(ReadOnlySpan<byte> file) => Read(file.ToArray());
+
+    /// <summary>Reads a compiled library without copying it; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+    public static CompiledLibrary Read(byte[] file)
     {
-        if (file.Length < Magic.Length + 2 + ChecksumSize || !file[..Magic.Length].SequenceEqual(Magic))
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Length < Magic.Length + 2 + ChecksumSize || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
             throw new InvalidDataException("this is not a compiled eSafe library (no ESLB header)");
         }
 
-        var body = file[..^ChecksumSize];
-        if (Checksum(body) != System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(file[^ChecksumSize..]))
+        var bodyLength = file.Length - ChecksumSize;
+        if (Checksum(file.AsSpan(0, bodyLength)) != System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(bodyLength)))
         {
             throw new InvalidDataException("the compiled library is damaged (its checksum does not match)");
         }
 
-        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        using var stream = new MemoryStream(file, 0, bodyLength, writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {
@@ -91,6 +95,7 @@ public static class LibraryFormat
             }
 
             var entries = new ThreatEntry[count];
+            var languages = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
                 var id = reader.ReadString();
@@ -98,7 +103,9 @@ public static class LibraryFormat
                 var category = ThreatCategories.All[reader.ReadByte()];
                 var severity = reader.ReadByte();
                 var language = reader.ReadString();
-                var exceptions = new string[reader.ReadByte()];
+                language = languages.TryGetValue(language, out var known) ? known : languages[language] = language;
+                var exceptionCount = reader.ReadByte();
+                var exceptions = exceptionCount == 0 ? [] : new string[exceptionCount];
                 for (var e = 0; e < exceptions.Length; e++)
                 {
                     exceptions[e] = reader.ReadString();
@@ -186,7 +193,7 @@ public static class LibraryFormat
             throw new InvalidDataException($"the compiled library claims an array of {length} items that it does not hold");
         }
 
-        var values = new T[length];
+        var values = GC.AllocateUninitializedArray<T>(length);
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }

@@ -7,7 +7,7 @@ using eSafe.Detection;
 namespace eSafe.Benchmarks.Benchmarks;
 
 /// <summary>
-/// Issue #3: the matcher against the SearchValues baseline over the same 10.4 MB of pupil-like text,
+/// Issue #3: the matcher against the SearchValues baseline over the same 10.3 MB of pupil-like text,
 /// split into 2 KB documents, at 1,000, 10,000 and 100,000 phrases. One operation scans every document.
 /// </summary>
 [MemoryDiagnoser]

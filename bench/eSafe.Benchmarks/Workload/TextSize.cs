@@ -3,7 +3,7 @@ namespace eSafe.Benchmarks.Workload;
 /// <summary>The text one benchmark operation scans, for the MB/s column.</summary>
 public enum TextSize
 {
-    /// <summary>All 5,000 documents of the generated text (about 10.4 MB).</summary>
+    /// <summary>All 5,000 documents of the generated text (about 10.3 MB).</summary>
     Corpus,
 
     /// <summary>One 2 KB keystroke batch (1,024 UTF-16 characters).</summary>
