@@ -94,6 +94,7 @@ Task("Test")
 {
     var results = artifacts.Combine("test-results");
     CleanDirectory(results);
+    InstallTestPages("./tests/eSafe.EndToEnd.Tests/Pages/editors");
     var failed = false;
     try
     {
@@ -155,6 +156,29 @@ void Shell(string command)
     if (exit != 0)
     {
         throw new Exception($"'{command}' failed with exit code {exit}.");
+    }
+}
+
+// The real editors the end-to-end tests type into (npm packages, served to Chromium from node_modules).
+// npm ci only when node_modules is older than the lock file: npm writes node_modules/.package-lock.json last.
+void InstallTestPages(string folder)
+{
+    var lockFile = System.IO.Path.Combine(folder, "package-lock.json");
+    var installed = System.IO.Path.Combine(folder, "node_modules", ".package-lock.json");
+    if (System.IO.File.Exists(installed) && System.IO.File.GetLastWriteTimeUtc(installed) >= System.IO.File.GetLastWriteTimeUtc(lockFile))
+    {
+        return;
+    }
+
+    Information($"npm ci in {folder}…");
+    var exit = StartProcess("npm", new ProcessSettings
+    {
+        Arguments = "ci --ignore-scripts --no-audit --no-fund",
+        WorkingDirectory = folder,
+    });
+    if (exit != 0)
+    {
+        throw new Exception($"npm ci in {folder} failed with exit code {exit}.");
     }
 }
 

@@ -41,6 +41,14 @@ export function capStart(text, max) {
 }
 
 /** An http(s) URL the host will take, shortened to its limit, or null. */
+function sameOrigin(a, b) {
+  try {
+    return a !== null && b !== null && new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 export function webUrl(url) {
   if (typeof url !== 'string' || !/^https?:\/\/[^/?#]/i.test(url)) {
     return null;
@@ -91,8 +99,11 @@ export function makeTextEvent(message, sender, { now = () => new Date(), uuid = 
   if (!tab || !Number.isInteger(tab.id) || tab.id < 0) {
     return null;
   }
-  // The frame's URL as Chrome saw it; an about:blank or srcdoc frame reports its tab's page.
-  const url = webUrl(sender.url) ?? webUrl(tab.url);
+  // The frame's URL as Chrome saw it; an about:blank or srcdoc frame reports its tab's page. A single-page
+  // app's history.pushState changes the page's URL but not sender.url, so the content script's own
+  // location wins when it has the same origin (pushState cannot change the origin).
+  const frameUrl = webUrl(sender.url) ?? webUrl(tab.url);
+  const url = sameOrigin(webUrl(message.url), frameUrl) ? webUrl(message.url) : frameUrl;
   if (url === null) {
     return null;
   }

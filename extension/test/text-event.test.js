@@ -57,11 +57,19 @@ describe('text event', () => {
   });
 
   it('keeps within the limits the host checks', () => {
-    const event = makeTypedEvent({ ...message, text: 'y'.repeat(MAX_TEXT + 10) + 'END', title: 't'.repeat(5000) }, { ...sender, url: `https://pupil.example/?q=${'q'.repeat(9000)}` }, deps);
+    const longUrl = `https://pupil.example/?q=${'q'.repeat(9000)}`;
+    const event = makeTypedEvent({ ...message, url: longUrl, text: 'y'.repeat(MAX_TEXT + 10) + 'END', title: 't'.repeat(5000) }, { ...sender, url: longUrl }, deps);
     assert.equal(event.text.length, MAX_TEXT);
     assert.ok(event.text.endsWith('END'));
     assert.equal(event.title.length, 1024);
     assert.equal(event.url.length, 8192);
+  });
+
+  it("takes the page's own URL after pushState, but only from the frame's origin", () => {
+    const frame = { ...sender, url: 'https://chat.example/app' };
+    assert.equal(makeTypedEvent({ ...message, url: 'https://chat.example/app/room/7' }, frame, deps).url, 'https://chat.example/app/room/7');
+    assert.equal(makeTypedEvent({ ...message, url: 'https://elsewhere.example/' }, frame, deps).url, 'https://chat.example/app');
+    assert.equal(makeTypedEvent({ ...message, url: 'javascript:alert(1)' }, frame, deps).url, 'https://chat.example/app');
   });
 
   it('refuses what the host could not use', () => {

@@ -43,8 +43,8 @@ public sealed class DevicePipeline(
         ThreatMatch? best = null;
         foreach (var match in matcher.Scan(textEvent.Text))
         {
-            var context = match.Context(textEvent.Text, 40);
-            var key = $"{textEvent.TabId}|{textEvent.FieldId ?? textEvent.Url}|{match.Entry.Id}|{context}";
+            // One incident a phrase a message: the extension gives each new message in a field a new field ID.
+            var key = $"{textEvent.TabId}|{textEvent.FieldId ?? textEvent.Url}|{match.Entry.Id}";
             if (_repeats.IsNew(key) && (best is null || match.Entry.Severity > best.Entry.Severity))
             {
                 best = match;

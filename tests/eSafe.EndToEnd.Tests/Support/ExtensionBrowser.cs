@@ -16,7 +16,16 @@ public sealed class ExtensionBrowser : IAsyncDisposable
     public IBrowserContext Context { get; }
 
     /// <param name="environment">Passed to Chromium, and so to the native host it starts.</param>
-    public static async Task<ExtensionBrowser> LaunchAsync(string profileDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <param name="hostMappings">
+    /// Public host names (or host:port) that Chromium resolves to a local server instead ("www.google.com:443" →
+    /// "127.0.0.1:PORT"), through its <c>--host-resolver-rules</c>; every other name resolves as usual.
+    /// </param>
+    /// <param name="acceptAnyCertificate">For test servers with self-signed certificates (see <see cref="PageServer"/>).</param>
+    public static async Task<ExtensionBrowser> LaunchAsync(
+        string profileDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        IReadOnlyDictionary<string, string>? hostMappings = null,
+        bool acceptAnyCertificate = false)
     {
         var chromium = RepositoryLayout.Require(RepositoryLayout.Chromium, "install Debian's chromium (./build.sh --target=Test does)");
         var extension = RepositoryLayout.Extension;
@@ -26,6 +35,7 @@ public sealed class ExtensionBrowser : IAsyncDisposable
             ExecutablePath = chromium,
             Headless = true,
             Env = environment,
+            IgnoreHTTPSErrors = acceptAnyCertificate,
             ViewportSize = new ViewportSize { Width = 1024, Height = 700 },
             Args =
             [
@@ -37,10 +47,16 @@ public sealed class ExtensionBrowser : IAsyncDisposable
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                .. HostResolverRules(hostMappings),
             ],
         });
         return new ExtensionBrowser(playwright, context);
     }
+
+    private static IEnumerable<string> HostResolverRules(IReadOnlyDictionary<string, string>? mappings) =>
+        mappings is { Count: > 0 }
+            ? [$"--host-resolver-rules={string.Join(", ", mappings.Select(m => $"MAP {m.Key} {m.Value}"))}"]
+            : [];
 
     public async ValueTask DisposeAsync()
     {
