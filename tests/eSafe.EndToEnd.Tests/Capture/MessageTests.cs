@@ -36,7 +36,7 @@ public sealed class MessageTests : CaptureTest
         await TypeAsync(box, "i want to kill myself");
         await IncidentAsync();
 
-        await TypeAsync(page, " because everyone hates me");
+        await TypeAsync(page, " after the maths test tomorrow");
         await page.WaitForTimeoutAsync(1300);
 
         (await AllIncidentsAsync()).Should().ContainSingle("the pupil paused mid-message: it is still one message");
