@@ -40,7 +40,7 @@ export function capStart(text, max) {
   return text.slice(0, end);
 }
 
-/** An http(s) URL the host will take, shortened to its limit, or null. */
+/** Whether two URLs (either may be null) have the same origin. */
 function sameOrigin(a, b) {
   try {
     return a !== null && b !== null && new URL(a).origin === new URL(b).origin;
@@ -49,6 +49,7 @@ function sameOrigin(a, b) {
   }
 }
 
+/** An http(s) URL the host will take, shortened to its limit, or null. */
 export function webUrl(url) {
   if (typeof url !== 'string' || !/^https?:\/\/[^/?#]/i.test(url)) {
     return null;

@@ -43,8 +43,12 @@ public sealed class DevicePipeline(
         ThreatMatch? best = null;
         foreach (var match in matcher.Scan(textEvent.Text))
         {
-            // One incident a phrase a message: the extension gives each new message in a field a new field ID.
-            var key = $"{textEvent.TabId}|{textEvent.FieldId ?? textEvent.Url}|{match.Entry.Id}";
+            // One incident a phrase a message: the extension gives each new message in a typed field a new
+            // field ID. Page text and searches have no such ID, so the words around the hit tell them apart.
+            var where = textEvent.FieldId is { } field && !field.StartsWith("search:", StringComparison.Ordinal)
+                ? field
+                : $"{textEvent.Url}|{match.Context(textEvent.Text, 40)}";
+            var key = $"{textEvent.TabId}|{where}|{match.Entry.Id}";
             if (_repeats.IsNew(key) && (best is null || match.Entry.Severity > best.Entry.Severity))
             {
                 best = match;

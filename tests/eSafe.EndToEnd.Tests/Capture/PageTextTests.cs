@@ -34,4 +34,18 @@ public sealed class PageTextTests : CaptureTest
             .And.NotContain("has anyone done the maths homework", "the text there when the page loaded was sent before the threat arrived");
         all.Should().ContainSingle("each message is read once, however many come after it");
     }
+
+    [Test]
+    public async Task The_same_phrase_in_two_chat_messages_from_two_people_is_two_page_incidents()
+    {
+        var page = await OpenAsync("capture/chat-feed-twice.html");
+
+        var incidents = await IncidentsAsync(2);
+
+        incidents.Should().OnlyContain(i => i.Source == "page" && i.MatchedText == "kill myself");
+        incidents[0].Context.Should().Contain("Kim: i honestly want to kill myself after that test");
+        incidents[1].Context.Should().Contain("Lee: me too, some days i want to kill myself");
+        await page.WaitForFunctionAsync("() => window.posted >= 4");
+        (await AllIncidentsAsync()).Should().HaveCount(2);
+    }
 }

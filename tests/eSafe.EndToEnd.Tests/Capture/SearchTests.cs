@@ -50,4 +50,16 @@ public sealed class SearchTests : CaptureTest
 
         (await AllIncidentsAsync()).Should().ContainSingle().Which.Context.Should().Be("how to tie a noose");
     }
+
+    [Test]
+    public async Task A_second_different_search_with_the_same_phrase_in_the_same_tab_is_a_second_incident()
+    {
+        var page = await OpenUrlAsync($"http://www.google.com/search?q=how+to+kill+myself&{Mark}");
+        await IncidentAsync();
+
+        await page.GotoAsync($"http://www.google.com/search?q=kill+myself+painlessly+tonight&{Mark}");
+        var both = await IncidentsAsync(2);
+
+        both.Select(i => i.Context).Should().Equal("how to kill myself", "kill myself painlessly tonight");
+    }
 }
