@@ -13,35 +13,61 @@ public sealed class DevicePipeline(
     IIncidentOutbox outbox,
     DeviceProfile device,
     Func<IReadOnlyList<string>> deviceAddresses,
-    TimeProvider clock)
+    TimeProvider clock,
+    IRepeatStore? repeatStore = null)
 {
     public const int ContextRadius = 200;
     public static readonly TimeSpan ScreenshotTimeout = TimeSpan.FromSeconds(5);
-    private readonly RepeatFilter _repeats = new(clock, TimeSpan.FromMinutes(10));
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(10);
+    private readonly RepeatFilter _repeats = new(clock, RepeatWindow, store: repeatStore);
 
-    /// <summary>Scans one event; returns the incidents it made, each already durable in the outbox.</summary>
+    /// <summary>
+    /// Scans one event; returns the incidents it made, each already durable in the outbox, and the event's hits
+    /// durable in the repeat store, so that once the caller acks, a resend of the event (even to another
+    /// process) makes nothing new.
+    /// </summary>
     public async Task<IReadOnlyList<Incident>> ProcessAsync(TextEvent textEvent, BrowserSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(textEvent);
         ArgumentNullException.ThrowIfNull(session);
-        var hit = MostSevereNewHit(textEvent);
+        var (hit, newKeys) = MostSevereNewHit(textEvent);
         if (hit is null)
         {
             return [];
         }
 
-        var screenshot = (await CaptureAsync(textEvent.TabId, cancellationToken)).Checked();
-        var incident = Build(textEvent, session, hit, screenshot);
-        var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
-        await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, device.ServerKey), cancellationToken);
+        Incident incident;
+        try
+        {
+            var screenshot = (await CaptureAsync(textEvent.TabId, cancellationToken)).Checked();
+            incident = Build(textEvent, session, hit, screenshot);
+            var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
+            await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, device.ServerKey), cancellationToken);
+        }
+        catch
+        {
+            // Not stored, so not acked: the resent event must make the incident after all.
+            _repeats.Forget(newKeys);
+            throw;
+        }
+
+        // Only after the outbox: a key durable before its incident would hide the incident from the resend.
+        _repeats.Persist();
         return [incident];
     }
 
     // One incident an event, for its most severe hit: the analyst reads the context for the rest.
-    private ThreatMatch? MostSevereNewHit(TextEvent textEvent)
+    private (ThreatMatch? Hit, List<string> NewKeys) MostSevereNewHit(TextEvent textEvent)
     {
         ThreatMatch? best = null;
-        foreach (var match in matcher.Scan(textEvent.Text))
+        List<string> newKeys = [];
+        var matches = matcher.Scan(textEvent.Text);
+        if (matches.Count > 0)
+        {
+            _repeats.Refresh();
+        }
+
+        foreach (var match in matches)
         {
             // One incident a phrase a message: the extension gives each new message in a typed field a new
             // field ID. Page text and searches have no such ID, so the words around the hit tell them apart.
@@ -49,13 +75,19 @@ public sealed class DevicePipeline(
                 ? field
                 : $"{textEvent.Url}|{match.Context(textEvent.Text, 40)}";
             var key = $"{textEvent.TabId}|{where}|{match.Entry.Id}";
-            if (_repeats.IsNew(key) && (best is null || match.Entry.Severity > best.Entry.Severity))
+            if (!_repeats.IsNew(key))
+            {
+                continue;
+            }
+
+            newKeys.Add(key);
+            if (best is null || match.Entry.Severity > best.Entry.Severity)
             {
                 best = match;
             }
         }
 
-        return best;
+        return (best, newKeys);
     }
 
     private async Task<ScreenshotResult> CaptureAsync(int tabId, CancellationToken cancellationToken)

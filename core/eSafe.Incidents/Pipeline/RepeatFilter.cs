@@ -1,39 +1,114 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace eSafe.Incidents.Pipeline;
 
 /// <summary>
 /// Remembers recent hits so that the same words in the same field, sent again after another pause,
-/// do not make another incident. Bounded, so a flood cannot grow it.
+/// do not make another incident. Bounded, so a flood cannot grow it. Keys are kept as 128-bit hashes;
+/// with a store they outlive the process (<see cref="Persist"/>), and what another process stored is taken in.
 /// </summary>
-public sealed class RepeatFilter(TimeProvider clock, TimeSpan window, int capacity = 4096)
+public sealed class RepeatFilter(TimeProvider clock, TimeSpan window, int capacity = 4096, IRepeatStore? store = null)
 {
-    private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<UInt128, DateTimeOffset> _seen = [];
 
-    /// <summary>True the first time a key is seen within the window; false for a repeat.</summary>
+    /// <summary>True the first time a key is seen within the window (and it is marked seen); false for a repeat.</summary>
     public bool IsNew(string key)
     {
+        var hash = Hash(key);
         var now = clock.GetUtcNow();
         lock (_seen)
         {
-            if (_seen.TryGetValue(key, out var at) && now - at < window)
+            if (_seen.TryGetValue(hash, out var at) && now - at < window)
             {
                 return false;
             }
 
-            if (_seen.Count >= capacity)
-            {
-                foreach (var old in _seen.Where(p => now - p.Value >= window).Select(p => p.Key).ToList())
-                {
-                    _seen.Remove(old);
-                }
+            MakeRoom(now);
+            _seen[hash] = now;
+            return true;
+        }
+    }
 
-                if (_seen.Count >= capacity)
+    /// <summary>Unmarks keys whose incident could not be stored, so that the event's resend makes it.</summary>
+    public void Forget(IEnumerable<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_seen)
+        {
+            foreach (var key in keys)
+            {
+                _seen.Remove(Hash(key));
+            }
+        }
+    }
+
+    /// <summary>Takes in what the store holds that this filter has not seen (another host process's hits).</summary>
+    public void Refresh()
+    {
+        if (store?.LoadIfChanged() is not { } stored)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        lock (_seen)
+        {
+            foreach (var (hash, at) in stored)
+            {
+                if (now - at < window && at <= now && (!_seen.TryGetValue(hash, out var known) || known < at))
                 {
-                    _seen.Remove(_seen.MinBy(p => p.Value).Key);
+                    MakeRoom(now);
+                    _seen[hash] = at;
                 }
             }
+        }
+    }
 
-            _seen[key] = now;
-            return true;
+    /// <summary>Makes the keys seen so far durable (a no-op without a store).</summary>
+    public void Persist()
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        Refresh();
+        var now = clock.GetUtcNow();
+        Dictionary<UInt128, DateTimeOffset> current;
+        lock (_seen)
+        {
+            current = _seen.Where(p => now - p.Value < window).ToDictionary();
+        }
+
+        store.Save(current);
+    }
+
+    /// <summary>The first 128 bits of the key's SHA-256.</summary>
+    public static UInt128 Hash(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), digest);
+        return BinaryPrimitives.ReadUInt128BigEndian(digest);
+    }
+
+    private void MakeRoom(DateTimeOffset now)
+    {
+        if (_seen.Count < capacity)
+        {
+            return;
+        }
+
+        foreach (var old in _seen.Where(p => now - p.Value >= window).Select(p => p.Key).ToList())
+        {
+            _seen.Remove(old);
+        }
+
+        if (_seen.Count >= capacity)
+        {
+            _seen.Remove(_seen.MinBy(p => p.Value).Key);
         }
     }
 }

@@ -22,7 +22,8 @@ public static class RunCommand
         var (enrolment, problem) = await TryEnrolAsync(paths, log, cancellationToken);
         using var outbox = new FileOutbox(paths.OutboxDirectory);
         using var channel = new NativeChannel(input, output);
-        var session = new HostSession(channel, new ThreatMatcher(DefaultLibrary.Load()), outbox, enrolment, problem, log, TimeProvider.System);
+        var session = new HostSession(channel, new ThreatMatcher(DefaultLibrary.Load()), outbox, enrolment, problem, log, TimeProvider.System,
+            new RepeatStateFile(paths.RepeatFile, log));
 
         using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl);
         var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);

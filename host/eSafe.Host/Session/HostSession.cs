@@ -29,7 +29,7 @@ public sealed class HostSession
     private BrowserSession? _browser;
 
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
-        string? notReadyBecause, HostLog log, TimeProvider clock)
+        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null)
     {
         _channel = channel;
         _matcher = matcher;
@@ -42,7 +42,7 @@ public sealed class HostSession
         {
             var device = new DeviceProfile(enrolment.SchoolId, enrolment.DeviceId, Environment.MachineName, HostInfo.Version,
                 new ServerSealingKey(enrolment.ServerKeyId, enrolment.ServerPublicKey));
-            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock);
+            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock, repeatStore);
         }
     }
 

@@ -33,7 +33,6 @@ public sealed class WorkerStopTests : CaptureTest
     }
 
     [Test]
-    [Ignore("waiting for the host: its repeat filter lives in the host process, which ends with the port; an incident stored but not acked is made again by the next host process from the resent event")]
     public async Task The_service_worker_stopped_while_the_host_waits_for_the_screenshot_makes_one_incident()
     {
         // The host has scanned the event and waits for a screenshot of a tab that is not showing; the worker

@@ -25,11 +25,12 @@ internal sealed class ExtensionSide : IAsyncDisposable
     private readonly NativeChannel _extension;
     private readonly FrameWriter _rawWriter;
 
-    public ExtensionSide(IIncidentOutbox outbox, EnrolmentState? enrolment, TimeProvider clock, string? notReadyBecause = null)
+    public ExtensionSide(IIncidentOutbox outbox, EnrolmentState? enrolment, TimeProvider clock, string? notReadyBecause = null,
+        IRepeatStore? repeats = null)
     {
         _hostChannel = new NativeChannel(_toHost.Reader.AsStream(), _fromHost.Writer.AsStream());
         var session = new HostSession(_hostChannel, TestLibrary.Matcher, outbox, enrolment, notReadyBecause,
-            new HostLog(null), clock);
+            new HostLog(null), clock, repeats);
         var toHost = _toHost.Writer.AsStream();
         _extension = new NativeChannel(_fromHost.Reader.AsStream(), toHost);
         _rawWriter = new FrameWriter(toHost, int.MaxValue);

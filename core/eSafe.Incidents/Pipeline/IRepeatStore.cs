@@ -1,0 +1,14 @@
+namespace eSafe.Incidents.Pipeline;
+
+/// <summary>
+/// Keeps the <see cref="RepeatFilter"/>'s recent hits beyond one process (the host ends whenever the browser
+/// closes its port). Holds hashes of keys only: a key carries words a pupil wrote.
+/// </summary>
+public interface IRepeatStore
+{
+    /// <summary>What is stored, or null when nothing changed since the last load or save (or nothing can be read).</summary>
+    IReadOnlyDictionary<UInt128, DateTimeOffset>? LoadIfChanged();
+
+    /// <summary>Replaces what is stored; durable when it returns.</summary>
+    void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen);
+}

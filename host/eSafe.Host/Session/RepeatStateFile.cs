@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using eSafe.Host.Configuration;
+using eSafe.Incidents.Pipeline;
+
+namespace eSafe.Host.Session;
+
+/// <summary>
+/// The repeat filter's recent hits in the state folder, so that the next host process (Chrome starts one per
+/// port) recognises a resent event. Only 128-bit hashes of keys and times: no pupil's words. A file that is
+/// missing, damaged or from another format version is read as empty (and said so in the log).
+/// </summary>
+/// <remarks>Format: "ESRP", version, 3 zero bytes, count (uint32 LE), then per entry the hash (16 bytes BE) and
+/// the Unix time in ms (int64 LE), then the SHA-256 of everything before it.</remarks>
+public sealed class RepeatStateFile(string path, HostLog log) : IRepeatStore
+{
+    public const int MaxEntries = 4096;
+    private const int HeaderBytes = 12;
+    private const int EntryBytes = 24;
+    private const byte FormatVersion = 1;
+    private static readonly byte[] Magic = "ESRP"u8.ToArray();
+    private (DateTime WrittenAt, long Length)? _known;
+
+    public IReadOnlyDictionary<UInt128, DateTimeOffset>? LoadIfChanged()
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists || _known == (file.LastWriteTimeUtc, file.Length))
+        {
+            return null;
+        }
+
+        _known = (file.LastWriteTimeUtc, file.Length);
+        try
+        {
+            return Parse(File.ReadAllBytes(path)) ?? Damaged("it is damaged");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Damaged(e.Message);
+        }
+    }
+
+    public void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        var kept = seen.OrderByDescending(p => p.Value).Take(MaxEntries).ToList();
+        var bytes = new byte[HeaderBytes + (kept.Count * EntryBytes) + SHA256.HashSizeInBytes];
+        Magic.CopyTo(bytes, 0);
+        bytes[4] = FormatVersion;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)kept.Count);
+        var at = HeaderBytes;
+        foreach (var (hash, time) in kept)
+        {
+            BinaryPrimitives.WriteUInt128BigEndian(bytes.AsSpan(at), hash);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at + 16), time.ToUnixTimeMilliseconds());
+            at += EntryBytes;
+        }
+
+        SHA256.HashData(bytes.AsSpan(0, at), bytes.AsSpan(at));
+        StateFiles.WriteAtomically(path, bytes);
+        var file = new FileInfo(path);
+        _known = (file.LastWriteTimeUtc, file.Length);
+    }
+
+    private static Dictionary<UInt128, DateTimeOffset>? Parse(byte[] bytes)
+    {
+        if (bytes.Length < HeaderBytes + SHA256.HashSizeInBytes || !bytes.AsSpan(0, 4).SequenceEqual(Magic) || bytes[4] != FormatVersion)
+        {
+            return null;
+        }
+
+        var count = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+        var body = HeaderBytes + ((long)count * EntryBytes);
+        if (count > MaxEntries || bytes.Length != body + SHA256.HashSizeInBytes
+            || !SHA256.HashData(bytes.AsSpan(0, (int)body)).AsSpan().SequenceEqual(bytes.AsSpan((int)body)))
+        {
+            return null;
+        }
+
+        var seen = new Dictionary<UInt128, DateTimeOffset>((int)count);
+        for (var at = HeaderBytes; at < body; at += EntryBytes)
+        {
+            var milliseconds = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at + 16));
+            if (milliseconds < 0 || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+            {
+                return null;
+            }
+
+            seen[BinaryPrimitives.ReadUInt128BigEndian(bytes.AsSpan(at))] = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        }
+
+        return seen;
+    }
+
+    private Dictionary<UInt128, DateTimeOffset>? Damaged(string why)
+    {
+        log.Error($"the repeat filter's file {Path.GetFileName(path)} cannot be used ({why}); starting without it");
+        return null;
+    }
+}

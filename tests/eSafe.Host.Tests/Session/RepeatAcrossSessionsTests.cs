@@ -1,0 +1,115 @@
+using eSafe.Contracts.Native;
+using eSafe.Host.Delivery;
+using eSafe.Host.Session;
+using eSafe.Host.Tests.Support;
+using eSafe.Incidents;
+using eSafe.Incidents.Pipeline;
+
+namespace eSafe.Host.Tests.Session;
+
+/// <summary>
+/// Chrome starts a host process per port. An event stored as an incident but not acked (the port closed while
+/// the host waited for the screenshot) is resent to the next process, which must recognise it.
+/// </summary>
+public sealed class RepeatAcrossSessionsTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 0, 0, TimeSpan.Zero);
+    private const string Threat = "honestly i want to kill myself tonight";
+    private TemporaryFolder _folder = null!;
+    private TestEnrolment _enrolment = null!;
+    private FileOutbox _outbox = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _folder = new TemporaryFolder();
+        _enrolment = new TestEnrolment();
+        _outbox = new FileOutbox(_folder.Sub("outbox"));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _outbox.Dispose();
+        _enrolment.Dispose();
+        _folder.Dispose();
+    }
+
+    [Test]
+    public async Task An_event_stored_but_not_acked_is_recognised_by_the_next_host_process()
+    {
+        await using (var first = Session(_outbox))
+        {
+            await HelloAsync(first);
+            await first.SendAsync(Text("ev-1"));
+            await first.ExpectAsync<CaptureRequest>();
+            // The port closes before the screenshot: the host stores the incident without one, and cannot ack.
+            await first.EndInputAsync();
+            await first.WaitForEndAsync(ExtensionSide.Patience);
+        }
+
+        _outbox.Pending().Should().ContainSingle("the first process stored the incident");
+        File.Exists(_folder.Sub("repeats.bin")).Should().BeTrue();
+
+        await using var second = Session(_outbox);
+        await HelloAsync(second);
+        await second.SendAsync(Text("ev-1"));
+
+        (await second.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 0), "the next process knows the hit and asks for no screenshot");
+        _outbox.Pending().Should().ContainSingle();
+        (await second.FinishAsync()).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task An_incident_that_could_not_be_stored_is_made_from_the_resend()
+    {
+        var outbox = new FailingOnceOutbox(_outbox);
+        await using var extension = Session(outbox);
+        await HelloAsync(extension);
+
+        await extension.SendAsync(Text("ev-1"));
+        await ReplyToCaptureAsync(extension);
+        await extension.SendAsync(Text("ev-1"));
+        await ReplyToCaptureAsync(extension);
+
+        (await extension.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 1), "only the resend was stored, and acked");
+        _outbox.Pending().Should().ContainSingle();
+        File.Exists(_folder.Sub("repeats.bin")).Should().BeTrue();
+        (await extension.FinishAsync()).Should().BeEmpty();
+    }
+
+    private ExtensionSide Session(IIncidentOutbox outbox) =>
+        new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), new HostLog(null)));
+
+    private static async Task HelloAsync(ExtensionSide extension)
+    {
+        await extension.SendAsync(new HelloMessage(NativeProtocol.Version, "1.0.0", "pupil@school.example"));
+        (await extension.ExpectAsync<HelloReply>()).Ready.Should().BeTrue();
+    }
+
+    private static async Task ReplyToCaptureAsync(ExtensionSide extension)
+    {
+        var capture = await extension.ExpectAsync<CaptureRequest>();
+        await extension.SendAsync(new CaptureReply(capture.RequestId, TestJpeg.Bytes(), null));
+    }
+
+    private static TextMessage Text(string eventId) =>
+        new(new TextEvent(eventId, 42, "message-box", TextSources.Typed, "https://chat.example.org/room", "Chat", Threat, Now.AddMinutes(-1), 0));
+
+    /// <summary>A disk that is full once.</summary>
+    private sealed class FailingOnceOutbox(IIncidentOutbox inner) : IIncidentOutbox
+    {
+        private bool _failed;
+
+        public Task AddAsync(SealedIncident incident, CancellationToken cancellationToken)
+        {
+            if (!_failed)
+            {
+                _failed = true;
+                throw new IOException("No space left on device");
+            }
+
+            return inner.AddAsync(incident, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using eSafe.Host.Session;
+using eSafe.Host.Tests.Support;
+using eSafe.Incidents.Pipeline;
+
+namespace eSafe.Host.Tests.Session;
+
+/// <summary>The repeat filter's file: what one host process saves, the next one reads; damage reads as empty.</summary>
+public sealed class RepeatStateFileTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 1, 0, 0, TimeSpan.Zero);
+    private TemporaryFolder _folder = null!;
+    private string _path = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _folder = new TemporaryFolder();
+        _path = _folder.Sub("repeats.bin");
+    }
+
+    [TearDown]
+    public void TearDown() => _folder.Dispose();
+
+    [Test]
+    public void What_one_process_saves_the_next_reads()
+    {
+        var seen = new Dictionary<UInt128, DateTimeOffset>
+        {
+            [RepeatFilter.Hash("12|message-box|st-sui-001")] = Now,
+            [UInt128.MaxValue] = Now.AddMinutes(-3),
+        };
+
+        new RepeatStateFile(_path, new HostLog(null)).Save(seen);
+        var read = new RepeatStateFile(_path, new HostLog(null)).LoadIfChanged();
+
+        read.Should().BeEquivalentTo(seen);
+    }
+
+    [Test]
+    public void It_is_read_again_only_when_the_file_changed()
+    {
+        var store = new RepeatStateFile(_path, new HostLog(null));
+        store.Save(new Dictionary<UInt128, DateTimeOffset> { [1] = Now });
+
+        store.LoadIfChanged().Should().BeNull("it wrote the file itself");
+        new RepeatStateFile(_path, new HostLog(null)).Save(new Dictionary<UInt128, DateTimeOffset> { [1] = Now, [2] = Now });
+        File.SetLastWriteTimeUtc(_path, DateTime.UtcNow.AddSeconds(5));
+        store.LoadIfChanged().Should().HaveCount(2, "another process changed it");
+        store.LoadIfChanged().Should().BeNull();
+    }
+
+    [Test]
+    public void It_keeps_no_words_only_hashes_and_only_its_owner_may_read_it()
+    {
+        const string key = "12|https://chat.example.org/|honestly i want to kill myself|st-sui-001";
+        new RepeatStateFile(_path, new HostLog(null)).Save(new Dictionary<UInt128, DateTimeOffset> { [RepeatFilter.Hash(key)] = Now });
+
+        var bytes = File.ReadAllBytes(_path);
+        System.Text.Encoding.UTF8.GetString(bytes).Should().NotContain("kill").And.NotContain("chat.example");
+        bytes.Length.Should().Be(12 + 24 + 32);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(_path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.Exists(_path + ".tmp").Should().BeFalse("it is written to a temporary file and renamed");
+    }
+
+    [Test]
+    public void It_is_bounded_to_the_newest_entries()
+    {
+        var seen = Enumerable.Range(0, RepeatStateFile.MaxEntries + 100)
+            .ToDictionary(i => (UInt128)(uint)i, i => Now.AddMilliseconds(i));
+
+        new RepeatStateFile(_path, new HostLog(null)).Save(seen);
+        var read = new RepeatStateFile(_path, new HostLog(null)).LoadIfChanged()!;
+
+        read.Should().HaveCount(RepeatStateFile.MaxEntries);
+        read.Keys.Min().Should().Be((UInt128)100u, "the oldest are dropped");
+    }
+
+    private static IEnumerable<TestCaseData> Damage()
+    {
+        yield return new TestCaseData((Func<byte[], byte[]>)(b => [])).SetArgDisplayNames("empty");
+        yield return new TestCaseData((Func<byte[], byte[]>)(b => b[..^1])).SetArgDisplayNames("cut short");
+        yield return new TestCaseData((Func<byte[], byte[]>)(b => Flip(b, 20))).SetArgDisplayNames("a changed byte");
+        yield return new TestCaseData((Func<byte[], byte[]>)(b => Flip(b, 0))).SetArgDisplayNames("not its format");
+        yield return new TestCaseData((Func<byte[], byte[]>)(b => Flip(b, 4))).SetArgDisplayNames("another version");
+        yield return new TestCaseData((Func<byte[], byte[]>)(b => "{\"seen\":[]}"u8.ToArray())).SetArgDisplayNames("JSON");
+
+        static byte[] Flip(byte[] bytes, int at)
+        {
+            var copy = bytes.ToArray();
+            copy[at] ^= 0x5A;
+            return copy;
+        }
+    }
+
+    [TestCaseSource(nameof(Damage))]
+    public void A_damaged_file_reads_as_nothing_and_is_logged(Func<byte[], byte[]> spoil)
+    {
+        new RepeatStateFile(_path, new HostLog(null)).Save(new Dictionary<UInt128, DateTimeOffset> { [7] = Now });
+        File.WriteAllBytes(_path, spoil(File.ReadAllBytes(_path)));
+        var logFile = _folder.Sub("host.log");
+
+        var read = new RepeatStateFile(_path, new HostLog(logFile)).LoadIfChanged();
+
+        read.Should().BeNull();
+        File.ReadAllText(logFile).Should().Contain("repeats.bin cannot be used");
+    }
+
+    [Test]
+    public void A_missing_file_is_nothing_to_read()
+    {
+        new RepeatStateFile(_path, new HostLog(null)).LoadIfChanged().Should().BeNull();
+    }
+
+    [Test]
+    public void A_filter_with_the_store_knows_another_filters_keys_within_the_window_only()
+    {
+        var clock = new MovableClock(Now);
+        var first = new RepeatFilter(clock, TimeSpan.FromMinutes(10), store: new RepeatStateFile(_path, new HostLog(null)));
+        first.IsNew("a").Should().BeTrue();
+        first.Persist();
+
+        var second = new RepeatFilter(clock, TimeSpan.FromMinutes(10), store: new RepeatStateFile(_path, new HostLog(null)));
+        second.Refresh();
+        second.IsNew("a").Should().BeFalse("the first filter's process stored it");
+        second.IsNew("b").Should().BeTrue();
+
+        clock.Now = Now.AddMinutes(11);
+        var third = new RepeatFilter(clock, TimeSpan.FromMinutes(10), store: new RepeatStateFile(_path, new HostLog(null)));
+        third.Refresh();
+        third.IsNew("a").Should().BeTrue("the window has passed");
+    }
+
+    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
