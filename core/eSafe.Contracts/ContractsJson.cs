@@ -23,6 +23,10 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(IncidentDetail))]
 [JsonSerializable(typeof(IncidentQuery))]
 [JsonSerializable(typeof(LibrarySummary))]
+[JsonSerializable(typeof(LibraryVersions))]
+[JsonSerializable(typeof(SchoolLayerPackage))]
+[JsonSerializable(typeof(SchoolEntry))]
+[JsonSerializable(typeof(SchoolLayerView))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

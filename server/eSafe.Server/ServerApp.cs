@@ -4,6 +4,7 @@ using eSafe.Detection;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
+using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
@@ -84,6 +85,8 @@ public static class ServerApp
         services.AddSingleton<IncidentAccess>();
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => DefaultLibrary.Load());
+        services.AddSingleton<LibraryPackages>();
+        services.AddSingleton<SchoolLayerChanges>();
         services.AddHostedService<StartupAnnouncer>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
@@ -126,6 +129,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDeviceApi();
+        app.MapLibraryDownloads();
         app.MapAnalystApi();
         app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));
         return app;

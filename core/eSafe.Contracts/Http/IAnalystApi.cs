@@ -17,6 +17,24 @@ public interface IAnalystApi
     [Get("/api/v1/library")]
     Task<LibrarySummary> GetLibraryAsync(CancellationToken cancellationToken);
 
+    [Get("/api/v1/schools/{schoolId}/library")]
+    Task<SchoolLayerView> GetSchoolLayerAsync(string schoolId, CancellationToken cancellationToken);
+
+    /// <summary>Adds the school's entry with this ID, or replaces it.</summary>
+    [Put("/api/v1/schools/{schoolId}/library/entries/{id}")]
+    Task<SchoolLayerView> SaveSchoolEntryAsync(string schoolId, string id, [Body] SchoolEntry entry, CancellationToken cancellationToken);
+
+    [Delete("/api/v1/schools/{schoolId}/library/entries/{id}")]
+    Task<SchoolLayerView> RemoveSchoolEntryAsync(string schoolId, string id, CancellationToken cancellationToken);
+
+    /// <summary>Switches a global entry off for the school.</summary>
+    [Put("/api/v1/schools/{schoolId}/library/disabled/{globalId}")]
+    Task<SchoolLayerView> DisableGlobalEntryAsync(string schoolId, string globalId, CancellationToken cancellationToken);
+
+    /// <summary>Switches a global entry back on for the school.</summary>
+    [Delete("/api/v1/schools/{schoolId}/library/disabled/{globalId}")]
+    Task<SchoolLayerView> EnableGlobalEntryAsync(string schoolId, string globalId, CancellationToken cancellationToken);
+
     [Get("/api/v1/incidents")]
     Task<IncidentPage> ListIncidentsAsync([Query] IncidentQuery query, CancellationToken cancellationToken);
 

@@ -12,4 +12,18 @@ public interface IDeviceApi
     /// <summary>Delivers one sealed incident; safe to repeat (idempotent by incident ID).</summary>
     [Post("/api/v1/incidents")]
     Task<IngestReceipt> UploadIncidentAsync([Body] SealedIncident incident, [Authorize("Bearer")] string deviceToken, CancellationToken cancellationToken);
+
+    /// <summary>The versions of the libraries the device's school works with now.</summary>
+    [Get("/api/v1/devices/libraries")]
+    Task<LibraryVersions> GetLibraryVersionsAsync([Authorize("Bearer")] string deviceToken, CancellationToken cancellationToken);
+
+    /// <summary>The compiled global library (application/octet-stream); 304 when <paramref name="ifNoneMatch"/> is its ETag.</summary>
+    [Get("/api/v1/devices/libraries/global")]
+    Task<HttpResponseMessage> DownloadGlobalLibraryAsync([Authorize("Bearer")] string deviceToken,
+        [Header("If-None-Match")] string? ifNoneMatch, CancellationToken cancellationToken);
+
+    /// <summary>The device's school's layer as a <see cref="SchoolLayerPackage"/>; 304 when <paramref name="ifNoneMatch"/> is its ETag.</summary>
+    [Get("/api/v1/devices/libraries/school")]
+    Task<HttpResponseMessage> DownloadSchoolLayerAsync([Authorize("Bearer")] string deviceToken,
+        [Header("If-None-Match")] string? ifNoneMatch, CancellationToken cancellationToken);
 }

@@ -3,6 +3,7 @@ using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Incidents;
+using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Web;
@@ -31,6 +32,7 @@ public static class AnalystEndpoints
         console.MapGet("/incidents", ListAsync);
         console.MapGet("/incidents/{id}", GetAsync);
         console.MapGet("/incidents/{id}/screenshot", GetScreenshotAsync);
+        console.MapSchoolLayerApi();
         return app;
     }
 

@@ -98,4 +98,17 @@ public static class AuditActions
     public const string EnrolmentCodeIssued = "enrolment-code-issued";
     public const string AccountAdded = "account-added";
     public const string PasswordReset = "password-reset";
+    public const string SchoolEntrySaved = "school-library-entry-saved";
+    public const string SchoolEntryRemoved = "school-library-entry-removed";
+    public const string GlobalEntrySwitchedOff = "school-library-global-entry-off";
+    public const string GlobalEntrySwitchedOn = "school-library-global-entry-on";
+    public const string SchoolLayerRefused = "school-library-refused";
 }
+
+/// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>
+public sealed record SchoolLayerRecord(
+    string SchoolId,
+    int Version,
+    DateTimeOffset? ChangedAt,
+    IReadOnlyList<Detection.ThreatEntry> Entries,
+    IReadOnlyList<string> DisabledGlobalIds);

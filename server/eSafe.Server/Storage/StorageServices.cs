@@ -16,6 +16,7 @@ public static class StorageServices
         services.AddSingleton<IDeviceStore, LiteDeviceStore>();
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
         services.AddSingleton<IAuditLog, LiteAuditLog>();
+        services.AddSingleton<ISchoolLibraryStore, LiteSchoolLibraryStore>();
         return services;
     }
 }

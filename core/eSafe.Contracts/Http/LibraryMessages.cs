@@ -1,0 +1,26 @@
+namespace eSafe.Contracts.Http;
+
+/// <summary>
+/// What a device's school works with now: the global library's name and version and the version of the
+/// school's own layer (0 while it has none). A device downloads only what differs from what it has.
+/// </summary>
+public sealed record LibraryVersions(string GlobalName, string GlobalVersion, string SchoolId, int SchoolVersion);
+
+/// <summary>
+/// A school's layer as a device gets it: the school's own entries compiled (LibraryFormat bytes, null while
+/// there are none) and the IDs of global entries switched off for the school.
+/// </summary>
+public sealed record SchoolLayerPackage(string SchoolId, int Version, byte[]? Library, IReadOnlyList<string> DisabledGlobalIds);
+
+/// <summary>One of a school's own entries, as the console sends and shows it (docs/THREAT-LIBRARY.md).</summary>
+/// <param name="Id">The entry's ID within the school (letters, digits, '-', '_', '.'); incidents name it as <c>schoolId.id</c>.</param>
+public sealed record SchoolEntry(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string>? Exceptions);
+
+/// <summary>A school's layer as the console shows it.</summary>
+public sealed record SchoolLayerView(
+    string SchoolId,
+    int Version,
+    DateTimeOffset? ChangedAt,
+    IReadOnlyList<SchoolEntry> Entries,
+    IReadOnlyList<string> DisabledGlobalIds,
+    int MaxEntries);

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using eSafe.Contracts.Http;
+using eSafe.Detection;
+using eSafe.Server.Storage;
+
+namespace eSafe.Server.Libraries;
+
+/// <summary>
+/// What devices download: the global library's compiled bytes (made once) and each school's layer, compiled
+/// once a version and kept until the layer changes.
+/// </summary>
+public sealed class LibraryPackages
+{
+    private readonly ISchoolLibraryStore _layers;
+    private readonly ConcurrentDictionary<string, SchoolLayerPackage> _compiled = new(StringComparer.Ordinal);
+
+    public LibraryPackages(CompiledLibrary global, ISchoolLibraryStore layers)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        Global = global;
+        _layers = layers;
+        GlobalBytes = LibraryFormat.Write(global);
+        GlobalETag = LibraryETags.OfGlobal(GlobalBytes);
+    }
+
+    public CompiledLibrary Global { get; }
+
+    public byte[] GlobalBytes { get; }
+
+    public string GlobalETag { get; }
+
+    /// <summary>The school's layer as a device gets it, compiled.</summary>
+    public async Task<SchoolLayerPackage> SchoolPackageAsync(string schoolId, CancellationToken cancellationToken)
+    {
+        var layer = await _layers.GetAsync(schoolId, cancellationToken);
+        if (_compiled.TryGetValue(schoolId, out var known) && known.Version == layer.Version)
+        {
+            return known;
+        }
+
+        var package = Package(layer);
+        _compiled[schoolId] = package;
+        return package;
+    }
+
+    /// <summary>The layer compiled; throws <see cref="FormatException"/> when its entries cannot make a library.</summary>
+    public static SchoolLayerPackage Package(SchoolLayerRecord layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        byte[]? bytes = null;
+        if (layer.Entries.Count > 0)
+        {
+            var library = new ThreatLibrary(SchoolEntryRules.LayerName(layer.SchoolId), layer.Version.ToString(CultureInfo.InvariantCulture),
+                layer.Entries.Select(e => e with { Id = SchoolEntryRules.QualifiedId(layer.SchoolId, e.Id) }));
+            bytes = LibraryFormat.Write(CompiledLibrary.Compile(library));
+        }
+
+        return new SchoolLayerPackage(layer.SchoolId, layer.Version, bytes, layer.DisabledGlobalIds);
+    }
+}
