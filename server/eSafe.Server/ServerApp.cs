@@ -84,7 +84,7 @@ public static class ServerApp
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentAccess>();
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
-        services.AddSingleton(_ => DefaultLibrary.Load());
+        services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
         services.AddSingleton<SchoolLayerChanges>();
         services.AddHostedService<StartupAnnouncer>();

@@ -1,3 +1,5 @@
+using eSafe.Detection;
+
 namespace eSafe.Server;
 
 /// <summary>How to run the server: <c>esafe-server serve</c>'s options, and what tests set.</summary>
@@ -15,6 +17,9 @@ public sealed record ServerOptions
     public bool Demo { get; init; }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The global threat library; null for the one built in (Detection's default library).</summary>
+    public CompiledLibrary? GlobalLibrary { get; init; }
 
     /// <summary>Where the start-up banner goes (standard output; the log goes to standard error).</summary>
     public TextWriter Output { get; init; } = Console.Out;

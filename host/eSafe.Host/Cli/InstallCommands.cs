@@ -73,7 +73,7 @@ public static class InstallCommands
                 var enrolment = await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, cancellationToken);
                 Console.WriteLine($"Enrolled with {url} as device {enrolment.DeviceId} of school {enrolment.SchoolId}");
             }
-            catch (Exception e) when (e is HttpRequestException or Refit.ApiException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or Refit.ApiExceptionBase or TaskCanceledException)
             {
                 Console.Error.WriteLine($"Not enrolled yet ({e.Message}); the host will try again when the browser starts it.");
             }

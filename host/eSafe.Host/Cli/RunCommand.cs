@@ -1,6 +1,6 @@
-using eSafe.Detection;
 using eSafe.Host.Configuration;
 using eSafe.Host.Delivery;
+using eSafe.Host.Libraries;
 using eSafe.Host.Messaging;
 using eSafe.Host.Session;
 
@@ -22,19 +22,25 @@ public static class RunCommand
         var (enrolment, problem) = await TryEnrolAsync(paths, log, cancellationToken);
         using var outbox = new FileOutbox(paths.OutboxDirectory);
         using var channel = new NativeChannel(input, output);
-        var session = new HostSession(channel, new ThreatMatcher(DefaultLibrary.Load()), outbox, enrolment, problem, log, TimeProvider.System,
+        // The cached libraries first, so that a start without the network scans with the school's words too.
+        var libraries = new LibraryCache(paths.LibraryDirectory, log);
+        var matcher = new LiveMatcher(libraries.Load(enrolment?.SchoolId));
+        log.Info($"libraries: {matcher.Libraries.Describe()}");
+        var session = new HostSession(channel, matcher, outbox, enrolment, problem, log, TimeProvider.System,
             new RepeatStateFile(paths.RepeatFile, log));
 
         using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl);
         var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);
-        using var stopUploading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var uploading = uploader?.RunAsync(stopUploading.Token) ?? Task.CompletedTask;
+        var updater = client is null ? null : new LibraryUpdater(client.Api, enrolment!.DeviceToken, enrolment.SchoolId, libraries, matcher, log);
+        using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var uploading = uploader?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
+        var updating = updater?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
 
         await session.RunAsync(cancellationToken);
 
         // The browser has gone; give what is waiting one last chance before exiting.
-        await stopUploading.CancelAsync();
-        await uploading;
+        await stopBackground.CancelAsync();
+        await Task.WhenAll(uploading, updating);
         if (uploader is not null)
         {
             using var last = new CancellationTokenSource(FinalDeliveryTimeout);
@@ -60,7 +66,7 @@ public static class RunCommand
             return (await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, timeout.Token), null);
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException or HttpRequestException
-                                      or OperationCanceledException or Refit.ApiException or IOException)
+                                      or OperationCanceledException or Refit.ApiExceptionBase or IOException)
         {
             log.Error($"not ready to report: {e.Message}");
             return (null, e.Message);

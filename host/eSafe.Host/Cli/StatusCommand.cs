@@ -1,6 +1,7 @@
 using System.CommandLine;
 using eSafe.Host.Configuration;
 using eSafe.Host.Delivery;
+using eSafe.Host.Libraries;
 
 namespace eSafe.Host.Cli;
 
@@ -9,7 +10,7 @@ public static class StatusCommand
 {
     public static Command Create()
     {
-        var command = new Command("status", "Show the host's configuration, enrolment and outbox");
+        var command = new Command("status", "Show the host's configuration, enrolment, libraries and outbox");
         command.SetAction(_ =>
         {
             var paths = HostPaths.ForCurrentUser();
@@ -19,6 +20,8 @@ public static class StatusCommand
             Console.WriteLine(config is null ? "server: not configured" : $"server: {config.ServerUrl}");
             var enrolment = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
             Console.WriteLine(enrolment is null ? "enrolled: no" : $"enrolled: device {enrolment.DeviceId} of school {enrolment.SchoolId}");
+            var libraries = new LibraryCache(paths.LibraryDirectory, new HostLog(null)).Load(enrolment?.SchoolId);
+            Console.WriteLine($"libraries: {libraries.Describe()}");
             using var outbox = new FileOutbox(paths.OutboxDirectory);
             Console.WriteLine($"outbox: {outbox.Pending().Count} waiting");
             return 0;

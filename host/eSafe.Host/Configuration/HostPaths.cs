@@ -15,6 +15,9 @@ public sealed record HostPaths(string StateDirectory, string MachineConfigDirect
     public string OutboxDirectory => Path.Combine(StateDirectory, "outbox");
     public string LogFile => Path.Combine(StateDirectory, "host.log");
 
+    /// <summary>The libraries last downloaded from the server (global and the school's layer).</summary>
+    public string LibraryDirectory => Path.Combine(StateDirectory, "libraries");
+
     /// <summary>Hashes of recent hits, so that the next host process recognises a resent event.</summary>
     public string RepeatFile => Path.Combine(StateDirectory, "repeats.bin");
 

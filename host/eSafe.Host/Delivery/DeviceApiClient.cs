@@ -1,5 +1,6 @@
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
+using eSafe.Host.Libraries;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
 
@@ -19,6 +20,8 @@ public sealed class DeviceApiClient : IDisposable
             {
                 client.BaseAddress = serverUrl;
                 client.Timeout = TimeSpan.FromSeconds(30);
+                // Bounds every answer read into memory: the largest is a library download.
+                client.MaxResponseContentBufferSize = LibraryUpdater.MaxDownloadBytes;
             });
         _services = services.BuildServiceProvider();
         Api = _services.GetRequiredService<IDeviceApi>();

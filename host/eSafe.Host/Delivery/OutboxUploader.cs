@@ -52,7 +52,7 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
                 outbox.Reject(id);
                 log.Error($"incident {id} refused by the server ({(int)e.StatusCode}); kept in {outbox.RejectedDirectory}: {e.Content}");
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 log.Error($"cannot deliver incident {id} yet: {e.Message}; trying again in {_backOff.TotalSeconds:0} s");
                 _backOff = TimeSpan.FromTicks(Math.Min(_backOff.Ticks * 2, MaxBackOff.Ticks));

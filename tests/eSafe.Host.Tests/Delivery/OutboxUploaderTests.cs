@@ -57,6 +57,18 @@ public sealed class OutboxUploaderTests
         _outbox.Pending().Should().BeEmpty();
     }
 
+    [Test]
+    public async Task A_server_that_cannot_be_reached_through_the_real_client_leaves_everything_for_later()
+    {
+        // Refit wraps a refused connection in ApiRequestException (not an HttpRequestException).
+        using var client = new DeviceApiClient(new Uri("http://127.0.0.1:9/"));
+
+        var emptied = await new OutboxUploader(_outbox, client.Api, Token, new HostLog(null)).DeliverPendingAsync(CancellationToken.None);
+
+        emptied.Should().BeFalse();
+        _outbox.Pending().Should().Equal(_ids);
+    }
+
     [TestCase(HttpStatusCode.BadRequest)]
     [TestCase(HttpStatusCode.Forbidden)]
     [TestCase(HttpStatusCode.Conflict)]

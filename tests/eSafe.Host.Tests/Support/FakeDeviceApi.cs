@@ -31,6 +31,15 @@ internal sealed class FakeDeviceApi : IDeviceApi
         return _answers.TryGetValue(incident.IncidentId, out var answer) ? answer(incident) : Otherwise(incident);
     }
 
+    public Task<LibraryVersions> GetLibraryVersionsAsync(string deviceToken, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the uploader never asks for libraries");
+
+    public Task<HttpResponseMessage> DownloadGlobalLibraryAsync(string deviceToken, string? ifNoneMatch, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the uploader never asks for libraries");
+
+    public Task<HttpResponseMessage> DownloadSchoolLayerAsync(string deviceToken, string? ifNoneMatch, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the uploader never asks for libraries");
+
     /// <summary>The exception Refit throws for a response with this status.</summary>
     public static async Task<IngestReceipt> Refuse(HttpStatusCode status, string body = """{"title":"refused"}""")
     {
