@@ -56,6 +56,18 @@ public abstract class CaptureTest
         return page;
     }
 
+    /// <summary>
+    /// Stops every service worker of the profile (the extension's among them) through the DevTools protocol, as
+    /// Chrome does to an idle one: the native port closes and the host process ends.
+    /// </summary>
+    protected static async Task StopWorkerAsync(ICDPSession cdp)
+    {
+        ArgumentNullException.ThrowIfNull(cdp);
+        await cdp.SendAsync("ServiceWorker.enable");
+        await cdp.SendAsync("ServiceWorker.stopAllWorkers");
+        await cdp.SendAsync("ServiceWorker.disable");
+    }
+
     /// <summary>Types without pausing: key after key, as a pupil types a sentence.</summary>
     protected static Task TypeAsync(ILocator field, string text) =>
         field.PressSequentiallyAsync(text, new LocatorPressSequentiallyOptions { Delay = KeyDelayMs });

@@ -57,13 +57,6 @@ public sealed class WorkerStopTests : CaptureTest
             "an event the host turned into an incident but could not ack is resent to the next host process, which must recognise it");
     }
 
-    private static async Task StopWorkerAsync(ICDPSession cdp)
-    {
-        await cdp.SendAsync("ServiceWorker.enable");
-        await cdp.SendAsync("ServiceWorker.stopAllWorkers");
-        await cdp.SendAsync("ServiceWorker.disable");
-    }
-
     private static async Task<bool> WorkerRunningAsync(ICDPSession cdp)
     {
         var targets = await cdp.SendAsync("Target.getTargets");

@@ -52,6 +52,9 @@ public sealed class CaptureChain : IAsyncDisposable
 
     public ExtensionBrowser Browser { get; }
 
+    /// <summary>The host's state folder (config, enrolment, outbox, cached libraries, log).</summary>
+    public string HostStateDirectory => _folder.Sub("host-state");
+
     public IBrowserContext Context => Browser.Context;
 
     public static async Task<CaptureChain> StartAsync()

@@ -2,12 +2,19 @@ using System.Diagnostics;
 
 namespace eSafe.EndToEnd.Tests.Support;
 
-/// <summary>Runs the published host's own <c>install</c>, as an IT admin would.</summary>
+/// <summary>Runs the published host's own commands (<c>install</c>, <c>status</c>), as an IT admin would.</summary>
 public static class HostInstallation
 {
     public const string StateVariable = "ESAFE_HOST_STATE_DIR";
 
-    public static async Task<string> InstallAsync(string profileDirectory, string stateDirectory, Uri server, string enrolmentCode)
+    public static Task<string> InstallAsync(string profileDirectory, string stateDirectory, Uri server, string enrolmentCode) =>
+        RunAsync(stateDirectory, "install", "--user-data-dir", profileDirectory, "--browser", "chromium",
+            "--server", server.ToString(), "--enrolment-code", enrolmentCode);
+
+    /// <summary>What <c>esafe-host status</c> prints for this state folder.</summary>
+    public static Task<string> StatusAsync(string stateDirectory) => RunAsync(stateDirectory, "status");
+
+    private static async Task<string> RunAsync(string stateDirectory, params string[] arguments)
     {
         var binary = RepositoryLayout.Require(RepositoryLayout.HostBinary, "run ./build.sh --target=Test (it publishes the host first)");
         var start = new ProcessStartInfo(binary)
@@ -16,11 +23,7 @@ public static class HostInstallation
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     "install", "--user-data-dir", profileDirectory, "--browser", "chromium",
-                     "--server", server.ToString(), "--enrolment-code", enrolmentCode,
-                 })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -30,7 +33,7 @@ public static class HostInstallation
         var output = await process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, $"install printed:\n{output}\n{errors}");
+        process.ExitCode.Should().Be(0, $"esafe-host {arguments[0]} printed:\n{output}\n{errors}");
         return output + errors;
     }
 }
