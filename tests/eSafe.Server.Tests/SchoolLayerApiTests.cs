@@ -147,6 +147,22 @@ public sealed class SchoolLayerApiTests
     }
 
     [Test]
+    public async Task A_phrase_the_school_has_already_is_refused()
+    {
+        var (school, _) = await _server.Service<Provisioning>().AddSchoolAsync("Twice School", "test", CancellationToken.None);
+        await _analyst.SaveSchoolEntryAsync(school.Id, "a", new SchoolEntry("a", "the old quarry", "violence", 2, "en-GB", null), CancellationToken.None);
+
+        var refused = await _analyst.Invoking(a => a.SaveSchoolEntryAsync(school.Id, "b",
+                new SchoolEntry("b", "the old quarry", "violence", 3, "en-GB", null), CancellationToken.None))
+            .Should().ThrowAsync<ApiException>();
+        var replaced = await _analyst.SaveSchoolEntryAsync(school.Id, "a",
+            new SchoolEntry("a", "the old quarry", "violence", 3, "en-GB", null), CancellationToken.None);
+
+        Problem(refused.Which).Errors["phrase"].Should().Equal("The school's entry a has this phrase already.");
+        replaced.Entries.Should().ContainSingle().Which.Severity.Should().Be(3, "an entry may keep its own phrase");
+    }
+
+    [Test]
     public async Task Several_things_wrong_are_listed_together()
     {
         var refused = await _analyst.Invoking(a => a.SaveSchoolEntryAsync(_schoolId, "e-1",

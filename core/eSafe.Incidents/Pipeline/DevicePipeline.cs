@@ -30,6 +30,8 @@ public sealed class DevicePipeline(
     {
         ArgumentNullException.ThrowIfNull(textEvent);
         ArgumentNullException.ThrowIfNull(session);
+        // Read before the scan: the host may swap its libraries while this event waits for its screenshot.
+        var libraryVersion = matcher.LibraryVersion;
         var (hit, newKeys) = MostSevereNewHit(textEvent);
         if (hit is null)
         {
@@ -40,7 +42,7 @@ public sealed class DevicePipeline(
         try
         {
             var screenshot = (await CaptureAsync(textEvent.TabId, cancellationToken)).Checked();
-            incident = Build(textEvent, session, hit, screenshot);
+            incident = Build(textEvent, session, hit, screenshot, libraryVersion);
             var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
             await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, device.ServerKey), cancellationToken);
         }
@@ -104,7 +106,7 @@ public sealed class DevicePipeline(
         }
     }
 
-    private Incident Build(TextEvent e, BrowserSession session, ThreatMatch hit, ScreenshotResult screenshot) => new()
+    private Incident Build(TextEvent e, BrowserSession session, ThreatMatch hit, ScreenshotResult screenshot, string libraryVersion) => new()
     {
         Id = IncidentId.New(clock.GetUtcNow()),
         SchoolId = device.SchoolId,
@@ -126,7 +128,7 @@ public sealed class DevicePipeline(
         Screenshot = screenshot.Jpeg,
         ScreenshotMissingReason = screenshot.MissingReason,
         HostVersion = device.HostVersion,
-        LibraryVersion = matcher.LibraryVersion,
+        LibraryVersion = libraryVersion,
         ExtensionVersion = session.ExtensionVersion,
     };
 }

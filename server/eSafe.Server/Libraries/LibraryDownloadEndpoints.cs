@@ -1,6 +1,7 @@
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Server.Devices;
+using eSafe.Server.Storage;
 using eSafe.Server.Web;
 using Microsoft.Net.Http.Headers;
 
@@ -20,15 +21,16 @@ public static class LibraryDownloadEndpoints
         return app;
     }
 
-    private static async Task<IResult> VersionsAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages)
+    private static async Task<IResult> VersionsAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages,
+        ISchoolLibraryStore layers)
     {
         if (await authenticator.AuthenticateAsync(context.Request) is not { } device)
         {
             return Unauthorized(context);
         }
 
-        var school = await packages.SchoolPackageAsync(device.SchoolId, context.RequestAborted);
-        return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, school.Version),
+        var schoolVersion = await layers.GetVersionAsync(device.SchoolId, context.RequestAborted);
+        return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, schoolVersion),
             ContractsJson.Default.LibraryVersions);
     }
 
@@ -46,19 +48,25 @@ public static class LibraryDownloadEndpoints
     }
 
     // Only the token's school: a device never names the school it asks for.
-    private static async Task<IResult> SchoolAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages)
+    private static async Task<IResult> SchoolAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages,
+        ISchoolLibraryStore layers)
     {
         if (await authenticator.AuthenticateAsync(context.Request) is not { } device)
         {
             return Unauthorized(context);
         }
 
+        // The version first: an unchanged layer is answered without compiling or reading its entries.
+        var current = LibraryETags.OfSchoolLayer(device.SchoolId, await layers.GetVersionAsync(device.SchoolId, context.RequestAborted));
+        if (Matches(context, current))
+        {
+            context.Response.Headers.ETag = current;
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
         var package = await packages.SchoolPackageAsync(device.SchoolId, context.RequestAborted);
-        var etag = LibraryETags.OfSchoolLayer(package.SchoolId, package.Version);
-        context.Response.Headers.ETag = etag;
-        return Matches(context, etag)
-            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Json(package, ContractsJson.Default.SchoolLayerPackage);
+        context.Response.Headers.ETag = LibraryETags.OfSchoolLayer(package.SchoolId, package.Version);
+        return TypedResults.Json(package, ContractsJson.Default.SchoolLayerPackage);
     }
 
     private static bool Matches(HttpContext context, string etag) =>

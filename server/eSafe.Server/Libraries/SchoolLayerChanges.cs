@@ -59,10 +59,17 @@ public sealed class SchoolLayerChanges(ISchoolStore schools, ISchoolLibraryStore
                 });
             }
 
+            // As in a library's source files: one entry a phrase, so an incident names the one rule that hit.
+            if (others.FirstOrDefault(e => e.Phrase == threatEntry.Phrase) is { } same)
+            {
+                return new SaveOutcome(null, new(StringComparer.Ordinal) { ["phrase"] = [$"The school's entry {same.Id} has this phrase already."] });
+            }
+
+            SchoolLayerPackage package;
             try
             {
-                // The whole layer must still compile before anything is stored.
-                LibraryPackages.Package(layer with { Entries = [.. others, threatEntry] });
+                // The whole layer must still compile before anything is stored; compiled as the next version, it is what devices get.
+                package = LibraryPackages.Package(layer with { Version = layer.Version + 1, Entries = [.. others, threatEntry] });
             }
             catch (FormatException e)
             {
@@ -70,6 +77,11 @@ public sealed class SchoolLayerChanges(ISchoolStore schools, ISchoolLibraryStore
             }
 
             var version = await layers.SaveEntryAsync(schoolId, threatEntry, clock.GetUtcNow(), cancellationToken);
+            if (version == package.Version)
+            {
+                packages.Remember(package);
+            }
+
             await AuditAsync(caller, AuditActions.SchoolEntrySaved, schoolId, $"entry {id}, version {version}", cancellationToken);
         }
         finally

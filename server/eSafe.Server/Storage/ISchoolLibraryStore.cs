@@ -11,6 +11,9 @@ public interface ISchoolLibraryStore
     /// <summary>The school's layer; an empty one at version 0 when it has none yet.</summary>
     Task<SchoolLayerRecord> GetAsync(string schoolId, CancellationToken cancellationToken);
 
+    /// <summary>The layer's version alone (0 when it has none): what devices ask for most, without reading the entries.</summary>
+    Task<int> GetVersionAsync(string schoolId, CancellationToken cancellationToken);
+
     /// <summary>Adds or replaces one entry; returns the layer's new version.</summary>
     Task<int> SaveEntryAsync(string schoolId, ThreatEntry entry, DateTimeOffset at, CancellationToken cancellationToken);
 

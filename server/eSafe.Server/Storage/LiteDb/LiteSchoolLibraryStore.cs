@@ -32,6 +32,9 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
             layer is null ? [] : [.. layer["disabled"].AsArray.Select(v => v.AsString).Order(StringComparer.Ordinal)]));
     }
 
+    public Task<int> GetVersionAsync(string schoolId, CancellationToken cancellationToken) =>
+        Task.FromResult(_layers.FindById(schoolId)?["version"].AsInt32 ?? 0);
+
     public Task<int> SaveEntryAsync(string schoolId, ThreatEntry entry, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
