@@ -41,16 +41,17 @@ public static class LibraryFormat
             throw new InvalidDataException("this is not a compiled eSafe library (no ESLB header)");
         }
 
-        var bodyLength = file.Length - ImageLayout.ChecksumSize;
-        if (ImageChecksum.Of(file.AsSpan(0, bodyLength)) != BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(bodyLength)))
-        {
-            throw new InvalidDataException("the compiled library is damaged (its checksum does not match)");
-        }
-
+        // The version first: another format may check its bytes another way.
         var format = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(Magic.Length));
         if (format != FormatVersion)
         {
             throw new InvalidDataException($"the compiled library has format {format}; this program reads format {FormatVersion}");
+        }
+
+        var bodyLength = file.Length - ImageLayout.ChecksumSize;
+        if (ImageChecksum.Of(file.AsSpan(0, bodyLength)) != BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(bodyLength)))
+        {
+            throw new InvalidDataException("the compiled library is damaged (its checksum does not match)");
         }
 
         if (bodyLength < ImageLayout.HeaderSize)

@@ -103,7 +103,8 @@ public sealed class LibraryFormatTests
                 LibraryFormat.Read(damaged);
                 wrong.Add($"byte {position} was accepted");
             }
-            catch (InvalidDataException e) when (e.Message.Contains("checksum", StringComparison.Ordinal) || e.Message.Contains("no ESLB header", StringComparison.Ordinal))
+            catch (InvalidDataException e) when (e.Message.Contains("checksum", StringComparison.Ordinal) || e.Message.Contains("no ESLB header", StringComparison.Ordinal)
+                || (position is 4 or 5 && e.Message.Contains("this program reads format", StringComparison.Ordinal)))
             {
             }
             catch (InvalidDataException e)
@@ -255,31 +256,39 @@ public sealed class LibraryFormatTests
     }
 
     [Test]
-    public void A_file_of_the_previous_format_is_refused_by_its_version()
+    public void A_file_of_the_previous_format_is_refused_by_its_version_whatever_its_checksum()
     {
-        var body = Body(LibraryFormat.Write(Compiled));
-        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(4), 1);
+        var file = LibraryFormat.Write(Compiled);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(4), 1);
 
-        var act = () => LibraryFormat.Read(WithChecksum(body));
+        var act = () => LibraryFormat.Read(file);
 
         act.Should().Throw<InvalidDataException>().WithMessage($"the compiled library has format 1; this program reads format {LibraryFormat.FormatVersion}");
     }
 
     private static byte[] Body(byte[] file) => file[..^8];
 
-    // The format's checksum (FNV-1a over little-endian 64-bit words, seeded with the length), to forge files that pass it.
+    // The format's checksum (FNV-1a over little-endian 64-bit words in four lanes, folded with the length and the
+    // last bytes), to forge files that pass it.
     private static byte[] WithChecksum(byte[] body)
     {
-        var hash = 0xCBF29CE484222325UL ^ (ulong)body.Length;
-        var words = MemoryMarshal.Cast<byte, ulong>(body);
-        foreach (var word in words)
+        const ulong prime = 0x100000001B3UL;
+        var words = MemoryMarshal.Cast<byte, ulong>(body.AsSpan(0, body.Length / 32 * 32));
+        var lanes = new[] { 0xCBF29CE484222325UL, 0xCBF29CE484222325UL ^ 1, 0xCBF29CE484222325UL ^ 2, 0xCBF29CE484222325UL ^ 3 };
+        for (var i = 0; i < words.Length; i++)
         {
-            hash = (hash ^ word) * 0x100000001B3UL;
+            lanes[i % 4] = (lanes[i % 4] ^ words[i]) * prime;
+        }
+
+        var hash = 0xCBF29CE484222325UL ^ (ulong)body.Length;
+        foreach (var lane in lanes)
+        {
+            hash = (hash ^ lane) * prime;
         }
 
         foreach (var b in body.AsSpan(words.Length * 8))
         {
-            hash = (hash ^ b) * 0x100000001B3UL;
+            hash = (hash ^ b) * prime;
         }
 
         var file = new byte[body.Length + 8];

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace eSafe.Detection.Image;
 
@@ -9,8 +10,10 @@ namespace eSafe.Detection.Image;
 /// </summary>
 internal static class ImageChecks
 {
+    // These run once, at start-up, over every output and entry: compiled optimised at once rather than tiered up.
     public static string? Problem(LibraryImage image) => OutputProblem(image) ?? EntryProblem(image);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? OutputProblem(LibraryImage image)
     {
         var counts = image.Counts;
@@ -57,6 +60,7 @@ internal static class ImageChecks
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? EntryProblem(LibraryImage image)
     {
         var counts = image.Counts;
