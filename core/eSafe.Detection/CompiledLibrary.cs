@@ -94,16 +94,42 @@ public sealed class CompiledLibrary
 
                 state = next;
                 stateBase = cell.Base & Cell.BaseMask;
-                if (cell.Base < 0)
+                if ((cell.Base & Cell.Marks) != 0 && Arrive(cell.Base, state, start, at + 1, symbols, wordStarts, ref hits, ref exceptions))
                 {
-                    Report(state, start, at + 1, wordStarts, ref hits, ref exceptions);
+                    break;
                 }
             }
         }
     }
 
+    // A marked state: report its outputs; if the only way on is its tail, follow the tail letter by letter
+    // (as the transitions it stands for would) and report the tail's outputs. True when the walk ends here.
+    private bool Arrive(int cellBase, int state, int start, int end, ReadOnlySpan<char> symbols, ReadOnlySpan<bool> wordStarts,
+        ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+    {
+        if (cellBase < 0)
+        {
+            Report(state, start, end, atTailEnd: false, wordStarts, ref hits, ref exceptions);
+        }
+
+        if ((cellBase & Cell.HasTail) == 0)
+        {
+            return false;
+        }
+
+        var tails = Image.Tails;
+        var at = cellBase & Cell.BaseMask;
+        if ((uint)at < (uint)tails.Length && tails[at] <= tails.Length - at - 1 && tails[at] <= symbols.Length - end
+            && symbols.Slice(end, tails[at]).SequenceEqual(tails.Slice(at + 1, tails[at])))
+        {
+            Report(state, start, end + tails[at], atTailEnd: true, wordStarts, ref hits, ref exceptions);
+        }
+
+        return true;
+    }
+
     // The state's run of outputs, found through the sparse output index; a state the index does not list has none.
-    private void Report(int state, int start, int end, ReadOnlySpan<bool> wordStarts, ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+    private void Report(int state, int start, int end, bool atTailEnd, ReadOnlySpan<bool> wordStarts, ref List<RawHit>? hits, ref List<RawHit>? exceptions)
     {
         var block = Image.Blocks[state / 64];
         var bit = 1UL << (state % 64);
@@ -117,6 +143,11 @@ public sealed class CompiledLibrary
         var outputs = Image.Outputs[starts[run]..starts[run + 1]];
         foreach (var output in outputs)
         {
+            if (OutputCode.AtTailEnd(output) != atTailEnd)
+            {
+                continue;
+            }
+
             var options = OutputCode.Options(output);
             var hitEnd = end;
             if ((options & PatternOptions.Prefix) == 0 && !wordStarts[hitEnd])

@@ -222,7 +222,7 @@ public sealed class LibraryFormatTests
         act.Should().Throw<InvalidDataException>().WithMessage(message);
     }
 
-    /// <summary>Any base and check a crafted file could hold, and any output marks, scan without error and end.</summary>
+    /// <summary>Any base and check a crafted file could hold, any marks and any tails, scan without error and end.</summary>
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(3)]
@@ -235,14 +235,22 @@ public sealed class LibraryFormatTests
         var cells = body.AsSpan(sections.CellsAt, sections.States * 8);
         for (var i = 0; i < cells.Length; i += 4)
         {
-            var value = random.Next(4) switch
+            var value = random.Next(6) switch
             {
                 0 => random.Next(-3, sections.States),                      // a plausible check or base
                 1 => int.MinValue | random.Next(0, sections.States),        // a base marked as having outputs
-                2 => int.MaxValue - random.Next(0, 70_000),                  // a base near overflow
+                2 => (1 << 30) | random.Next(0, sections.TailChars + 2),    // a base marked as having a tail
+                3 => int.MinValue | (1 << 30) | random.Next(0, 1 << 30),     // both, anywhere
+                4 => int.MaxValue - random.Next(0, 70_000),                  // a base near overflow
                 _ => random.Next(int.MinValue, int.MaxValue),
             };
             BinaryPrimitives.WriteInt32LittleEndian(cells[i..], value);
+        }
+
+        var tails = body.AsSpan(sections.TailsAt, sections.TailChars * 2);
+        for (var i = 0; i < tails.Length; i += 2)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(tails[i..], (ushort)(random.Next(2) == 0 ? random.Next(0, 40) : random.Next(0, 65536)));
         }
 
         var matcher = new ThreatMatcher(LibraryFormat.Read(WithChecksum(body)));

@@ -21,6 +21,7 @@ internal sealed class ImageLayout
         OutputStartsAt = Take(ref at, ((long)counts.OutputStates + 1) * sizeof(int));
         OutputsAt = Take(ref at, (long)counts.Outputs * sizeof(uint));
         AlphabetAt = Take(ref at, (long)counts.AlphabetLength * sizeof(char));
+        TailsAt = Take(ref at, (long)counts.TailChars * sizeof(char));
         EntriesAt = Take(ref at, (long)counts.Entries * EntryRow.Size);
         StringEndsAt = Take(ref at, (long)counts.Strings * sizeof(int));
         StringBytesAt = Take(ref at, counts.StringBytes);
@@ -44,6 +45,8 @@ internal sealed class ImageLayout
 
     public long AlphabetAt { get; }
 
+    public long TailsAt { get; }
+
     public long EntriesAt { get; }
 
     public long StringEndsAt { get; }
@@ -57,7 +60,7 @@ internal sealed class ImageLayout
 
     public static ImageCounts ReadCounts(ReadOnlySpan<byte> header) => new(
         Int(header, 8), Int(header, 12), Int(header, 16), Int(header, 20),
-        Int(header, 24), Int(header, 28), Int(header, 32), Int(header, 36));
+        Int(header, 40), Int(header, 24), Int(header, 28), Int(header, 32), Int(header, 36));
 
     public static void WriteCounts(Span<byte> header, ImageCounts counts)
     {
@@ -69,6 +72,7 @@ internal sealed class ImageLayout
         BinaryPrimitives.WriteInt32LittleEndian(header[28..], counts.Languages);
         BinaryPrimitives.WriteInt32LittleEndian(header[32..], counts.Strings);
         BinaryPrimitives.WriteInt32LittleEndian(header[36..], counts.StringBytes);
+        BinaryPrimitives.WriteInt32LittleEndian(header[40..], counts.TailChars);
     }
 
     private static int Int(ReadOnlySpan<byte> header, int at) => BinaryPrimitives.ReadInt32LittleEndian(header[at..]);
@@ -86,14 +90,14 @@ internal sealed class ImageLayout
 /// How many of each thing an image holds. Strings: the library's name, its version, its languages, then
 /// each entry's ID, phrase and exceptions.
 /// </summary>
-internal readonly record struct ImageCounts(int States, int OutputStates, int Outputs, int AlphabetLength,
+internal readonly record struct ImageCounts(int States, int OutputStates, int Outputs, int AlphabetLength, int TailChars,
     int Entries, int Languages, int Strings, int StringBytes)
 {
     public int FirstEntryString => 2 + Languages;
 
     /// <summary>Why these counts cannot describe a library, or null.</summary>
     public string? Problem() =>
-        States < 1 || OutputStates < 0 || Outputs < 0 || AlphabetLength < 0 || Languages < 0 || Strings < 0 || StringBytes < 0
+        States < 1 || OutputStates < 0 || Outputs < 0 || AlphabetLength < 0 || TailChars < 0 || Languages < 0 || Strings < 0 || StringBytes < 0
             ? "the compiled library's header holds a negative count"
             : Entries is < 0 or > ThreatLibrary.MaxEntries ? $"the compiled library claims {Entries} entries"
             : AlphabetLength >= ushort.MaxValue ? $"the compiled library claims {AlphabetLength} letters"

@@ -30,7 +30,7 @@ internal static class ImageWriter
         var encoded = strings.Select(Encoding.UTF8.GetBytes).ToArray();
         var (starts, outputs) = Outputs(automaton);
         var counts = new ImageCounts(automaton.Base.Length, starts.Count - 1, outputs.Count, automaton.Alphabet.Length,
-            entries.Count, languages.Length, strings.Count, encoded.Sum(s => s.Length));
+            automaton.Tails.Length, entries.Count, languages.Length, strings.Count, encoded.Sum(s => s.Length));
         var layout = new ImageLayout(counts);
         var file = new byte[layout.FileLength];
         "ESLB"u8.CopyTo(file);
@@ -41,12 +41,12 @@ internal static class ImageWriter
         var bits = new ulong[OutputBlock.CountFor(counts.States)];
         for (var state = 0; state < counts.States; state++)
         {
-            var hasOutputs = automaton.OutputHead[state] >= 0;
+            var hasOwnOutputs = automaton.Outputs.TryGetValue(state, out var here) && here.Any(o => !o.AtTailEnd);
             cells[2 * state] = automaton.Base[state] >= 0
-                ? automaton.Base[state] | (hasOutputs ? Cell.HasOutputs : 0)
+                ? automaton.Base[state] | (hasOwnOutputs ? Cell.HasOutputs : 0)
                 : throw new InvalidOperationException("the automaton has a negative base");
             cells[(2 * state) + 1] = automaton.Check[state];
-            bits[state / 64] |= hasOutputs ? 1UL << (state % 64) : 0;
+            bits[state / 64] |= here is not null ? 1UL << (state % 64) : 0;
         }
 
         var rank = 0;
@@ -61,6 +61,7 @@ internal static class ImageWriter
         starts.ToArray().CopyTo(Section<int>(file, layout.OutputStartsAt, starts.Count));
         outputs.ToArray().CopyTo(Section<uint>(file, layout.OutputsAt, outputs.Count));
         automaton.Alphabet.CopyTo(Section<char>(file, layout.AlphabetAt, counts.AlphabetLength));
+        automaton.Tails.CopyTo(Section<char>(file, layout.TailsAt, counts.TailChars));
 
         var rows = Section<byte>(file, layout.EntriesAt, counts.Entries * EntryRow.Size);
         var next = counts.FirstEntryString;
@@ -90,23 +91,14 @@ internal static class ImageWriter
         return file;
     }
 
-    // Each state's outputs in pattern order (its chain), states in order: a run of outputs per state.
+    // Each state's outputs in pattern order (those at the end of its tail last), states in order: a run of outputs per state.
     private static (List<int> Starts, List<uint> Outputs) Outputs(DoubleArrayBuilder.Result automaton)
     {
         List<int> starts = [0];
         List<uint> outputs = [];
-        foreach (var head in automaton.OutputHead)
+        foreach (var (_, here) in automaton.Outputs)
         {
-            if (head < 0)
-            {
-                continue;
-            }
-
-            for (var output = head; output >= 0; output = automaton.OutputNext[output])
-            {
-                outputs.Add(OutputCode.Of(automaton.OutputEntry[output], (PatternOptions)automaton.OutputFlags[output]));
-            }
-
+            outputs.AddRange(here.Select(o => OutputCode.Of(o.Entry, o.Options, o.AtTailEnd)));
             starts.Add(outputs.Count);
         }
 

@@ -26,6 +26,9 @@ internal sealed class LibraryImage(byte[] bytes, ImageLayout layout)
 
     public ReadOnlySpan<char> Alphabet => View<char>(Layout.AlphabetAt, Counts.AlphabetLength);
 
+    /// <summary>Each tail: its length, then its letters.</summary>
+    public ReadOnlySpan<char> Tails => View<char>(Layout.TailsAt, Counts.TailChars);
+
     public ReadOnlySpan<EntryRow> Entries => View<EntryRow>(Layout.EntriesAt, Counts.Entries);
 
     /// <summary>Where each string ends in the string bytes; it starts where the one before ends.</summary>

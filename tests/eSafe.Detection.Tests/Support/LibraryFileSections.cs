@@ -21,12 +21,14 @@ internal sealed class LibraryFileSections
         Outputs = Int(file, OutputsCountAt);
         Entries = Int(file, EntriesCountAt);
         Strings = Int(file, 32);
+        TailChars = Int(file, 40);
         var at = HeaderSize;
         CellsAt = Take(ref at, States * 8);
         BlocksAt = Take(ref at, ((States + 63) / 64) * 16);
         OutputStartsAt = Take(ref at, (OutputStates + 1) * 4);
         OutputsAt = Take(ref at, Outputs * 4);
         Take(ref at, Int(file, 20) * 2);
+        TailsAt = Take(ref at, TailChars * 2);
         EntryRowsAt = Take(ref at, Entries * 8);
         StringEndsAt = Take(ref at, Strings * 4);
     }
@@ -41,7 +43,9 @@ internal sealed class LibraryFileSections
 
     public int Strings { get; }
 
-    /// <summary>8 bytes a state: base (its sign bit set when the state has outputs), then check.</summary>
+    public int TailChars { get; }
+
+    /// <summary>8 bytes a state: base (its sign bit set when the state has outputs, the next when it has a tail), then check.</summary>
     public int CellsAt { get; }
 
     /// <summary>16 bytes for each 64 states: a bit a state with outputs, then how many states before have them.</summary>
@@ -49,8 +53,11 @@ internal sealed class LibraryFileSections
 
     public int OutputStartsAt { get; }
 
-    /// <summary>4 bytes an output: entry index above, pattern options in the low byte.</summary>
+    /// <summary>4 bytes an output: entry index above, pattern options (and 0x80: at the tail's end) in the low byte.</summary>
     public int OutputsAt { get; }
+
+    /// <summary>Each tail: its length, then its letters (2 bytes each).</summary>
+    public int TailsAt { get; }
 
     /// <summary>8 bytes an entry: first string, category, severity, language, exception count.</summary>
     public int EntryRowsAt { get; }
