@@ -5,10 +5,10 @@ namespace eSafe.Detection;
 
 /// <summary>
 /// The compiled library file: what the host loads. Its bytes are the library itself, laid out to be used
-/// where they lie (<see cref="ImageLayout"/>): loading checks them and keeps them, it copies nothing out.
-/// Little-endian; <c>"ESLB"</c>, format version, counts, the automaton (base and check interleaved), the
-/// sparse output index, the outputs, the alphabet, the entries and their strings, and a 64-bit checksum of
-/// all before it, so a damaged file is refused rather than half-used.
+/// where they lie (<see cref="ImageLayout"/>, docs/THREAT-LIBRARY.md): loading checks them and keeps them,
+/// it copies nothing out. Little-endian: <c>"ESLB"</c>, format version, counts, the automaton (base and
+/// check interleaved), the sparse output index, the outputs, the letters, the tails, the entries and their
+/// strings, and a 64-bit checksum of all before it, so a damaged file is refused rather than half-used.
 /// </summary>
 public static class LibraryFormat
 {
