@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using eSafe.Benchmarks.Reporting;
 using eSafe.Benchmarks.Workload;
-using eSafe.Detection;
 using eSafe.Detection.Normalisation;
 
 namespace eSafe.Benchmarks;
@@ -72,14 +71,14 @@ internal static class QuickRun
 
             if (phrases >= 10_000)
             {
-                var file = LibraryFormat.Write(set.Compiled);
-                figures.FileBytes[phrases] = file.Length;
-                LibraryFormat.Read(file);
+                var path = LibraryFile.Write(set);
+                figures.FileBytes[phrases] = (int)new FileInfo(path).Length;
+                LibraryFile.Load(path);
                 var before = GC.GetAllocatedBytesForCurrentThread();
-                LibraryFormat.Read(file);
+                LibraryFile.Load(path);
                 figures.LoadAllocated[phrases] = GC.GetAllocatedBytesForCurrentThread() - before;
-                figures.LoadMilliseconds[phrases] = Median(() => LibraryFormat.Read(file), minimumPasses: 5) * 1e3;
-                figures.Retained[phrases] = Figures.MeasureRetained(file);
+                figures.LoadMilliseconds[phrases] = Median(() => LibraryFile.Load(path), minimumPasses: 5) * 1e3;
+                figures.Retained[phrases] = Figures.MeasureRetained(path);
             }
         }
 

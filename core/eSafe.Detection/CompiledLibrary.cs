@@ -1,35 +1,31 @@
+using System.Numerics;
 using eSafe.Detection.Compilation;
+using eSafe.Detection.Image;
 using eSafe.Detection.Normalisation;
 
 namespace eSafe.Detection;
 
 /// <summary>
-/// A library ready to scan with: its entries and its double-array automaton over skeleton text.
-/// Made by <see cref="Compile"/>, or loaded from the binary form (<see cref="LibraryFormat"/>).
+/// A library ready to scan with: its entries and its double-array automaton over skeleton text, both
+/// viewed in place in the library's binary form (<see cref="LibraryFormat"/>).
+/// Made by <see cref="Compile"/>, or loaded by <see cref="LibraryFormat.Read(byte[])"/>.
 /// </summary>
 public sealed class CompiledLibrary
 {
     private readonly ushort[] _codes;
-    private readonly int[] _base;
-    private readonly int[] _check;
-    private readonly int[] _outputHead;
-    private readonly int[] _outputEntry;
-    private readonly byte[] _outputOptions;
-    private readonly int[] _outputNext;
 
-    internal CompiledLibrary(string name, string version, IReadOnlyList<ThreatEntry> entries, DoubleArrayBuilder.Result automaton)
+    internal CompiledLibrary(LibraryImage image, IReadOnlyList<ThreatEntry>? entries = null)
     {
-        Name = name;
-        Version = version;
-        Entries = entries;
-        Automaton = automaton;
-        _codes = automaton.Codes;
-        _base = automaton.Base;
-        _check = automaton.Check;
-        _outputHead = automaton.OutputHead;
-        _outputEntry = automaton.OutputEntry;
-        _outputOptions = automaton.OutputFlags;
-        _outputNext = automaton.OutputNext;
+        Image = image;
+        Name = image.String(0);
+        Version = image.String(1);
+        Entries = entries ?? new StoredEntries(image);
+        _codes = new ushort[65536];
+        var alphabet = image.Alphabet;
+        for (var i = 0; i < alphabet.Length; i++)
+        {
+            _codes[alphabet[i]] = (ushort)(i + 1);
+        }
     }
 
     public string Name { get; }
@@ -39,17 +35,22 @@ public sealed class CompiledLibrary
     /// <summary>In order of ID; hits name them by index.</summary>
     public IReadOnlyList<ThreatEntry> Entries { get; }
 
-    internal DoubleArrayBuilder.Result Automaton { get; }
+    internal LibraryImage Image { get; }
 
     /// <summary>How many states the automaton has.</summary>
-    public int StateCount => _base.Length;
+    public int StateCount => Image.Counts.States;
 
     public static CompiledLibrary Compile(ThreatLibrary library)
     {
         ArgumentNullException.ThrowIfNull(library);
-        return new CompiledLibrary(library.Name, library.Version, library.Entries,
-            DoubleArrayBuilder.Build(PatternSet.Of(library.Entries)));
+        var automaton = DoubleArrayBuilder.Build(PatternSet.Of(library.Entries));
+        var bytes = ImageWriter.Write(library.Name, library.Version, library.Entries, automaton);
+        return new CompiledLibrary(new LibraryImage(bytes, new ImageLayout(ImageLayout.ReadCounts(bytes))), library.Entries);
     }
+
+    /// <summary>For each entry, whether its ID is one of <paramref name="ids"/> (without making every entry of a loaded library).</summary>
+    internal bool[] EntriesWithIds(HashSet<string> ids) =>
+        Entries is StoredEntries stored ? stored.WithIds(ids) : [.. Entries.Select(e => ids.Contains(e.Id))];
 
     /// <summary>
     /// Adds every hit and exception of this library in <paramref name="skeleton"/> to the lists
@@ -60,8 +61,8 @@ public sealed class CompiledLibrary
         var symbols = skeleton.Symbols;
         var wordStarts = skeleton.WordStarts;
         var codes = _codes;
-        var bases = _base;
-        var checks = _check;
+        var cells = Image.Cells;
+        var rootBase = cells[0].Base & Cell.BaseMask;
         for (var start = 0; start < symbols.Length; start++)
         {
             if (!wordStarts[start])
@@ -70,6 +71,7 @@ public sealed class CompiledLibrary
             }
 
             var state = 0;
+            var stateBase = rootBase;
             for (var at = start; at < symbols.Length; at++)
             {
                 var code = codes[symbols[at]];
@@ -78,38 +80,95 @@ public sealed class CompiledLibrary
                     break;
                 }
 
-                var next = bases[state] + code;
-                if ((uint)next >= (uint)checks.Length || checks[next] != state)
+                var next = stateBase + code;
+                if ((uint)next >= (uint)cells.Length)
+                {
+                    break;
+                }
+
+                var cell = cells[next];
+                if (cell.Check != state)
                 {
                     break;
                 }
 
                 state = next;
-                for (var output = _outputHead[state]; output >= 0; output = _outputNext[output])
+                stateBase = cell.Base & Cell.BaseMask;
+                if ((cell.Base & Cell.Marks) != 0 && Arrive(cell.Base, state, start, at + 1, symbols, wordStarts, ref hits, ref exceptions))
                 {
-                    var options = (PatternOptions)_outputOptions[output];
-                    var end = at + 1;
-                    if ((options & PatternOptions.Prefix) == 0 && !wordStarts[end])
-                    {
-                        continue;
-                    }
-
-                    // A prefix (paedo*) hits the whole word it starts (paedophile).
-                    while (!wordStarts[end])
-                    {
-                        end++;
-                    }
-
-                    var hit = new RawHit(_outputEntry[output], start, end);
-                    if ((options & PatternOptions.Exception) != 0)
-                    {
-                        (exceptions ??= []).Add(hit);
-                    }
-                    else
-                    {
-                        (hits ??= []).Add(hit);
-                    }
+                    break;
                 }
+            }
+        }
+    }
+
+    // A marked state: report its outputs; if the only way on is its tail, follow the tail letter by letter
+    // (as the transitions it stands for would) and report the tail's outputs. True when the walk ends here.
+    private bool Arrive(int cellBase, int state, int start, int end, ReadOnlySpan<char> symbols, ReadOnlySpan<bool> wordStarts,
+        ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+    {
+        if (cellBase < 0)
+        {
+            Report(state, start, end, atTailEnd: false, wordStarts, ref hits, ref exceptions);
+        }
+
+        if ((cellBase & Cell.HasTail) == 0)
+        {
+            return false;
+        }
+
+        var tails = Image.Tails;
+        var at = cellBase & Cell.BaseMask;
+        if ((uint)at < (uint)tails.Length && tails[at] <= tails.Length - at - 1 && tails[at] <= symbols.Length - end
+            && symbols.Slice(end, tails[at]).SequenceEqual(tails.Slice(at + 1, tails[at])))
+        {
+            Report(state, start, end + tails[at], atTailEnd: true, wordStarts, ref hits, ref exceptions);
+        }
+
+        return true;
+    }
+
+    // The state's run of outputs, found through the sparse output index; a state the index does not list has none.
+    private void Report(int state, int start, int end, bool atTailEnd, ReadOnlySpan<bool> wordStarts, ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+    {
+        var block = Image.Blocks[state / 64];
+        var bit = 1UL << (state % 64);
+        if ((block.Bits & bit) == 0)
+        {
+            return;
+        }
+
+        var run = block.Rank + BitOperations.PopCount(block.Bits & (bit - 1));
+        var starts = Image.OutputStarts;
+        var outputs = Image.Outputs[starts[run]..starts[run + 1]];
+        foreach (var output in outputs)
+        {
+            if (OutputCode.AtTailEnd(output) != atTailEnd)
+            {
+                continue;
+            }
+
+            var options = OutputCode.Options(output);
+            var hitEnd = end;
+            if ((options & PatternOptions.Prefix) == 0 && !wordStarts[hitEnd])
+            {
+                continue;
+            }
+
+            // A prefix (paedo*) hits the whole word it starts (paedophile).
+            while (!wordStarts[hitEnd])
+            {
+                hitEnd++;
+            }
+
+            var hit = new RawHit(OutputCode.Entry(output), start, hitEnd);
+            if ((options & PatternOptions.Exception) != 0)
+            {
+                (exceptions ??= []).Add(hit);
+            }
+            else
+            {
+                (hits ??= []).Add(hit);
             }
         }
     }

@@ -28,7 +28,7 @@ public sealed class ThreatMatcher : IThreatMatcher
         }
 
         var disabled = new HashSet<string>(disabledIds ?? [], StringComparer.Ordinal);
-        _disabled = [.. _layers.Select(l => l.Entries.Select(e => disabled.Contains(e.Id)).ToArray())];
+        _disabled = [.. _layers.Select(l => l.EntriesWithIds(disabled))];
         LibraryVersion = string.Join('+', _layers.Select(l => $"{l.Name}-{l.Version}"));
     }
 

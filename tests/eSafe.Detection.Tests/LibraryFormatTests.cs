@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using eSafe.Detection.Tests.Support;
+using S = eSafe.Detection.Tests.Support.LibraryFileSections;
 
 namespace eSafe.Detection.Tests;
 
@@ -103,7 +103,8 @@ public sealed class LibraryFormatTests
                 LibraryFormat.Read(damaged);
                 wrong.Add($"byte {position} was accepted");
             }
-            catch (InvalidDataException e) when (e.Message.Contains("checksum", StringComparison.Ordinal) || e.Message.Contains("no ESLB header", StringComparison.Ordinal))
+            catch (InvalidDataException e) when (e.Message.Contains("checksum", StringComparison.Ordinal) || e.Message.Contains("no ESLB header", StringComparison.Ordinal)
+                || (position is 4 or 5 && e.Message.Contains("this program reads format", StringComparison.Ordinal)))
             {
             }
             catch (InvalidDataException e)
@@ -170,25 +171,45 @@ public sealed class LibraryFormatTests
     // Files that pass the checksum but do not hold a library: each is refused, none half-read.
     private static IEnumerable<TestCaseData> Malformed()
     {
-        var countAt = 4 + 2 + StringSize("format-test") + StringSize("2026.1");
-        var firstCategoryAt = countAt + 4 + StringSize(Compiled.Entries[0].Id) + StringSize(Compiled.Entries[0].Phrase);
-        yield return Case("a negative entry count", b => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(countAt), -1), "the compiled library claims -1 entries");
-        yield return Case("too many entries", b => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(countAt), 2_000_000), "the compiled library claims 2000000 entries");
-        yield return Case("more entries than written", b => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(countAt), Entries.Length + 1), "the compiled library*");
-        yield return Case("an unknown category", b => b[firstCategoryAt] = 200, "the compiled library is malformed: *");
-        yield return Case("an array longer than the file", b => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(OutputArrays(b).EntriesAt - 4), int.MaxValue),
-            "the compiled library claims an array of 2147483647 items that it does not hold");
-        yield return Case("an output naming no entry", b => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(OutputArrays(b).EntriesAt), Entries.Length),
-            "the compiled library's automaton is inconsistent");
-        yield return Case("arrays of different lengths", b => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(OutputArrays(b).NextAt - 4), OutputArrays(b).Count - 1),
-            "the compiled library's automaton is inconsistent");
-        yield return new TestCaseData(WithChecksum(Body(LibraryFormat.Write(Compiled))[..(countAt + 2)]), "the compiled library is malformed: *")
-            .SetArgDisplayNames("the body cut short");
+        yield return Case("a negative entry count", (b, _) => S.SetInt(b, S.EntriesCountAt, -1), "the compiled library claims -1 entries");
+        yield return Case("too many entries", (b, _) => S.SetInt(b, S.EntriesCountAt, 2_000_000), "the compiled library claims 2000000 entries");
+        yield return Case("more entries than written", (b, s) => S.SetInt(b, S.EntriesCountAt, s.Entries + 1),
+            "the compiled library's header does not match its length (*");
+        yield return Case("a negative state count", (b, _) => S.SetInt(b, S.StatesAt, -5), "the compiled library's header holds a negative count");
+        yield return Case("no state at all", (b, _) => S.SetInt(b, S.StatesAt, 0), "the compiled library's header holds a negative count");
+        yield return Case("more states than a file holds", (b, _) => S.SetInt(b, S.StatesAt, int.MaxValue), "the compiled library claims more than a file can hold");
+        yield return Case("more outputs than written", (b, s) => S.SetInt(b, S.OutputsCountAt, s.Outputs + 2),
+            "the compiled library's header does not match its length (*");
+        yield return Case("an unknown category", (b, s) => b[s.EntryRowsAt + 4] = 200, "the compiled library's entries are inconsistent");
+        yield return Case("a severity of 0", (b, s) => b[s.EntryRowsAt + 5] = 0, "the compiled library's entries are inconsistent");
+        yield return Case("a severity of 6", (b, s) => b[s.EntryRowsAt + 5] = 6, "the compiled library's entries are inconsistent");
+        yield return Case("an unknown language", (b, s) => b[s.EntryRowsAt + 6] = 9, "the compiled library's entries are inconsistent");
+        yield return Case("an exception more than written", (b, s) => b[s.EntryRowsAt + 7]++, "the compiled library's entries are inconsistent");
+        yield return Case("an entry's strings out of order", (b, s) => S.SetInt(b, s.EntryRowsAt + 8, 0), "the compiled library's entries are inconsistent");
+        yield return Case("a string ending before the one before", (b, s) => S.SetInt(b, s.StringEndsAt + 4, 0), "the compiled library's strings are inconsistent");
+        yield return Case("strings longer than written", (b, s) => S.SetInt(b, s.StringEndsAt + (4 * (s.Strings - 1)), S.Int(b, s.StringEndsAt + (4 * (s.Strings - 1))) + 1),
+            "the compiled library's strings are inconsistent");
+        yield return Case("an output naming no entry", (b, s) => S.SetInt(b, s.OutputsAt, s.Entries << 8),
+            $"the compiled library's automaton is inconsistent: an output names entry {Entries.Length} of {Entries.Length}");
+        yield return Case("an output naming a negative entry", (b, s) => S.SetInt(b, s.OutputsAt, -256), "the compiled library's automaton is inconsistent: *");
+        yield return Case("an output with unknown options", (b, s) => b[s.OutputsAt] = 4, "the compiled library's automaton is inconsistent: *");
+        yield return Case("outputs running backwards", (b, s) => S.SetInt(b, s.OutputStartsAt + 4, s.Outputs + 1),
+            "the compiled library's automaton is inconsistent: its outputs do not add up");
+        yield return Case("outputs not starting at the first", (b, s) => S.SetInt(b, s.OutputStartsAt, 1),
+            "the compiled library's automaton is inconsistent: its outputs do not add up");
+        yield return Case("an output index that does not add up", (b, s) => S.SetInt(b, s.BlocksAt + 24, S.Int(b, s.BlocksAt + 24) + 1),
+            "the compiled library's automaton is inconsistent: its output index does not add up");
+        yield return Case("one state with outputs more than counted", (b, s) => b[s.BlocksAt] ^= 1,
+            "the compiled library's automaton is inconsistent: its output index does not add up");
+        yield return Case("outputs on a state past the last", (b, s) => b[s.BlocksAt + (16 * ((s.States - 1) / 64)) + 7] |= 0x80,
+            "the compiled library's automaton is inconsistent: its output index does not add up");
+        yield return new TestCaseData(WithChecksum(Body(LibraryFormat.Write(Compiled))[..24]), "the compiled library is malformed: its header is cut short")
+            .SetArgDisplayNames("the header cut short");
 
-        static TestCaseData Case(string what, Action<byte[]> damage, string message)
+        static TestCaseData Case(string what, Action<byte[], LibraryFileSections> damage, string message)
         {
             var body = Body(LibraryFormat.Write(Compiled));
-            damage(body);
+            damage(body, new LibraryFileSections(body));
             return new TestCaseData(WithChecksum(body), message).SetArgDisplayNames(what);
         }
     }
@@ -201,45 +222,81 @@ public sealed class LibraryFormatTests
         act.Should().Throw<InvalidDataException>().WithMessage(message);
     }
 
-    private static int StringSize(string value) => 1 + Encoding.UTF8.GetByteCount(value);
-
-    /// <summary>
-    /// The body ends with the three output arrays, each after its length: entries (int), flags (byte), next (int).
-    /// Where the entries' and the nexts' items start, and how many there are.
-    /// </summary>
-    private static (int EntriesAt, int NextAt, int Count) OutputArrays(byte[] body)
+    /// <summary>Any base and check a crafted file could hold, any marks and any tails, scan without error and end.</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    public void A_crafted_automaton_cannot_make_a_scan_fail_or_run_away(int seed)
     {
-        for (var n = 1; 9 * n + 12 <= body.Length; n++)
+        var body = Body(LibraryFormat.Write(Compiled));
+        var sections = new LibraryFileSections(body);
+        var random = new Random(seed);
+        var cells = body.AsSpan(sections.CellsAt, sections.States * 8);
+        for (var i = 0; i < cells.Length; i += 4)
         {
-            var nextAt = body.Length - 4 * n;
-            var flagsAt = nextAt - 4 - n;
-            var entriesAt = flagsAt - 4 - 4 * n;
-            if (Int(nextAt - 4) == n && Int(flagsAt - 4) == n && Int(entriesAt - 4) == n)
+            var value = random.Next(6) switch
             {
-                return (entriesAt, nextAt, n);
-            }
+                0 => random.Next(-3, sections.States),                      // a plausible check or base
+                1 => int.MinValue | random.Next(0, sections.States),        // a base marked as having outputs
+                2 => (1 << 30) | random.Next(0, sections.TailChars + 2),    // a base marked as having a tail
+                3 => int.MinValue | (1 << 30) | random.Next(0, 1 << 30),     // both, anywhere
+                4 => int.MaxValue - random.Next(0, 70_000),                  // a base near overflow
+                _ => random.Next(int.MinValue, int.MaxValue),
+            };
+            BinaryPrimitives.WriteInt32LittleEndian(cells[i..], value);
         }
 
-        throw new InvalidOperationException("no output arrays at the end of the body");
+        var tails = body.AsSpan(sections.TailsAt, sections.TailChars * 2);
+        for (var i = 0; i < tails.Length; i += 2)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(tails[i..], (ushort)(random.Next(2) == 0 ? random.Next(0, 40) : random.Next(0, 65536)));
+        }
 
-        int Int(int at) => BinaryPrimitives.ReadInt32LittleEndian(body.AsSpan(at));
+        var matcher = new ThreatMatcher(LibraryFormat.Read(WithChecksum(body)));
+
+        foreach (var text in Corpus)
+        {
+            var act = () => matcher.Scan(text);
+
+            act.Should().NotThrow("scanning '{0}'", text);
+        }
+    }
+
+    [Test]
+    public void A_file_of_the_previous_format_is_refused_by_its_version_whatever_its_checksum()
+    {
+        var file = LibraryFormat.Write(Compiled);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(4), 1);
+
+        var act = () => LibraryFormat.Read(file);
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"the compiled library has format 1; this program reads format {LibraryFormat.FormatVersion}");
     }
 
     private static byte[] Body(byte[] file) => file[..^8];
 
-    // The format's checksum (FNV-1a over little-endian 64-bit words, seeded with the length), to forge files that pass it.
+    // The format's checksum (FNV-1a over little-endian 64-bit words in four lanes, folded with the length and the
+    // last bytes), to forge files that pass it.
     private static byte[] WithChecksum(byte[] body)
     {
-        var hash = 0xCBF29CE484222325UL ^ (ulong)body.Length;
-        var words = MemoryMarshal.Cast<byte, ulong>(body);
-        foreach (var word in words)
+        const ulong prime = 0x100000001B3UL;
+        var words = MemoryMarshal.Cast<byte, ulong>(body.AsSpan(0, body.Length / 32 * 32));
+        var lanes = new[] { 0xCBF29CE484222325UL, 0xCBF29CE484222325UL ^ 1, 0xCBF29CE484222325UL ^ 2, 0xCBF29CE484222325UL ^ 3 };
+        for (var i = 0; i < words.Length; i++)
         {
-            hash = (hash ^ word) * 0x100000001B3UL;
+            lanes[i % 4] = (lanes[i % 4] ^ words[i]) * prime;
+        }
+
+        var hash = 0xCBF29CE484222325UL ^ (ulong)body.Length;
+        foreach (var lane in lanes)
+        {
+            hash = (hash ^ lane) * prime;
         }
 
         foreach (var b in body.AsSpan(words.Length * 8))
         {
-            hash = (hash ^ b) * 0x100000001B3UL;
+            hash = (hash ^ b) * prime;
         }
 
         var file = new byte[body.Length + 8];

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Reports;
 using eSafe.Benchmarks.Benchmarks;
 using eSafe.Benchmarks.Workload;
-using eSafe.Detection;
 
 namespace eSafe.Benchmarks.Reporting;
 
@@ -66,9 +65,9 @@ internal static class FinalTable
         // Memory kept is not something BenchmarkDotNet measures: load each library measured above here, in this process.
         foreach (var phrases in figures.LoadMilliseconds.Keys)
         {
-            var file = LibraryFormat.Write(CompiledSet.Build(phrases).Compiled);
-            figures.FileBytes[phrases] = file.Length;
-            figures.Retained[phrases] = Figures.MeasureRetained(file);
+            var path = LibraryFile.Write(CompiledSet.Build(phrases));
+            figures.FileBytes[phrases] = (int)new FileInfo(path).Length;
+            figures.Retained[phrases] = Figures.MeasureRetained(path);
         }
 
         return figures;

@@ -2,7 +2,9 @@ namespace eSafe.Detection.Compilation;
 
 /// <summary>
 /// Builds a double-array trie of the patterns: a transition is one addition and one comparison
-/// (<c>t = base[s] + code; check[t] == s</c>), in two flat arrays that load without parsing.
+/// (<c>t = base[s] + code; check[t] == s</c>), in flat arrays that load without parsing. A pattern's own
+/// end (a chain of single letters down to a leaf, with no output on the way) is kept as a tail of letters
+/// instead of one state a letter: most states of a large library are such chains.
 /// Deterministic: the same patterns give the same arrays.
 /// </summary>
 public static class DoubleArrayBuilder
@@ -10,8 +12,16 @@ public static class DoubleArrayBuilder
     public const int Free = -1;
     public const int RootCheck = -2;
 
-    public sealed record Result(ushort[] Codes, char[] Alphabet, int[] Base, int[] Check, int[] OutputHead,
-        int[] OutputEntry, byte[] OutputFlags, int[] OutputNext);
+    /// <summary>Marks the base of a state whose only way on is a tail; the rest of the base is where the tail lies.</summary>
+    public const int TailFlag = 1 << 30;
+
+    /// <param name="Tails">Each tail: its length, then its letters (skeleton symbols).</param>
+    /// <param name="Outputs">The outputs of each state that has any, by state, in pattern order.</param>
+    public sealed record Result(ushort[] Codes, char[] Alphabet, int[] Base, int[] Check, char[] Tails,
+        SortedDictionary<int, List<Output>> Outputs);
+
+    /// <summary>A pattern the automaton reports at a state, or at the end of the state's tail.</summary>
+    public readonly record struct Output(int Entry, PatternOptions Options, bool AtTailEnd);
 
     /// <param name="patterns">Sorted by skeleton (as <see cref="PatternSet.Of"/> returns them).</param>
     public static Result Build(IReadOnlyList<Pattern> patterns)
@@ -32,7 +42,8 @@ public static class DoubleArrayBuilder
         var trie = Trie.Of(patterns, codes);
         var arrays = new Arrays(trie.Count * 2 + alphabet.Length + 2);
         var state = new int[trie.Count];  // trie node → double-array state
-        state[0] = 0;
+        var tails = new List<char>();
+        var outputs = new SortedDictionary<int, List<Output>>();
         arrays.Use(0, RootCheck);
         var queue = new Queue<int>();
         queue.Enqueue(0);
@@ -40,15 +51,25 @@ public static class DoubleArrayBuilder
         while (queue.Count > 0)
         {
             var node = queue.Dequeue();
+            var s = state[node];
+            AddOutputs(node, s, atTailEnd: false);
             var children = trie.Children[node];
             if (children is null)
             {
                 continue;
             }
 
+            if (node != 0 && trie.Tail(node, alphabet) is { } tail)
+            {
+                arrays.Base[s] = TailFlag | tails.Count;
+                tails.Add((char)tail.Letters.Length);
+                tails.AddRange(tail.Letters);
+                AddOutputs(tail.Leaf, s, atTailEnd: true);
+                continue;
+            }
+
             var (b, next) = arrays.FindBase(children, searchFrom);
             searchFrom = next;
-            var s = state[node];
             arrays.Base[s] = b;
             foreach (var (code, child) in children)
             {
@@ -59,30 +80,21 @@ public static class DoubleArrayBuilder
         }
 
         var size = arrays.UsedLength();
-        var outputHead = Enumerable.Repeat(-1, size).ToArray();
-        var outputEntry = new List<int>();
-        var outputFlags = new List<byte>();
-        var outputNext = new List<int>();
-        for (var node = trie.Count - 1; node >= 0; node--)
+        if (size >= TailFlag || tails.Count >= TailFlag)
         {
-            // Outputs of a node keep the patterns' order: add in reverse, each pointing at the one after.
-            var outputs = trie.Outputs[node];
-            if (outputs is null)
-            {
-                continue;
-            }
-
-            for (var k = outputs.Count - 1; k >= 0; k--)
-            {
-                outputEntry.Add(patterns[outputs[k]].Entry);
-                outputFlags.Add((byte)patterns[outputs[k]].Flags);
-                outputNext.Add(outputHead[state[node]]);
-                outputHead[state[node]] = outputEntry.Count - 1;
-            }
+            throw new FormatException("the library is too large to compile");
         }
 
-        return new Result(codes, alphabet, arrays.Base[..size], arrays.Check[..size], outputHead,
-            [.. outputEntry], [.. outputFlags], [.. outputNext]);
+        return new Result(codes, alphabet, arrays.Base[..size], arrays.Check[..size], [.. tails], outputs);
+
+        void AddOutputs(int node, int s, bool atTailEnd)
+        {
+            if (trie.Outputs[node] is { } patternsHere)
+            {
+                var list = outputs.TryGetValue(s, out var known) ? known : outputs[s] = [];
+                list.AddRange(patternsHere.Select(p => new Output(patterns[p].Entry, patterns[p].Flags, atTailEnd)));
+            }
+        }
     }
 
     private sealed class Arrays(int capacity)
@@ -182,6 +194,32 @@ public static class DoubleArrayBuilder
     /// <summary>A plain trie, built from sorted patterns, children in code order.</summary>
     private sealed class Trie
     {
+        /// <summary>
+        /// The letters below <paramref name="node"/> when they are a single chain with no output before a leaf
+        /// (the leaf's outputs are the chain's), or null.
+        /// </summary>
+        public (char[] Letters, int Leaf)? Tail(int node, char[] alphabet)
+        {
+            var letters = new List<char>();
+            var at = node;
+            while (Children[at] is [var (code, child)] && letters.Count < ushort.MaxValue)
+            {
+                letters.Add(alphabet[code - 1]);
+                at = child;
+                if (Children[at] is null)
+                {
+                    return ([.. letters], at);
+                }
+
+                if (Outputs[at] is not null)
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
         public List<List<(ushort Code, int Child)>?> Children { get; } = [null];
         public List<List<int>?> Outputs { get; } = [null];
         public int Count => Children.Count;
