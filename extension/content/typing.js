@@ -22,6 +22,7 @@
     send: sendTyped,
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (handle) => clearTimeout(handle),
+    now: () => performance.now(),
     random: (bytes) => crypto.getRandomValues(bytes),
   });
 
@@ -38,9 +39,15 @@
 
   // The element itself, also inside open shadow roots (event.target is retargeted to the host) and,
   // through chrome.dom, inside closed ones (only tried for custom elements, where they can be).
+  // A target that hosts no open shadow root and is no custom element is the origin itself: the usual
+  // case, answered without building the event's path.
   function origin(event) {
+    const target = event.target;
+    if (target && target.shadowRoot == null && typeof target.localName === 'string' && !target.localName.includes('-')) {
+      return target;
+    }
     const path = event.composedPath();
-    let el = path.length > 0 ? path[0] : event.target;
+    let el = path.length > 0 ? path[0] : target;
     for (let depth = 0; depth < 8 && el && typeof el.localName === 'string' && el.localName.includes('-')
       && !el.isContentEditable && !el.shadowRoot && globalThis.chrome?.dom?.openOrClosedShadowRoot; depth++) {
       const inner = chrome.dom.openOrClosedShadowRoot(el)?.activeElement;
@@ -56,15 +63,29 @@
   // act on compositionend instead.
   addEventListener('input', (event) => {
     if (!event.isComposing) {
-      tracker.input(origin(event));
+      tracker.input(origin(event), event.inputType);
     }
   }, true);
 
+  // Paste, drop and cut that an editor handles itself (it cancels the browser's and changes the text
+  // through its own code) fire no input event: the field is noted here, before the change.
+  const beforeEdit = (event) => tracker.beforeEdit(origin(event));
+  addEventListener('paste', beforeEdit, true);
+  addEventListener('drop', beforeEdit, true);
+  addEventListener('cut', beforeEdit, true);
+
   addEventListener('compositionend', (event) => tracker.input(origin(event)), true);
 
+  // Enter: read the box before a chat's own handler sends and clears it. Undo and redo: editors
+  // (Quill) cancel the key and change the text themselves, with no input event.
   addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.isComposing) {
-      tracker.flush(origin(event));
+    const key = event.key;
+    if (key === 'Enter') {
+      if (!event.isComposing) {
+        tracker.flush(origin(event));
+      }
+    } else if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
+      tracker.beforeEdit(origin(event));
     }
   }, true);
 
