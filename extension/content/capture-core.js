@@ -118,7 +118,8 @@
   // The debounce state machine. Dependencies come in so tests can use a fake clock:
   //   send({fieldId, text})  called with a field's current full text;
   //   setTimer(fn, ms) / clearTimer(handle)  like setTimeout / clearTimeout;
-  //   now()  milliseconds, like performance.now;
+  //   now()  milliseconds, like performance.now (an event's timeStamp is on the same clock and is
+  //          what input() is given: reading the clock from a content script costs more than the field);
   //   random(uint8Array)  like crypto.getRandomValues (randomUUID needs a secure context).
   //
   // Message generations: the host counts a hit once per (tab, fieldId, entry, surrounding text). A
@@ -226,8 +227,8 @@
       }
     }
 
-    function armPause() {
-      pauseDue = now() + pauseMs;
+    function armPause(at) {
+      pauseDue = at + pauseMs;
       if (pauseTimer === null) {
         pauseTimer = setTimer(pauseOver, pauseMs);
       }
@@ -277,9 +278,10 @@
       /** The element that is the field for an event's origin, or null when it is none. */
       fieldOf,
 
-      // On every input event: note the field and move the pause's due time. Nothing else, except
-      // a look at the field at the first input after a flush and at a deletion (see above).
-      input(node, inputType = '') {
+      // On every input event: note the field and move the pause's due time to a pause after `at`
+      // (the event's timeStamp). Nothing else, except a look at the field at the first input after a
+      // flush and at a deletion (see above).
+      input(node, inputType = '', at = now()) {
         const el = fieldOfInput(node);
         const kind = fieldKind(el);
         if (!kind) {
@@ -290,14 +292,14 @@
           lookAgain(el, kind, s);
         }
         pending.add(el);
-        armPause();
+        armPause(at);
         return true;
       },
 
       // Paste, drop, cut, before the browser or an editor applies them: rich-text editors (Quill)
       // cancel the browser's paste and insert through their own code, so no input event may follow.
       // The field is looked at as it is before the change and noted as typed in.
-      beforeEdit(node) {
+      beforeEdit(node, at = now()) {
         const el = fieldOf(node);
         const kind = fieldKind(el);
         if (!kind) {
@@ -308,7 +310,7 @@
           lookAgain(el, kind, s);
         }
         pending.add(el);
-        armPause();
+        armPause(at);
         return true;
       },
 

@@ -163,11 +163,12 @@
     let started = false;
     let resumeTimer = null;
 
-    // Mutation records waiting for the page to go quiet.
+    // Mutation records waiting for the page to go quiet: no new ones while the batch timer ran. The
+    // callback, which runs for every change (every keystroke in an editor), does not read the clock.
     let records = [];
     let overflow = false;
     let firstRecordAt = null;
-    let lastRecordAt = 0;
+    let changedSinceTimer = false;
     let batchTimer = null;
 
     // The line being built, the lines waiting to be sent, the budget.
@@ -681,10 +682,8 @@
       if (records.length === 0 && !overflow) {
         return;
       }
-      const t = now();
-      const quietFor = t - lastRecordAt;
-      const waited = t - firstRecordAt;
-      if (quietFor >= quietMs || waited >= maxWaitMs) {
+      const waited = now() - firstRecordAt;
+      if (!changedSinceTimer || waited >= maxWaitMs) {
         if (canRun()) {
           takeRecords();
           scheduleSlice();
@@ -692,7 +691,8 @@
         // Else they wait (bounded) for kick().
         return;
       }
-      batchTimer = setTimer(checkBatch, Math.min(quietMs - quietFor, maxWaitMs - waited));
+      changedSinceTimer = false;
+      batchTimer = setTimer(checkBatch, Math.min(quietMs, maxWaitMs - waited));
     }
 
     return {
@@ -719,7 +719,7 @@
         }
       },
 
-      /** A MutationObserver callback: O(records), nothing read from the DOM. */
+      /** A MutationObserver callback: O(records), nothing read from the DOM, no clock read but the batch's first. */
       mutations(list) {
         if (overflow) {
           return;
@@ -732,13 +732,12 @@
             records.push(record);
           }
         }
-        const t = now();
-        lastRecordAt = t;
-        if (firstRecordAt === null) {
-          firstRecordAt = t;
-        }
         if (batchTimer === null) {
+          firstRecordAt ??= now();
+          changedSinceTimer = false;
           batchTimer = setTimer(checkBatch, quietMs);
+        } else {
+          changedSinceTimer = true;
         }
       },
 

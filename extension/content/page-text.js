@@ -7,7 +7,7 @@
 'use strict';
 
 (() => {
-  if (globalThis.eSafePageTextInstalled || !globalThis.eSafePageText) {
+  if (globalThis.eSafePageTextInstalled || !globalThis.eSafePageText || !globalThis.eSafeRelay) {
     return;
   }
   globalThis.eSafePageTextInstalled = true;
@@ -26,13 +26,13 @@
     observer?.disconnect();
   }
 
-  function post(message) {
-    try {
-      chrome.runtime.sendMessage(message).catch(() => {});
-    } catch {
-      stop(); // the extension was reloaded or removed: this script's context is gone
-    }
-  }
+  // Sent again if the worker was stopping and dropped it (relay-core.js); stops when the extension
+  // was reloaded or removed under this script.
+  const relay = globalThis.eSafeRelay.createRelay({
+    sendMessage: (message) => chrome.runtime.sendMessage(message),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    onGone: stop,
+  });
 
   // Chunks go out from a task of their own, not from the walking slice: sendMessage usually takes
   // 0.1 ms but now and then a few, which would stretch a 5 ms slice. URL and title are read when the
@@ -43,7 +43,7 @@
   function drain() {
     outboxTimer = null;
     while (outbox.length > 0) {
-      post(outbox.shift());
+      relay.send(outbox.shift());
     }
   }
 

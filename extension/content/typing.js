@@ -8,7 +8,7 @@
 'use strict';
 
 (() => {
-  if (globalThis.eSafeTypingInstalled || !globalThis.eSafeCapture) {
+  if (globalThis.eSafeTypingInstalled || !globalThis.eSafeCapture || !globalThis.eSafeRelay) {
     return;
   }
   globalThis.eSafeTypingInstalled = true;
@@ -26,15 +26,15 @@
     random: (bytes) => crypto.getRandomValues(bytes),
   });
 
+  // Sent again if the worker was stopping and dropped it (relay-core.js).
+  const relay = globalThis.eSafeRelay.createRelay({
+    sendMessage: (message) => chrome.runtime.sendMessage(message),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+  });
+
   function sendTyped({ fieldId, text }) {
     recent.add(text);
-    const message = { type: 'typed', fieldId, text, url: location.href, title: document.title };
-    try {
-      // No answer is expected; a rejection (worker restarting, extension updated) is not the page's business.
-      chrome.runtime.sendMessage(message).catch(() => {});
-    } catch {
-      // The extension was reloaded or removed: this script's context is gone.
-    }
+    relay.send({ type: 'typed', fieldId, text, url: location.href, title: document.title });
   }
 
   // The element itself, also inside open shadow roots (event.target is retargeted to the host) and,
@@ -63,18 +63,18 @@
   // act on compositionend instead.
   addEventListener('input', (event) => {
     if (!event.isComposing) {
-      tracker.input(origin(event), event.inputType);
+      tracker.input(origin(event), event.inputType, event.timeStamp);
     }
   }, true);
 
   // Paste, drop and cut that an editor handles itself (it cancels the browser's and changes the text
   // through its own code) fire no input event: the field is noted here, before the change.
-  const beforeEdit = (event) => tracker.beforeEdit(origin(event));
+  const beforeEdit = (event) => tracker.beforeEdit(origin(event), event.timeStamp);
   addEventListener('paste', beforeEdit, true);
   addEventListener('drop', beforeEdit, true);
   addEventListener('cut', beforeEdit, true);
 
-  addEventListener('compositionend', (event) => tracker.input(origin(event)), true);
+  addEventListener('compositionend', (event) => tracker.input(origin(event), '', event.timeStamp), true);
 
   // Enter: read the box before a chat's own handler sends and clears it. Undo and redo: editors
   // (Quill) cancel the key and change the text themselves, with no input event.
@@ -85,7 +85,7 @@
         tracker.flush(origin(event));
       }
     } else if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
-      tracker.beforeEdit(origin(event));
+      tracker.beforeEdit(origin(event), event.timeStamp);
     }
   }, true);
 

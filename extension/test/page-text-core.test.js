@@ -400,6 +400,31 @@ describe('page text: cost', () => {
     assert.match(sent.at(-1), /later message$/);
   });
 
+  it('reads no clock in the mutation callback but for a batch\'s first records (it runs on every keystroke in an editor)', () => {
+    const dom = createFakeDom();
+    const { el } = dom;
+    page(dom, el('p', 'start'));
+    const clock = fakeClock(1000);
+    let reads = 0;
+    const reader = core.createPageText({
+      send: () => {},
+      now: () => { reads += 1; return clock.now(); },
+      setTimer: clock.setTimer,
+      body: () => dom.body,
+    });
+    reader.kick();
+    clock.advance(100);
+    let inCallback = 0;
+    for (let i = 0; i < 50; i++) {
+      dom.body.append(el('p', `message ${i}`));
+      const before = reads;
+      reader.mutations(dom.takeRecords());
+      inCallback += reads - before;
+      clock.advance(10);
+    }
+    assert.equal(inCallback, 1, 'the batch\'s first records only');
+  });
+
   it('spaces sends of later text at least 3 s apart, collecting what comes meanwhile', () => {
     const dom = createFakeDom();
     const { el } = dom;

@@ -24,6 +24,7 @@ function loadPage() {
     setTimeout: clock.setTimer,
     clearTimeout: clock.clearTimer,
   });
+  vm.runInContext(readExtensionFile('content/relay-core.js'), context);
   vm.runInContext(readExtensionFile('content/capture-core.js'), context);
   vm.runInContext(readExtensionFile('content/typing.js'), context);
   const fire = (key, event) => listeners[key].fn({ composedPath: () => [event.target], ...event });
