@@ -147,10 +147,12 @@
     // sending, so a message pasted into it next is new even though no keystroke showed the box empty.
     const recheck = new Set();
     let recheckTimer = null;
-    // The last input's origin and its field: an input event's target is the same node keystroke after
-    // keystroke, so its field is found once. The field is checked again when it is sent.
+    // The last input's origin, its field and the field's kind: an input event's target is the same
+    // node keystroke after keystroke, so its field is found once. The kind is checked again when the
+    // field is sent (a field that became a password field is never sent).
     let lastNode = null;
     let lastField = null;
+    let lastKind = null;
 
     function state(el) {
       let s = fields.get(el);
@@ -260,12 +262,12 @@
       }
     }
 
-    function fieldOfInput(node) {
+    function noteInputNode(node) {
       if (node !== lastNode) {
         lastNode = node;
         lastField = fieldOf(node);
+        lastKind = fieldKind(lastField);
       }
-      return lastField;
     }
 
     return {
@@ -282,10 +284,17 @@
       // (the event's timeStamp). Nothing else, except a look at the field at the first input after a
       // flush and at a deletion (see above).
       input(node, inputType = '', at = now()) {
-        const el = fieldOfInput(node);
-        const kind = fieldKind(el);
+        noteInputNode(node);
+        const el = lastField;
+        const kind = lastKind;
         if (!kind) {
           return false;
+        }
+        // The usual keystroke: more typing in the field already waiting for its pause (its look after
+        // the last flush is done), not a deletion.
+        if (pending.has(el) && !inputType.startsWith('delete')) {
+          armPause(at);
+          return true;
         }
         const s = fields.get(el);
         if (s !== undefined && s.sentLength > 0 && (s.checkNext || inputType.startsWith('delete'))) {

@@ -40,10 +40,15 @@
   // The element itself, also inside open shadow roots (event.target is retargeted to the host) and,
   // through chrome.dom, inside closed ones (only tried for custom elements, where they can be).
   // A target that hosts no open shadow root and is no custom element is the origin itself: the usual
-  // case, answered without building the event's path.
+  // case, answered without building the event's path (and for the last such target, without a look).
+  let plainTarget = null;
   function origin(event) {
     const target = event.target;
+    if (target === plainTarget) {
+      return target;
+    }
     if (target && target.shadowRoot == null && typeof target.localName === 'string' && !target.localName.includes('-')) {
+      plainTarget = target;
       return target;
     }
     const path = event.composedPath();

@@ -527,6 +527,43 @@ describe('message generations: the box is looked at whenever it may have been cl
   });
 });
 
+describe('the keystroke path', () => {
+  it('reads nothing of a field already waiting for its pause: no attribute, no value', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    let reads = 0;
+    const field = {
+      localName: 'textarea',
+      text: '',
+      getAttribute: () => { reads += 1; return null; },
+      get value() { reads += 1; return this.text; },
+    };
+    field.text = 'h';
+    t.input(field, 'insertText');
+    const afterFirst = reads;
+    for (const ch of 'ello there') {
+      field.text += ch;
+      t.input(field, 'insertText');
+    }
+    assert.equal(reads, afterFirst, 'keystrokes after the first read nothing');
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['hello there']);
+  });
+
+  it('still never sends a field that became a password field while it waited', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = input('text');
+    field.value = 'not a secret yet';
+    t.input(field, 'insertText');
+    field.type = 'password';
+    field.value = 'hunter2';
+    t.input(field, 'insertText');
+    clock.advance(1000);
+    assert.deepEqual(sent, []);
+  });
+});
+
 describe('the pause timer', () => {
   it('is set once while typing goes on, not cleared and set again per keystroke', () => {
     const clock = fakeClock();
