@@ -127,7 +127,8 @@
   // sent and is then seen blank or shrunk to under half of what was sent (the app cleared it after
   // sending, or the pupil deleted the message), its next text is a new message: the fieldId becomes
   // `${base}#${generation}`. Edits to the same draft keep the generation, so re-sending a draft is
-  // recognised as a repeat. The field is looked at (one length read, never per keystroke):
+  // recognised as a repeat. The field is looked at (its text read once, without layout; never per
+  // keystroke):
   //   - at each flush, and again a pause after it;
   //   - at the first input after a flush (whether it sent or found the text as sent);
   //   - at an input that deletes (the box may now be empty);
