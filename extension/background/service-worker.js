@@ -112,12 +112,21 @@ async function ensureAlarm() {
 
 // Persisted first, even before the policy is known (its first read after the browser starts takes
 // about 3 s): a worker stopped right now loses nothing. Then sent if the port is open; else the next
-// connection resends it. Policy pausing monitoring takes it out again.
-async function keep(event) {
+// connection resends it. Policy pausing monitoring takes it out again. `onKept(ok)` is told as soon
+// as the event is in the backlog (or there was nothing to keep), before the policy is waited for.
+async function keep(event, onKept = () => {}) {
   if (event === null || policy?.enabled === false) {
+    onKept(true);
     return;
   }
-  const { kept } = await backlog.add(event);
+  let kept;
+  try {
+    ({ kept } = await backlog.add(event));
+  } catch (error) {
+    onKept(false);
+    throw error;
+  }
+  onKept(true);
   await started;
   if (!policy?.enabled) {
     await backlog.discard(event.eventId);
@@ -128,13 +137,13 @@ async function keep(event) {
   }
 }
 
-function onContentText(message, sender) {
+function onContentText(message, sender, onKept) {
   // Made at once, so occurredAt is when it was typed or shown.
   const event = makeTextEvent(message, sender);
   if (event?.source === 'typed') {
     searches.noteTyped(event.tabId, event.text);
   }
-  return keep(event);
+  return keep(event, onKept);
 }
 
 // Once a minute: a worker whose port is down (host missing, back-off lost with a stopped worker)
@@ -165,9 +174,12 @@ async function onManagedChange() {
   }
 }
 
-chrome.runtime.onMessage.addListener((message, sender) => {
+// The content script sends again (relay-core.js) when the answer says the event was not kept or
+// never comes (the worker stopped first): true keeps the channel open for the answer.
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if ((message?.type === 'typed' || message?.type === 'page') && sender?.id === chrome.runtime.id) {
-    onContentText(message, sender).catch(warn(`could not keep ${message.type} text`));
+    onContentText(message, sender, (ok) => sendResponse({ ok })).catch(warn(`could not keep ${message.type} text`));
+    return true;
   }
   return false;
 });

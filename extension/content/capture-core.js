@@ -86,11 +86,11 @@
     return typeof text === 'string' ? text : '';
   }
 
-  // How long the field's text is now, without forcing layout (textContent, not innerText). Called
-  // once per message, never per keystroke.
-  function quickLength(el, kind) {
+  // The field's text without forcing layout (textContent, not innerText), for a look at whether it
+  // was cleared. Never read per keystroke.
+  function quickText(el, kind) {
     const text = kind === 'value' ? el.value : el.textContent;
-    return typeof text === 'string' ? text.length : 0;
+    return typeof text === 'string' ? text : '';
   }
 
   // Keeps the end (the newest words) and never starts on the second half of a surrogate pair.
@@ -112,29 +112,48 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
+  // A string with something other than white space in it (stops at the first such character).
+  const NOT_BLANK = /\S/;
+
   // The debounce state machine. Dependencies come in so tests can use a fake clock:
   //   send({fieldId, text})  called with a field's current full text;
   //   setTimer(fn, ms) / clearTimer(handle)  like setTimeout / clearTimeout;
+  //   now()  milliseconds, like performance.now (an event's timeStamp is on the same clock and is
+  //          what input() is given: reading the clock from a content script costs more than the field);
   //   random(uint8Array)  like crypto.getRandomValues (randomUUID needs a secure context).
   //
   // Message generations: the host counts a hit once per (tab, fieldId, entry, surrounding text). A
   // chat box is one element for the page's life but holds many messages, so once a field has been
-  // sent and then goes empty or shrinks to under half of what was sent (the app cleared it after
+  // sent and is then seen blank or shrunk to under half of what was sent (the app cleared it after
   // sending, or the pupil deleted the message), its next text is a new message: the fieldId becomes
   // `${base}#${generation}`. Edits to the same draft keep the generation, so re-sending a draft is
-  // recognised as a repeat. The check reads the field's length once per message (the first input after
-  // a send) and at each flush: never per keystroke.
-  function createTracker({ send, setTimer, clearTimer, random, pauseMs = PAUSE_MS, maxChars = MAX_TEXT }) {
+  // recognised as a repeat. The field is looked at (its text read once, without layout; never per
+  // keystroke):
+  //   - at each flush, and again a pause after it;
+  //   - at the first input after a flush (whether it sent or found the text as sent);
+  //   - at an input that deletes (the box may now be empty);
+  //   - before a paste, drop or cut lands (beforeEdit), when a cleared box is still empty.
+  function createTracker({ send, setTimer, clearTimer, random, now = () => Date.now(), pauseMs = PAUSE_MS, maxChars = MAX_TEXT }) {
     const prefix = randomPrefix(random);
     let counter = 0;
-    // element → {base, generation, lastSent, sentLength, checkNext}
+    // element → {base, generation, lastSent, sentLength, checkNext}; sentLength 0: nothing sent in
+    // this generation yet.
     const fields = new WeakMap();
     const pending = new Set();
-    let timer = null;
+    // One pause timer for all fields. An input only moves pauseDue; the timer, when it fires, waits
+    // again if the due time moved: no clearTimeout/setTimeout per keystroke.
+    let pauseTimer = null;
+    let pauseDue = 0;
     // Fields sent a moment ago, looked at once more a pause later: a chat app clears its box after
     // sending, so a message pasted into it next is new even though no keystroke showed the box empty.
     const recheck = new Set();
     let recheckTimer = null;
+    // The last input's origin, its field and the field's kind: an input event's target is the same
+    // node keystroke after keystroke, so its field is found once. The kind is checked again when the
+    // field is sent (a field that became a password field is never sent).
+    let lastNode = null;
+    let lastField = null;
+    let lastKind = null;
 
     function state(el) {
       let s = fields.get(el);
@@ -157,9 +176,17 @@
       s.checkNext = false;
     }
 
-    // After a send: does the field now hold less than half of it (cleared, or mostly deleted)?
-    function shrunk(s, length) {
-      return s.sentLength > 0 && length * 2 < s.sentLength;
+    // After a send: is the field's text now blank, or under half of what was sent?
+    function isNewMessage(s, text) {
+      return s.sentLength > 0 && (!NOT_BLANK.test(text) || text.length * 2 < s.sentLength);
+    }
+
+    // One look at the field between sends (textContent, not innerText: no layout).
+    function lookAgain(el, kind, s) {
+      s.checkNext = false;
+      if (isNewMessage(s, quickText(el, kind))) {
+        newMessage(s);
+      }
     }
 
     function sendField(el) {
@@ -170,20 +197,22 @@
       }
       const s = state(el);
       const full = readText(el, kind);
-      if (shrunk(s, full.trim() === '' ? 0 : full.length)) {
+      if (isNewMessage(s, full)) {
         newMessage(s);
       }
       const text = capText(full, maxChars);
-      if (text.trim() === '' || text === s.lastSent) {
-        return;
+      if (NOT_BLANK.test(text) && text !== s.lastSent) {
+        s.lastSent = text;
+        s.sentLength = full.length;
+        send({ fieldId: messageId(s), text });
       }
-      s.lastSent = text;
-      s.sentLength = full.length;
-      s.checkNext = true;
-      send({ fieldId: messageId(s), text });
-      recheck.add(el);
-      if (recheckTimer === null) {
-        recheckTimer = setTimer(recheckSent, pauseMs);
+      if (s.sentLength > 0) {
+        // Sent now or before, and the field holds it: whatever happens to the box next is looked at.
+        s.checkNext = true;
+        recheck.add(el);
+        if (recheckTimer === null) {
+          recheckTimer = setTimer(recheckSent, pauseMs);
+        }
       }
     }
 
@@ -194,25 +223,51 @@
       for (const el of list) {
         const s = fields.get(el);
         const kind = fieldKind(el);
-        if (s !== undefined && kind && s.checkNext && shrunk(s, quickLength(el, kind))) {
-          newMessage(s);
+        if (s !== undefined && kind && s.checkNext) {
+          lookAgain(el, kind, s);
+          s.checkNext = s.sentLength > 0; // still as sent: the next input looks again too
         }
       }
     }
 
-    function stopTimer() {
-      if (timer !== null) {
-        clearTimer(timer);
-        timer = null;
+    function armPause(at) {
+      pauseDue = at + pauseMs;
+      if (pauseTimer === null) {
+        pauseTimer = setTimer(pauseOver, pauseMs);
+      }
+    }
+
+    function pauseOver() {
+      pauseTimer = null;
+      const wait = pauseDue - now();
+      if (wait > 0) {
+        pauseTimer = setTimer(pauseOver, wait);
+        return;
+      }
+      flushAll();
+    }
+
+    function stopPause() {
+      if (pauseTimer !== null) {
+        clearTimer(pauseTimer);
+        pauseTimer = null;
       }
     }
 
     function flushAll() {
-      stopTimer();
+      stopPause();
       const list = [...pending];
       pending.clear();
       for (const el of list) {
         sendField(el);
+      }
+    }
+
+    function noteInputNode(node) {
+      if (node !== lastNode) {
+        lastNode = node;
+        lastField = fieldOf(node);
+        lastKind = fieldKind(lastField);
       }
     }
 
@@ -226,24 +281,46 @@
       /** The element that is the field for an event's origin, or null when it is none. */
       fieldOf,
 
-      // On every input event: note the field and (re)arm the pause timer. Nothing else, except
-      // once per message (the first input after a send) one length read for the generation.
-      input(node) {
+      // On every input event: note the field and move the pause's due time to a pause after `at`
+      // (the event's timeStamp). Nothing else, except a look at the field at the first input after a
+      // flush and at a deletion (see above).
+      input(node, inputType = '', at = now()) {
+        noteInputNode(node);
+        const el = lastField;
+        const kind = lastKind;
+        if (!kind) {
+          return false;
+        }
+        // The usual keystroke: more typing in the field already waiting for its pause (its look after
+        // the last flush is done), not a deletion.
+        if (pending.has(el) && !inputType.startsWith('delete')) {
+          armPause(at);
+          return true;
+        }
+        const s = fields.get(el);
+        if (s !== undefined && s.sentLength > 0 && (s.checkNext || inputType.startsWith('delete'))) {
+          lookAgain(el, kind, s);
+        }
+        pending.add(el);
+        armPause(at);
+        return true;
+      },
+
+      // Paste, drop, cut, before the browser or an editor applies them: rich-text editors (Quill)
+      // cancel the browser's paste and insert through their own code, so no input event may follow.
+      // The field is looked at as it is before the change and noted as typed in.
+      beforeEdit(node, at = now()) {
         const el = fieldOf(node);
         const kind = fieldKind(el);
         if (!kind) {
           return false;
         }
         const s = fields.get(el);
-        if (s !== undefined && s.checkNext) {
-          s.checkNext = false;
-          if (shrunk(s, quickLength(el, kind))) {
-            newMessage(s);
-          }
+        if (s !== undefined && s.sentLength > 0) {
+          lookAgain(el, kind, s);
         }
         pending.add(el);
-        stopTimer();
-        timer = setTimer(flushAll, pauseMs);
+        armPause(at);
         return true;
       },
 
@@ -254,7 +331,7 @@
           return;
         }
         if (pending.size === 0) {
-          stopTimer();
+          stopPause();
         }
         sendField(el);
       },

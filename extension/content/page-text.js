@@ -1,13 +1,13 @@
 // Sends the text this page or frame shows: all of it once the page has loaded, then what appears later
 // (new chat messages, comments, infinite scroll), never the same text twice. The work is done by
-// page-text-core.js in slices of at most 4 ms in idle time, only while the page is visible (a tab
+// page-text-core.js in slices of about 3 ms in idle time, only while the page is visible (a tab
 // opened in the background is read when the pupil looks at it; a prerendered page when it is shown).
 // Each frame has its own copy of this script (all_frames), so same- and cross-origin frames send
 // their own text.
 'use strict';
 
 (() => {
-  if (globalThis.eSafePageTextInstalled || !globalThis.eSafePageText) {
+  if (globalThis.eSafePageTextInstalled || !globalThis.eSafePageText || !globalThis.eSafeRelay) {
     return;
   }
   globalThis.eSafePageTextInstalled = true;
@@ -26,16 +26,16 @@
     observer?.disconnect();
   }
 
-  function post(message) {
-    try {
-      chrome.runtime.sendMessage(message).catch(() => {});
-    } catch {
-      stop(); // the extension was reloaded or removed: this script's context is gone
-    }
-  }
+  // Sent again if the worker was stopping and dropped it (relay-core.js); stops when the extension
+  // was reloaded or removed under this script.
+  const relay = globalThis.eSafeRelay.createRelay({
+    sendMessage: (message) => chrome.runtime.sendMessage(message),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    onGone: stop,
+  });
 
   // Chunks go out from a task of their own, not from the walking slice: sendMessage usually takes
-  // 0.1 ms but now and then a few, which would stretch a 5 ms slice. URL and title are read when the
+  // 0.1 ms but now and then a few, which would stretch a 3 ms slice. URL and title are read when the
   // chunk is made. On page hide they go at once (later tasks may never run).
   const outbox = [];
   let outboxTimer = null;
@@ -43,7 +43,7 @@
   function drain() {
     outboxTimer = null;
     while (outbox.length > 0) {
-      post(outbox.shift());
+      relay.send(outbox.shift());
     }
   }
 

@@ -8,7 +8,7 @@
 'use strict';
 
 (() => {
-  if (globalThis.eSafeTypingInstalled || !globalThis.eSafeCapture) {
+  if (globalThis.eSafeTypingInstalled || !globalThis.eSafeCapture || !globalThis.eSafeRelay) {
     return;
   }
   globalThis.eSafeTypingInstalled = true;
@@ -22,25 +22,37 @@
     send: sendTyped,
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (handle) => clearTimeout(handle),
+    now: () => performance.now(),
     random: (bytes) => crypto.getRandomValues(bytes),
+  });
+
+  // Sent again if the worker was stopping and dropped it (relay-core.js).
+  const relay = globalThis.eSafeRelay.createRelay({
+    sendMessage: (message) => chrome.runtime.sendMessage(message),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
   });
 
   function sendTyped({ fieldId, text }) {
     recent.add(text);
-    const message = { type: 'typed', fieldId, text, url: location.href, title: document.title };
-    try {
-      // No answer is expected; a rejection (worker restarting, extension updated) is not the page's business.
-      chrome.runtime.sendMessage(message).catch(() => {});
-    } catch {
-      // The extension was reloaded or removed: this script's context is gone.
-    }
+    relay.send({ type: 'typed', fieldId, text, url: location.href, title: document.title });
   }
 
   // The element itself, also inside open shadow roots (event.target is retargeted to the host) and,
   // through chrome.dom, inside closed ones (only tried for custom elements, where they can be).
+  // A target that hosts no open shadow root and is no custom element is the origin itself: the usual
+  // case, answered without building the event's path (and for the last such target, without a look).
+  let plainTarget = null;
   function origin(event) {
+    const target = event.target;
+    if (target === plainTarget) {
+      return target;
+    }
+    if (target && target.shadowRoot == null && typeof target.localName === 'string' && !target.localName.includes('-')) {
+      plainTarget = target;
+      return target;
+    }
     const path = event.composedPath();
-    let el = path.length > 0 ? path[0] : event.target;
+    let el = path.length > 0 ? path[0] : target;
     for (let depth = 0; depth < 8 && el && typeof el.localName === 'string' && el.localName.includes('-')
       && !el.isContentEditable && !el.shadowRoot && globalThis.chrome?.dom?.openOrClosedShadowRoot; depth++) {
       const inner = chrome.dom.openOrClosedShadowRoot(el)?.activeElement;
@@ -56,15 +68,29 @@
   // act on compositionend instead.
   addEventListener('input', (event) => {
     if (!event.isComposing) {
-      tracker.input(origin(event));
+      tracker.input(origin(event), event.inputType, event.timeStamp);
     }
   }, true);
 
-  addEventListener('compositionend', (event) => tracker.input(origin(event)), true);
+  // Paste, drop and cut that an editor handles itself (it cancels the browser's and changes the text
+  // through its own code) fire no input event: the field is noted here, before the change.
+  const beforeEdit = (event) => tracker.beforeEdit(origin(event), event.timeStamp);
+  addEventListener('paste', beforeEdit, true);
+  addEventListener('drop', beforeEdit, true);
+  addEventListener('cut', beforeEdit, true);
 
+  addEventListener('compositionend', (event) => tracker.input(origin(event), '', event.timeStamp), true);
+
+  // Enter: read the box before a chat's own handler sends and clears it. Undo and redo: editors
+  // (Quill) cancel the key and change the text themselves, with no input event.
   addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.isComposing) {
-      tracker.flush(origin(event));
+    const key = event.key;
+    if (key === 'Enter') {
+      if (!event.isComposing) {
+        tracker.flush(origin(event));
+      }
+    } else if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
+      tracker.beforeEdit(origin(event), event.timeStamp);
     }
   }, true);
 

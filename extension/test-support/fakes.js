@@ -18,6 +18,13 @@ export function loadCaptureCore() {
   return context.eSafeCapture;
 }
 
+/** content/relay-core.js run in its own context; returns its globalThis.eSafeRelay. */
+export function loadRelayCore() {
+  const context = vm.createContext({});
+  vm.runInContext(readExtensionFile('content/relay-core.js'), context, { filename: 'relay-core.js' });
+  return context.eSafeRelay;
+}
+
 /** content/page-text-core.js run in its own context; returns its globalThis.eSafePageText. */
 export function loadPageTextCore() {
   const context = vm.createContext({});

@@ -23,6 +23,7 @@ function tracker(clock, options = {}) {
     send: (m) => sent.push(m),
     setTimer: clock.setTimer,
     clearTimer: clock.clearTimer,
+    now: clock.now,
     random: (bytes) => bytes.fill(++pages),
     ...options,
   });
@@ -409,6 +410,180 @@ describe('message generations', () => {
       t.input(field); // the first reads once, the rest not at all
     }
     assert.equal(reads, 2);
+  });
+});
+
+describe('message generations: the box is looked at whenever it may have been cleared', () => {
+  function typeAndSend(t, field, text) {
+    field.value = text;
+    t.input(field, 'insertText');
+    t.flush(field);
+  }
+
+  it('an edit that leaves the text as sent still lets the next message be seen as new', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    box.value = 'you are worthless';
+    t.input(box, 'insertText');
+    clock.advance(1000); // the pause sends it
+    box.value = 'you are worthlesss';
+    t.input(box, 'insertText'); // the first input after the send: looked at, not a new message
+    box.value = 'you are worthless';
+    t.input(box, 'deleteContentBackward');
+    clock.advance(1000); // the pause finds the text as sent: nothing to send
+    t.flush(box); // Enter: the chat sends the message and clears the box (no input event)
+    box.value = '';
+    box.value = 'y';
+    t.input(box, 'insertText'); // typed before the look a pause after the flush
+    box.value = 'you are worthless';
+    t.input(box, 'insertText');
+    t.flush(box);
+    const base = t.fieldId(box);
+    assert.deepEqual(sent.map((m) => [m.fieldId, m.text]), [[base, 'you are worthless'], [`${base}#1`, 'you are worthless']]);
+  });
+
+  it('the look a pause after a flush that found the text as sent sees a cleared box', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    typeAndSend(t, box, 'same words');
+    box.value = 'same words!';
+    t.input(box, 'insertText');
+    box.value = 'same words';
+    t.input(box, 'deleteContentBackward');
+    t.flush(box); // unchanged: not sent again
+    box.value = ''; // the app clears it
+    clock.advance(1000);
+    box.value = 'same words'; // pasted by a path with no look before it
+    t.input(box, 'insertFromPaste');
+    t.flush(box);
+    assert.deepEqual(sent.map((m) => m.fieldId), [t.fieldId(box), `${t.fieldId(box)}#1`]);
+  });
+
+  it('a box emptied by a deletion after the first input is a new message', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    typeAndSend(t, box, 'first message here');
+    box.value = 'first message here and more';
+    t.input(box, 'insertText'); // the first input after the send: a continuation
+    box.value = '';
+    t.input(box, 'deleteContentBackward'); // select all, delete
+    typeAndSend(t, box, 'first message here'); // the same words again, at once
+    assert.deepEqual(sent.map((m) => m.fieldId), [t.fieldId(box), `${t.fieldId(box)}#1`]);
+  });
+
+  it('a deletion that leaves most of the draft keeps the generation', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    typeAndSend(t, box, 'a long first message about the weekend');
+    box.value = 'a long first message about the weekend!';
+    t.input(box, 'insertText');
+    box.value = 'a long first message about the';
+    t.input(box, 'deleteWordBackward');
+    t.flush(box);
+    assert.deepEqual(sent.map((m) => m.fieldId), [t.fieldId(box), t.fieldId(box)]);
+  });
+
+  it('beforeEdit notes a field with no input event after it (an editor that pastes itself)', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = editable();
+    assert.equal(t.beforeEdit(field), true);
+    field.innerText = 'pasted by the editor'; // inserted through the editor's own code
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['pasted by the editor']);
+    assert.equal(t.beforeEdit(input('password')), false, 'never a password field');
+  });
+
+  it('beforeEdit sees a box cleared since the send as it is before the paste lands', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    typeAndSend(t, box, 'see you at lunch');
+    box.value = ''; // the chat clears it
+    t.beforeEdit(box); // paste event: the box is still empty
+    box.value = 'see you at lunch';
+    t.input(box, 'insertFromPaste');
+    t.flush(box);
+    assert.deepEqual(sent.map((m) => m.fieldId), [t.fieldId(box), `${t.fieldId(box)}#1`]);
+  });
+
+  it('an edit that changes nothing between pauses is never sent twice', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    typeAndSend(t, box, 'one message');
+    for (let i = 0; i < 3; i++) {
+      box.value = 'one message ';
+      t.input(box, 'insertText');
+      box.value = 'one message';
+      t.input(box, 'deleteContentBackward');
+      clock.advance(2000);
+    }
+    assert.deepEqual(sent.map((m) => m.text), ['one message']);
+  });
+});
+
+describe('the keystroke path', () => {
+  it('reads nothing of a field already waiting for its pause: no attribute, no value', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    let reads = 0;
+    const field = {
+      localName: 'textarea',
+      text: '',
+      getAttribute: () => { reads += 1; return null; },
+      get value() { reads += 1; return this.text; },
+    };
+    field.text = 'h';
+    t.input(field, 'insertText');
+    const afterFirst = reads;
+    for (const ch of 'ello there') {
+      field.text += ch;
+      t.input(field, 'insertText');
+    }
+    assert.equal(reads, afterFirst, 'keystrokes after the first read nothing');
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['hello there']);
+  });
+
+  it('still never sends a field that became a password field while it waited', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = input('text');
+    field.value = 'not a secret yet';
+    t.input(field, 'insertText');
+    field.type = 'password';
+    field.value = 'hunter2';
+    t.input(field, 'insertText');
+    clock.advance(1000);
+    assert.deepEqual(sent, []);
+  });
+});
+
+describe('the pause timer', () => {
+  it('is set once while typing goes on, not cleared and set again per keystroke', () => {
+    const clock = fakeClock();
+    let sets = 0;
+    let clears = 0;
+    const { t, sent } = tracker(clock, {
+      setTimer: (fn, ms) => { sets += 1; return clock.setTimer(fn, ms); },
+      clearTimer: (id) => { clears += 1; clock.clearTimer(id); },
+    });
+    const field = textarea();
+    for (let i = 1; i <= 20; i++) {
+      field.value = 'x'.repeat(i);
+      t.input(field, 'insertText');
+      clock.advance(100); // 2 s of typing, a key every 100 ms
+    }
+    assert.equal(clears, 0);
+    assert.ok(sets <= 3, `${sets} timers for 20 keystrokes`);
+    assert.deepEqual(sent, []);
+    clock.advance(900);
+    assert.deepEqual(sent.map((m) => m.text), ['x'.repeat(20)], 'a full pause after the last keystroke');
   });
 });
 

@@ -60,6 +60,7 @@ function loadPage({ visibility = 'visible', width = 1200, readyState = 'loading'
     },
     chrome: { runtime: { sendMessage: async (m) => sent.push(m) } },
   });
+  vm.runInContext(readExtensionFile('content/relay-core.js'), context);
   vm.runInContext(readExtensionFile('content/page-text-core.js'), context);
   vm.runInContext(readExtensionFile('content/page-text.js'), context);
   const mutate = () => {

@@ -94,6 +94,35 @@ describe('service worker', () => {
     assert.equal(chrome.storage.session.snapshot()['backlog:stats'].count, 0);
   });
 
+  it('answers the content script {ok: true} once the event is in the backlog, and keeps the channel open for it', async () => {
+    const chrome = await startWorker(fakeChrome());
+    const answers = [];
+    const [keepsOpen] = chrome.runtime.onMessage.fire(
+      { type: 'typed', fieldId: 'p1-1', text: 'some words', url: 'https://site.example/chat', title: 'Chat' },
+      { id: EXTENSION_ID, tab: { id: 5, url: 'https://site.example/chat', title: 'Chat' }, frameId: 0, url: 'https://site.example/chat' },
+      (answer) => answers.push({ answer, stored: storedEvents(chrome).length }),
+    );
+    assert.equal(keepsOpen, true);
+    await settle();
+    assert.deepEqual(answers, [{ answer: { ok: true }, stored: 1 }]);
+  });
+
+  it('answers {ok: false} when the backlog could not take the event, so the content script sends it again', async () => {
+    const session = fakeStorage();
+    session.get = async () => {
+      throw new Error('storage is not available');
+    };
+    const chrome = await startWorker(fakeChrome({ session, hostPresent: false }));
+    const answers = [];
+    chrome.runtime.onMessage.fire(
+      { type: 'page', text: 'Some page words here.', url: 'https://site.example/chat', title: 'Chat', chunk: 0 },
+      { id: EXTENSION_ID, tab: { id: 5, url: 'https://site.example/chat', title: 'Chat' }, frameId: 0, url: 'https://site.example/chat' },
+      (answer) => answers.push(answer),
+    );
+    await settle();
+    assert.deepEqual(answers, [{ ok: false }]);
+  });
+
   it('records the hello-reply for the status page', async () => {
     const chrome = await startWorker(fakeChrome());
     chrome.runtime.ports[0].reply({ type: 'hello-reply', protocol: 1, hostVersion: '0.1.0', libraryVersion: 'lib-1', ready: true });

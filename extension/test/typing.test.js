@@ -20,9 +20,11 @@ function loadPage() {
     chrome: { runtime: { sendMessage: async (m) => sent.push(m) } },
     crypto: webcrypto,
     Date,
+    performance: { now: clock.now },
     setTimeout: clock.setTimer,
     clearTimeout: clock.clearTimer,
   });
+  vm.runInContext(readExtensionFile('content/relay-core.js'), context);
   vm.runInContext(readExtensionFile('content/capture-core.js'), context);
   vm.runInContext(readExtensionFile('content/typing.js'), context);
   const fire = (key, event) => listeners[key].fn({ composedPath: () => [event.target], ...event });
@@ -34,7 +36,7 @@ const textarea = () => ({ localName: 'textarea', value: '', getAttribute: () => 
 describe('typing.js', () => {
   it('listens on the window in the capture phase, the first place events reach', () => {
     const { listeners } = loadPage();
-    for (const type of ['input', 'compositionend', 'keydown', 'focusout', 'pointerdown', 'submit', 'pagehide']) {
+    for (const type of ['input', 'paste', 'drop', 'cut', 'compositionend', 'keydown', 'focusout', 'pointerdown', 'submit', 'pagehide']) {
       assert.equal(listeners[`window:${type}`]?.capture, true, type);
     }
   });
@@ -160,5 +162,55 @@ describe('typing.js', () => {
     assert.equal(sent.length, 2, 'the same words sent again as a new message');
     assert.match(sent[0].fieldId, /^[0-9a-f]{12}-\d+$/);
     assert.equal(sent[1].fieldId, `${sent[0].fieldId}#1`);
+  });
+  it('sends what an editor pasted itself, with no input event after the paste', async () => {
+    const { clock, sent, fire } = loadPage();
+    const editor = { localName: 'div', innerText: '', getAttribute: (n) => (n === 'contenteditable' ? 'true' : null), shadowRoot: null };
+    editor.closest = () => editor;
+    fire('window:paste', { target: editor });
+    editor.innerText = 'pasted through the editor'; // the editor cancels the paste and inserts it itself
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['pasted through the editor']);
+  });
+
+  it('notes a field on drop, cut and an undo or redo key, which editors may handle themselves', async () => {
+    for (const [key, event] of [['window:drop', {}], ['window:cut', {}], ['window:keydown', { key: 'z', ctrlKey: true }], ['window:keydown', { key: 'Y', metaKey: true }]]) {
+      const { clock, sent, fire } = loadPage();
+      const a = textarea();
+      fire(key, { target: a, ...event });
+      a.value = 'changed by the editor';
+      clock.advance(1000);
+      await settle();
+      assert.deepEqual(sent.map((m) => m.text), ['changed by the editor'], `${key} ${JSON.stringify(event)}`);
+    }
+  });
+
+  it('passes the input type on, so a deletion that empties the box starts a new message', async () => {
+    const { clock, sent, fire } = loadPage();
+    const box = textarea();
+    box.value = 'hello there';
+    fire('window:input', { target: box, inputType: 'insertText' });
+    fire('window:keydown', { target: box, key: 'Enter' });
+    box.value = 'hello there and more';
+    fire('window:input', { target: box, inputType: 'insertText' });
+    box.value = '';
+    fire('window:input', { target: box, inputType: 'deleteContentBackward' });
+    box.value = 'hello there';
+    fire('window:input', { target: box, inputType: 'insertFromPaste' });
+    fire('window:keydown', { target: box, key: 'Enter' });
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['hello there', 'hello there']);
+    assert.equal(sent[1].fieldId, `${sent[0].fieldId}#1`);
+  });
+
+  it('takes an ordinary target as it is, without building the event path', async () => {
+    const { clock, sent, listeners } = loadPage();
+    const a = { ...textarea(), shadowRoot: null, value: 'plain' };
+    listeners['window:input'].fn({ target: a, composedPath: () => assert.fail('composedPath read for a plain target') });
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['plain']);
   });
 });

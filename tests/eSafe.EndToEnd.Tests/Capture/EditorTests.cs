@@ -62,7 +62,6 @@ public sealed class EditorTests : CaptureTest
     }
 
     [Test]
-    [Ignore("waiting for the extension: a paste the editor handles itself (Quill cancels the browser's paste and inserts through its API) fires no input event, so typing.js never marks the field and nothing is sent")]
     public async Task Quill_a_threat_pasted_and_sent_without_typing_is_captured()
     {
         // Quill handles paste itself (it cancels the browser's paste and inserts through its API): no input event follows.
