@@ -211,7 +211,8 @@ string ParseJsonVersion(string json) =>
         if (counters is null) continue;
         passed += (int?)counters.Attribute("passed") ?? 0;
         failed += ((int?)counters.Attribute("failed") ?? 0) + ((int?)counters.Attribute("error") ?? 0);
-        skipped += ((int?)counters.Attribute("notExecuted") ?? 0);
+        // NUnit's ignored tests are counted in total but not in executed (notExecuted stays 0).
+        skipped += ((int?)counters.Attribute("total") ?? 0) - ((int?)counters.Attribute("executed") ?? 0);
     }
     return (passed, failed, skipped);
 }
