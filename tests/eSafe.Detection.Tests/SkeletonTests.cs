@@ -236,13 +236,16 @@ public sealed class SkeletonTests
     [TestCase("𝐤!𝐥𝐥", "kil", TestName = "Symbol: ! between mathematical letters is i")]
     public void Symbols_are_letters_only_where_they_touch_letters(string text, string expected) => Of(text).Should().Be(expected);
 
-    [TestCase("don't", "dont")]
-    [TestCase("don’t", "dont")]
-    [TestCase("it's o'clock", "its oclock")]
+    // Inside a word an apostrophe is dropped, and what follows it is a part of its own (rendered after a "'").
+    [TestCase("don't", "don't")]
+    [TestCase("don’t", "don't")]
+    [TestCase("it's o'clock", "it's o'clock")]
     [TestCase("'kill'", "kil")]
     [TestCase("rock 'n' roll", "rock n rol")]
     [TestCase("pupils' work", "pupils work")]
-    [TestCase("don'\u200Bt", "dont")]
+    [TestCase("don'\u200Bt", "don't")]
+    [TestCase("he'll", "he'l")]
+    [TestCase("see'em", "se'em")]
     public void Apostrophes_inside_words_are_dropped_and_elsewhere_separate(string text, string expected) =>
         Of(text).Should().Be(expected);
 
@@ -309,6 +312,28 @@ public sealed class SkeletonTests
     [TestCase("as s", "as s")]
     [TestCase("so sad", "so sad")]
     public void Stretched_letters_count_once_within_a_word(string text, string expected) => Of(text).Should().Be(expected);
+
+    /// <summary>How many times each symbol's letter appeared in a row.</summary>
+    [TestCase("kill", "1,1,2")]
+    [TestCase("kiiillll", "1,3,4")]
+    [TestCase("k i l l", "1,1,2", TestName = "Runs: split letters")]
+    [TestCase("k . i . l . l", "1,1,2", TestName = "Runs: split letters with gaps")]
+    [TestCase("a a a", "3", TestName = "Runs: a split letter repeated")]
+    [TestCase("ki11", "1,3", TestName = "Runs: leet digits")]
+    [TestCase("a$$", "1,2", TestName = "Runs: leet symbols")]
+    [TestCase("straße", "1,1,1,1,2,1", TestName = "Runs: ß is two s")]
+    [TestCase("ki\u200Bll", "1,1,2", TestName = "Runs: zero-width characters are not counted")]
+    [TestCase("he'll", "1,1,2", TestName = "Runs: an apostrophe does not join letters (see'em)")]
+    [TestCase("see'em", "1,2,1,1", TestName = "Runs: no double across an apostrophe")]
+    [TestCase("as soon as", "1,1,1,2,1,1,1", TestName = "Runs: words")]
+    public void Every_symbol_counts_its_letter_in_a_row(string text, string expected) =>
+        string.Join(',', Skeleton.Of(text).Runs.ToArray()).Should().Be(expected);
+
+    [Test]
+    public void A_very_long_run_is_counted_up_to_255()
+    {
+        Skeleton.Of("k" + new string('i', 1000)).Runs.ToArray().Should().Equal(1, 255);
+    }
 
     [TestCase("", "")]
     [TestCase("!!! ... ???", "")]

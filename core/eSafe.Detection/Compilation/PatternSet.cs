@@ -1,5 +1,3 @@
-using eSafe.Detection.Normalisation;
-
 namespace eSafe.Detection.Compilation;
 
 /// <summary>Turns a library's entries into the skeleton patterns the automaton is built from.</summary>
@@ -32,20 +30,14 @@ public static class PatternSet
 
         void Add(string phrase, int entry, PatternOptions flags)
         {
-            var (phrases, prefix) = PhraseSyntax.Expand(phrase);
-            if (prefix)
+            foreach (var form in PhraseForm.Of(phrase))
             {
-                flags |= PatternOptions.Prefix;
-            }
-
-            foreach (var plain in phrases)
-            {
-                var skeleton = new string(Skeleton.Of(plain).Symbols);
-                foreach (var variant in WithLsAsIs(skeleton))
+                var options = form.Prefix ? flags | PatternOptions.Prefix : flags;
+                foreach (var variant in WithLsAsIs(form.Symbols))
                 {
-                    if (variant.Length > 0 && seen.Add((variant, entry, flags)))
+                    if (variant.Length > 0 && seen.Add((variant, entry, options)))
                     {
-                        patterns.Add(new Pattern(variant, entry, flags));
+                        patterns.Add(new Pattern(variant, entry, options));
                     }
                 }
             }
@@ -55,13 +47,6 @@ public static class PatternSet
     private static IEnumerable<string> WithLsAsIs(string skeleton)
     {
         yield return skeleton;
-
-        // Written without spaces ("wanttodie"), letters doubled across words count once.
-        var joined = new string(Skeleton.Of(skeleton).Symbols);
-        if (joined != skeleton)
-        {
-            yield return joined;
-        }
 
         var runs = new List<int>();
         for (var i = 0; i < skeleton.Length; i++)
@@ -89,11 +74,14 @@ public static class PatternSet
             }
 
             // An l next to an i would merge with it (killing → kiiing → king): that variant reads as other words.
-            var variant = new string(Skeleton.Of(new string(chars)).Symbols);
-            if (variant.Length >= MinVariantLength && variant.Length >= joined.Length)
+            var variant = new string(chars);
+            if (variant.Length >= MinVariantLength && !MadeADouble(variant, runs))
             {
                 yield return variant;
             }
         }
     }
+
+    private static bool MadeADouble(string variant, List<int> changed) =>
+        changed.Any(i => variant[i] == 'i' && ((i > 0 && variant[i - 1] == 'i') || (i + 1 < variant.Length && variant[i + 1] == 'i')));
 }

@@ -4,8 +4,9 @@ namespace eSafe.Detection.Normalisation;
 
 /// <summary>
 /// A text reduced to its skeleton (see docs/THREAT-LIBRARY.md): the words' letters folded, separators
-/// dropped, doubled letters counted once, with the original span of every symbol and where words start.
-/// Reused between scans so that scanning allocates nothing once warm.
+/// dropped, doubled letters counted once, with the original span of every symbol, how many times its
+/// letter appeared in a row, and where words start. Reused between scans so that scanning allocates
+/// nothing once warm.
 /// </summary>
 public sealed class Skeleton
 {
@@ -14,6 +15,8 @@ public sealed class Skeleton
     private int[] _from = new int[256];
     private int[] _to = new int[256];
     private bool[] _wordStart = new bool[257];
+    private byte[] _runs = new byte[256];
+    private bool[] _afterApostrophe = new bool[257];
 
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
@@ -22,6 +25,18 @@ public sealed class Skeleton
 
     /// <summary>True where a word starts, and at <see cref="Length"/>: the places a phrase may start or end.</summary>
     public ReadOnlySpan<bool> WordStarts => _wordStart.AsSpan(0, Length + 1);
+
+    /// <summary>
+    /// How many times each symbol's letter appeared in a row (kiiill: 1, 3, 2), counting split letters
+    /// (l l) and leet (11) alike; 255 stands for 255 or more.
+    /// </summary>
+    public ReadOnlySpan<byte> Runs => _runs.AsSpan(0, Length);
+
+    /// <summary>
+    /// True where a symbol follows an apostrophe inside a word (the ll of he'll): a word start where a phrase
+    /// may end, but that a hit may neither start at nor, as one word, run across (he'll is not hell).
+    /// </summary>
+    public ReadOnlySpan<bool> AfterApostrophe => _afterApostrophe.AsSpan(0, Length);
 
     /// <summary>Where symbols <paramref name="start"/> to <paramref name="end"/> (exclusive) stand in the original text.</summary>
     public (int Start, int Length) OriginalSpan(int start, int end) => (_from[start], _to[end - 1] - _from[start]);
@@ -39,6 +54,8 @@ public sealed class Skeleton
         EnsureCapacity(text.Length * 2);
         var n = 0;
         var tokenStart = -1;          // first symbol of the word being read; -1 between words
+        var segmentStart = 0;         // first symbol since the word's start or its last apostrophe: doubles merge after it
+        _afterApostrophe[0] = false;
         var previousSingle = '\0';    // the previous word's symbol when it had only one (k i l l)
         var previousEnd = -MaxSplitGap - 1;
         var wordStartIndex = 0;
@@ -73,6 +90,10 @@ public sealed class Skeleton
                         i++;
                         continue;
                     case CharClass.Apostrophe when tokenStart >= 0 && NextIsLetter(text, i):
+                        // he'll: the next letter starts a part of the word of its own.
+                        segmentStart = n;
+                        _wordStart[n] = true;
+                        _afterApostrophe[n] = true;
                         i++;
                         continue;
                     case CharClass.LeetSymbol:
@@ -89,6 +110,7 @@ public sealed class Skeleton
                 if (tokenStart < 0)
                 {
                     tokenStart = n;
+                    segmentStart = n;
                     wordStartIndex = i;
                     wordHasLetter = false;
                     _wordStart[n] = true;
@@ -96,10 +118,10 @@ public sealed class Skeleton
 
                 wordHasLetter |= !char.IsDigit(c);
 
-                n = Append(n, tokenStart, first, i, i + width);
+                n = Append(n, segmentStart, first, i, i + width);
                 if (second != '\0')
                 {
-                    n = Append(n, tokenStart, second, i, i + width);
+                    n = Append(n, segmentStart, second, i, i + width);
                 }
             }
             else if (tokenStart >= 0)
@@ -137,6 +159,7 @@ public sealed class Skeleton
         if (symbol == previousSingle && gap <= MaxSplitGap && !text.Slice(previousEnd, gap).Contains('\n') && tokenStart > 0)
         {
             _to[tokenStart - 1] = _to[tokenStart];
+            _runs[tokenStart - 1] = (byte)Math.Min(byte.MaxValue, _runs[tokenStart - 1] + _runs[tokenStart]);
             _wordStart[tokenStart] = false;
             return (n - 1, symbol);
         }
@@ -160,18 +183,25 @@ public sealed class Skeleton
         return n;
     }
 
-    private int Append(int n, int tokenStart, char symbol, int from, int to)
+    private int Append(int n, int segmentStart, char symbol, int from, int to)
     {
-        if (n > tokenStart && _symbols[n - 1] == symbol)
+        if (n > segmentStart && _symbols[n - 1] == symbol)
         {
             _to[n - 1] = to;
+            if (_runs[n - 1] != byte.MaxValue)
+            {
+                _runs[n - 1]++;
+            }
+
             return n;
         }
 
         _symbols[n] = symbol;
         _from[n] = from;
         _to[n] = to;
+        _runs[n] = 1;
         _wordStart[n + 1] = false;
+        _afterApostrophe[n + 1] = false;
         return n + 1;
     }
 
@@ -212,5 +242,7 @@ public sealed class Skeleton
         _from = new int[size];
         _to = new int[size];
         _wordStart = new bool[size + 1];
+        _runs = new byte[size];
+        _afterApostrophe = new bool[size + 1];
     }
 }

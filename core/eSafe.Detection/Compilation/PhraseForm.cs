@@ -1,0 +1,142 @@
+using eSafe.Detection.Normalisation;
+
+namespace eSafe.Detection.Compilation;
+
+/// <summary>
+/// One written form of a phrase (kill myself, killing myself, killmyself ...) as a skeleton: the symbols the
+/// automaton looks for, and what a hit of them is checked against: how many times each letter appears in
+/// a row. The automaton counts doubled letters once; the check tells "shoot" from "shot".
+/// </summary>
+public sealed class PhraseForm
+{
+    /// <summary>A run this long or longer is a stretched letter (kiiill): it stands for a run of any length.</summary>
+    public const int StretchedRun = 3;
+
+    private readonly byte[] _minRuns;
+    private readonly byte[] _maxRuns;
+    private readonly bool[] _boundaries;
+
+    private PhraseForm(string symbols, byte[] minRuns, byte[] maxRuns, bool[] boundaries, bool multiWord, bool prefix)
+    {
+        Symbols = symbols;
+        _minRuns = minRuns;
+        _maxRuns = maxRuns;
+        _boundaries = boundaries;
+        MultiWord = multiWord;
+        Prefix = prefix;
+    }
+
+    /// <summary>What the automaton looks for.</summary>
+    public string Symbols { get; }
+
+    /// <summary>The phrase has more than one word.</summary>
+    public bool MultiWord { get; }
+
+    /// <summary>The last word may run on (<c>paedo*</c>).</summary>
+    public bool Prefix { get; }
+
+    /// <summary>Every form of a library phrase (its inflections, each as written and with its words run together).</summary>
+    public static IEnumerable<PhraseForm> Of(string phrase)
+    {
+        var (plains, prefix) = PhraseSyntax.Expand(phrase);
+        foreach (var plain in plains)
+        {
+            var separate = Of(Skeleton.Of(plain), plain.Contains(' ', StringComparison.Ordinal), prefix);
+            yield return separate;
+            if (separate.Joined() is { } joined)
+            {
+                yield return joined;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether symbols <paramref name="start"/> to <paramref name="end"/> of <paramref name="text"/> are this
+    /// form: the same symbols, each run as long as the phrase's or stretched, and no apostrophe crossed that
+    /// the phrase does not allow.
+    /// </summary>
+    public bool Fits(Skeleton text, int start, int end)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var length = Symbols.Length;
+        if (Prefix ? start + length > end : start + length != end)
+        {
+            return false;
+        }
+
+        var symbols = text.Symbols;
+        var runs = text.Runs;
+        var afterApostrophe = text.AfterApostrophe;
+        if (afterApostrophe[start])
+        {
+            return false;
+        }
+
+        for (var k = 0; k < length; k++)
+        {
+            var at = start + k;
+            if (!SameLetter(Symbols[k], symbols[at]))
+            {
+                return false;
+            }
+
+            var run = runs[at];
+            if ((run < _minRuns[k] || run > _maxRuns[k]) && run < StretchedRun)
+            {
+                return false;
+            }
+
+            // he'll is not hell: a one-word phrase runs across an apostrophe only where it has one itself.
+            if (afterApostrophe[at] && !MultiWord && !_boundaries[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // A written l may have been typed 1 or ! (read as i): the patterns have that variant too.
+    private static bool SameLetter(char phrase, char text) => phrase == text || (phrase == 'l' && text == 'i');
+
+    private static PhraseForm Of(Skeleton skeleton, bool multiWord, bool prefix)
+    {
+        var length = skeleton.Length;
+        var runs = skeleton.Runs.ToArray();
+        var maxRuns = skeleton.Runs.ToArray();
+        if (prefix && length > 0)
+        {
+            // paedo* also hits paedoo...: the word runs on, maybe with the same letter.
+            maxRuns[^1] = byte.MaxValue;
+        }
+
+        return new PhraseForm(new string(skeleton.Symbols), runs, maxRuns, skeleton.WordStarts[..length].ToArray(), multiWord, prefix);
+    }
+
+    // Written without spaces ("wanttodie"), a letter doubled across two words counts once; typed once
+    // ("wantodie") it still reads as the phrase. Null when no two words meet on the same letter.
+    private PhraseForm? Joined()
+    {
+        var symbols = new List<char>(Symbols.Length);
+        var minRuns = new List<byte>(Symbols.Length);
+        var maxRuns = new List<byte>(Symbols.Length);
+        var boundaries = new List<bool>(Symbols.Length);
+        for (var k = 0; k < Symbols.Length; k++)
+        {
+            if (k > 0 && _boundaries[k] && Symbols[k] == symbols[^1])
+            {
+                minRuns[^1] = 1;
+                maxRuns[^1] = (byte)Math.Min(byte.MaxValue, maxRuns[^1] + _maxRuns[k]);
+                continue;
+            }
+
+            symbols.Add(Symbols[k]);
+            minRuns.Add(_minRuns[k]);
+            maxRuns.Add(_maxRuns[k]);
+            boundaries.Add(_boundaries[k]);
+        }
+
+        return symbols.Count == Symbols.Length ? null
+            : new PhraseForm(new string([.. symbols]), [.. minRuns], [.. maxRuns], [.. boundaries], MultiWord, Prefix);
+    }
+}
