@@ -131,10 +131,25 @@ public sealed class DisguiseMatrixTests
 
     [TestCase("k|ll myself", TestName = "| for i")]
     [TestCase("ki11 myself", TestName = "1 for l next to an i")]
-    [Ignore("'|' is read as l only and '1' as i only: 'k|ll' reads as 'kl' and 'ki11' as 'ki' (docs say i, l, 1, ! and | are one letter).")]
+    [TestCase("ki|| myself", TestName = "| for l next to an i")]
+    [TestCase("k!ll myself", TestName = "! for i")]
+    [TestCase("k1|| my5e|f", TestName = "1 for i and | for l")]
+    [TestCase("k|11 mys3lf", TestName = "| for i and 1 for l")]
+    [TestCase("K1LL MYSE1F", TestName = "1 for i and for l, capitals")]
+    [TestCase("kiiill myself", TestName = "i stretched")]
     public void I_and_l_written_as_the_other(string text)
     {
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
+    }
+
+    [TestCase("kli myself", TestName = "l and i swapped")]
+    [TestCase("kii myself", TestName = "i for l")]
+    [TestCase("kll myself", TestName = "l for i")]
+    [TestCase("ki1 myself", TestName = "one l where kill has two")]
+    [TestCase("k11 myself", TestName = "1 for both i and l (one run)")]
+    public void I_and_l_that_do_not_spell_the_phrase(string text)
+    {
+        Matcher.Scan(text).Select(m => m.Entry.Id).Should().NotContain("sui-1");
     }
 
     private static (string, string, string) Plain(string span) => ("", span, "");

@@ -100,7 +100,8 @@ public sealed class ReferenceMatcherTests
     /// <summary>
     /// The reference: reduce text and phrase to skeletons, and try every phrase (as written, and with its
     /// words run together) at every word start; it must end at a word start unless its last word is a prefix
-    /// (then the hit runs to the end of that word). Each letter must appear in a row as often as in the phrase,
+    /// (then the hit runs to the end of that word). Letters must be the same, where 1, ! and | may be an i or
+    /// an l; each must appear in a row as often as in the phrase,
     /// or three times or more (where two words run together on one letter, once up to both words' count), and
     /// a one-word phrase must not cross an apostrophe nor start after one. A hit inside an exception of its
     /// entry is dropped.
@@ -128,17 +129,17 @@ public sealed class ReferenceMatcherTests
     {
         var prefix = phrase.EndsWith('*');
         var words = phrase.TrimEnd('*').Split(' ');
-        var symbols = skeleton.Symbols.ToString();
+        var letters = skeleton.Letters.ToString();
         var runs = skeleton.Runs.ToArray();
         var wordStarts = skeleton.WordStarts.ToArray();
         var afterApostrophe = skeleton.AfterApostrophe.ToArray();
         foreach (var pattern in new[] { Letters(words, joined: false), Letters(words, joined: true) }.DistinctBy(p => string.Concat(p)))
         {
-            for (var start = 0; start + pattern.Count <= symbols.Length; start++)
+            for (var start = 0; start + pattern.Count <= letters.Length; start++)
             {
                 var end = start + pattern.Count;
                 if (!wordStarts[start] || (!prefix && !wordStarts[end]) || afterApostrophe[start]
-                    || Enumerable.Range(start, pattern.Count).Any(at => !Fits(pattern[at - start], symbols[at], runs[at], prefix && at == end - 1)
+                    || Enumerable.Range(start, pattern.Count).Any(at => !Fits(pattern[at - start], letters[at], runs[at], prefix && at == end - 1)
                         || (words.Length == 1 && at > start && afterApostrophe[at])))
                 {
                     continue;
@@ -154,19 +155,20 @@ public sealed class ReferenceMatcherTests
         }
     }
 
-    private static bool Fits((char Symbol, int Min, int Max) letter, char symbol, int run, bool runsOn) =>
-        letter.Symbol == symbol && ((run >= letter.Min && (run <= letter.Max || runsOn)) || run >= 3);
+    private static bool Fits((char Letter, int Min, int Max) phrase, char letter, int run, bool runsOn) =>
+        (phrase.Letter == letter || ("il!|".Contains(phrase.Letter) && "il!|".Contains(letter) && ("!|".Contains(phrase.Letter) || "!|".Contains(letter))))
+        && ((run >= phrase.Min && (run <= phrase.Max || runsOn)) || run >= 3);
 
     // The phrase's skeleton letters with how many times each appears in a row; run together, two words meeting
     // on one letter make one that may appear from once to both counts.
-    private static List<(char Symbol, int Min, int Max)> Letters(string[] words, bool joined)
+    private static List<(char Letter, int Min, int Max)> Letters(string[] words, bool joined)
     {
         var skeleton = Skeleton.Of(string.Join(' ', words));
-        var letters = new List<(char Symbol, int Min, int Max)>();
+        var letters = new List<(char Letter, int Min, int Max)>();
         for (var i = 0; i < skeleton.Length; i++)
         {
-            var (symbol, run) = (skeleton.Symbols[i], skeleton.Runs[i]);
-            if (joined && skeleton.WordStarts[i] && letters.Count > 0 && letters[^1].Symbol == symbol)
+            var (symbol, run) = (skeleton.Letters[i], skeleton.Runs[i]);
+            if (joined && skeleton.WordStarts[i] && letters.Count > 0 && letters[^1].Letter == symbol)
             {
                 letters[^1] = (symbol, 1, letters[^1].Max + run);
             }

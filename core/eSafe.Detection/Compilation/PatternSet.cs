@@ -3,11 +3,6 @@ namespace eSafe.Detection.Compilation;
 /// <summary>Turns a library's entries into the skeleton patterns the automaton is built from.</summary>
 public static class PatternSet
 {
-    // A written 'l' may have been typed as 1, ! or | (read as 'i'): so each run of l's may also be i,
-    // unless that leaves a skeleton so short it would match ordinary words (lit → it).
-    private const int MinVariantLength = 3;
-    private const int MaxLRuns = 3;
-
     /// <summary>Every pattern of the library, in a stable order.</summary>
     public static List<Pattern> Of(IReadOnlyList<ThreatEntry> entries)
     {
@@ -33,55 +28,11 @@ public static class PatternSet
             foreach (var form in PhraseForm.Of(phrase))
             {
                 var options = form.Prefix ? flags | PatternOptions.Prefix : flags;
-                foreach (var variant in WithLsAsIs(form.Symbols))
+                if (form.Symbols.Length > 0 && seen.Add((form.Symbols, entry, options)))
                 {
-                    if (variant.Length > 0 && seen.Add((variant, entry, options)))
-                    {
-                        patterns.Add(new Pattern(variant, entry, options));
-                    }
+                    patterns.Add(new Pattern(form.Symbols, entry, options));
                 }
             }
         }
     }
-
-    private static IEnumerable<string> WithLsAsIs(string skeleton)
-    {
-        yield return skeleton;
-
-        var runs = new List<int>();
-        for (var i = 0; i < skeleton.Length; i++)
-        {
-            if (skeleton[i] == 'l')
-            {
-                runs.Add(i);
-            }
-        }
-
-        if (runs.Count is 0 or > MaxLRuns)
-        {
-            yield break;
-        }
-
-        for (var mask = 1; mask < 1 << runs.Count; mask++)
-        {
-            var chars = skeleton.ToCharArray();
-            for (var r = 0; r < runs.Count; r++)
-            {
-                if ((mask & (1 << r)) != 0)
-                {
-                    chars[runs[r]] = 'i';
-                }
-            }
-
-            // An l next to an i would merge with it (killing → kiiing → king): that variant reads as other words.
-            var variant = new string(chars);
-            if (variant.Length >= MinVariantLength && !MadeADouble(variant, runs))
-            {
-                yield return variant;
-            }
-        }
-    }
-
-    private static bool MadeADouble(string variant, List<int> changed) =>
-        changed.Any(i => variant[i] == 'i' && ((i > 0 && variant[i - 1] == 'i') || (i + 1 < variant.Length && variant[i + 1] == 'i')));
 }

@@ -5,20 +5,29 @@ namespace eSafe.Detection.Compilation;
 /// <summary>
 /// One written form of a phrase (kill myself, killing myself, killmyself ...) as a skeleton: the symbols the
 /// automaton looks for, and what a hit of them is checked against: how many times each letter appears in
-/// a row. The automaton counts doubled letters once; the check tells "shoot" from "shot".
+/// a row, and which letter each is (i and l are one symbol to the automaton). The automaton counts doubled
+/// letters once; the check tells "shoot" from "shot" and "lit" from "ilt".
 /// </summary>
 public sealed class PhraseForm
 {
     /// <summary>A run this long or longer is a stretched letter (kiiill): it stands for a run of any length.</summary>
     public const int StretchedRun = 3;
 
+    private readonly char[] _letters;
     private readonly byte[] _minRuns;
     private readonly byte[] _maxRuns;
     private readonly bool[] _boundaries;
 
-    private PhraseForm(string symbols, byte[] minRuns, byte[] maxRuns, bool[] boundaries, bool multiWord, bool prefix)
+    private PhraseForm(char[] letters, byte[] minRuns, byte[] maxRuns, bool[] boundaries, bool multiWord, bool prefix)
     {
-        Symbols = symbols;
+        Symbols = string.Create(letters.Length, letters, (symbols, from) =>
+        {
+            for (var k = 0; k < from.Length; k++)
+            {
+                symbols[k] = SkeletonTable.Symbol(from[k]);
+            }
+        });
+        _letters = letters;
         _minRuns = minRuns;
         _maxRuns = maxRuns;
         _boundaries = boundaries;
@@ -65,6 +74,7 @@ public sealed class PhraseForm
         }
 
         var symbols = text.Symbols;
+        var letters = text.Letters;
         var runs = text.Runs;
         var afterApostrophe = text.AfterApostrophe;
         if (afterApostrophe[start])
@@ -75,7 +85,7 @@ public sealed class PhraseForm
         for (var k = 0; k < length; k++)
         {
             var at = start + k;
-            if (!SameLetter(Symbols[k], symbols[at]))
+            if (Symbols[k] != symbols[at] || !SkeletonTable.SameLetter(_letters[k], letters[at]))
             {
                 return false;
             }
@@ -96,9 +106,6 @@ public sealed class PhraseForm
         return true;
     }
 
-    // A written l may have been typed 1 or ! (read as i): the patterns have that variant too.
-    private static bool SameLetter(char phrase, char text) => phrase == text || (phrase == 'l' && text == 'i');
-
     private static PhraseForm Of(Skeleton skeleton, bool multiWord, bool prefix)
     {
         var length = skeleton.Length;
@@ -110,33 +117,33 @@ public sealed class PhraseForm
             maxRuns[^1] = byte.MaxValue;
         }
 
-        return new PhraseForm(new string(skeleton.Symbols), runs, maxRuns, skeleton.WordStarts[..length].ToArray(), multiWord, prefix);
+        return new PhraseForm(skeleton.Letters.ToArray(), runs, maxRuns, skeleton.WordStarts[..length].ToArray(), multiWord, prefix);
     }
 
     // Written without spaces ("wanttodie"), a letter doubled across two words counts once; typed once
     // ("wantodie") it still reads as the phrase. Null when no two words meet on the same letter.
     private PhraseForm? Joined()
     {
-        var symbols = new List<char>(Symbols.Length);
+        var letters = new List<char>(Symbols.Length);
         var minRuns = new List<byte>(Symbols.Length);
         var maxRuns = new List<byte>(Symbols.Length);
         var boundaries = new List<bool>(Symbols.Length);
         for (var k = 0; k < Symbols.Length; k++)
         {
-            if (k > 0 && _boundaries[k] && Symbols[k] == symbols[^1])
+            if (k > 0 && _boundaries[k] && _letters[k] == letters[^1])
             {
                 minRuns[^1] = 1;
                 maxRuns[^1] = (byte)Math.Min(byte.MaxValue, maxRuns[^1] + _maxRuns[k]);
                 continue;
             }
 
-            symbols.Add(Symbols[k]);
+            letters.Add(_letters[k]);
             minRuns.Add(_minRuns[k]);
             maxRuns.Add(_maxRuns[k]);
             boundaries.Add(_boundaries[k]);
         }
 
-        return symbols.Count == Symbols.Length ? null
-            : new PhraseForm(new string([.. symbols]), [.. minRuns], [.. maxRuns], [.. boundaries], MultiWord, Prefix);
+        return letters.Count == Symbols.Length ? null
+            : new PhraseForm([.. letters], [.. minRuns], [.. maxRuns], [.. boundaries], MultiWord, Prefix);
     }
 }

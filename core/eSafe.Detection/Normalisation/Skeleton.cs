@@ -12,6 +12,7 @@ public sealed class Skeleton
 {
     private const int MaxSplitGap = 3;
     private char[] _symbols = new char[256];
+    private char[] _letters = new char[256];
     private int[] _from = new int[256];
     private int[] _to = new int[256];
     private bool[] _wordStart = new bool[257];
@@ -21,7 +22,14 @@ public sealed class Skeleton
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
 
+    /// <summary>What the automaton walks: the letters, with i, l and the letters of 1, ! and | as one symbol (i).</summary>
     public ReadOnlySpan<char> Symbols => _symbols.AsSpan(0, Length);
+
+    /// <summary>
+    /// The letter of each symbol: i and l apart, and 1 and ! as <see cref="SkeletonTable.IOrLWrittenOne"/>, | as
+    /// <see cref="SkeletonTable.IOrLWrittenBar"/> (each an i or an l).
+    /// </summary>
+    public ReadOnlySpan<char> Letters => _letters.AsSpan(0, Length);
 
     /// <summary>True where a word starts, and at <see cref="Length"/>: the places a phrase may start or end.</summary>
     public ReadOnlySpan<bool> WordStarts => _wordStart.AsSpan(0, Length + 1);
@@ -154,7 +162,7 @@ public sealed class Skeleton
             return (n, '\0');
         }
 
-        var symbol = _symbols[tokenStart];
+        var symbol = _letters[tokenStart];
         var gap = wordStartIndex - previousEnd;
         if (symbol == previousSingle && gap <= MaxSplitGap && !text.Slice(previousEnd, gap).Contains('\n') && tokenStart > 0)
         {
@@ -183,9 +191,9 @@ public sealed class Skeleton
         return n;
     }
 
-    private int Append(int n, int segmentStart, char symbol, int from, int to)
+    private int Append(int n, int segmentStart, char letter, int from, int to)
     {
-        if (n > segmentStart && _symbols[n - 1] == symbol)
+        if (n > segmentStart && _letters[n - 1] == letter)
         {
             _to[n - 1] = to;
             if (_runs[n - 1] != byte.MaxValue)
@@ -196,7 +204,8 @@ public sealed class Skeleton
             return n;
         }
 
-        _symbols[n] = symbol;
+        _letters[n] = letter;
+        _symbols[n] = SkeletonTable.Symbol(letter);
         _from[n] = from;
         _to[n] = to;
         _runs[n] = 1;
@@ -239,6 +248,7 @@ public sealed class Skeleton
 
         var size = Math.Max(symbols, _symbols.Length * 2);
         _symbols = new char[size];
+        _letters = new char[size];
         _from = new int[size];
         _to = new int[size];
         _wordStart = new bool[size + 1];

@@ -7,6 +7,12 @@ namespace eSafe.Detection.Normalisation;
 /// </summary>
 public static class SkeletonTable
 {
+    /// <summary>The letter of 1 and ! in a word: an i or an l (k1ll, ki11, k!ll).</summary>
+    public const char IOrLWrittenOne = '!';
+
+    /// <summary>The letter of | in a word: an l or an i (ki||, k|ll). Not the same as 1, so that k1|| is k, i, ll.</summary>
+    public const char IOrLWrittenBar = '|';
+
     // For each BMP character: its class, and up to two skeleton characters (ß → ss).
     private static readonly CharClass[] Classes = new CharClass[65536];
     private static readonly char[] First = new char[65536];
@@ -93,7 +99,7 @@ public static class SkeletonTable
 
         // Leetspeak digits; 2 and 6 stay digits (2day, 6ix are words of their own).
         Letters('o', "0");
-        Letters('i', "1");
+        Letters(IOrLWrittenOne, "1");
         Letters('e', "3");
         Letters('a', "4");
         Letters('s', "5");
@@ -103,9 +109,9 @@ public static class SkeletonTable
         Symbol('a', '@', CharClass.LeetSymbol);
         Symbol('s', '$', CharClass.LeetSymbol);
         Symbol('t', '+', CharClass.LeetSymbol);
-        Symbol('l', '|', CharClass.LeetSymbol);
+        Symbol(IOrLWrittenBar, '|', CharClass.LeetSymbol);
         Symbol('e', '€', CharClass.LeetSymbol);
-        Symbol('i', '!', CharClass.LeetInner);
+        Symbol(IOrLWrittenOne, '!', CharClass.LeetInner);
         Symbol('\0', '\'', CharClass.Apostrophe);
         Symbol('\0', '\u2019', CharClass.Apostrophe);
 
@@ -120,6 +126,18 @@ public static class SkeletonTable
             Letters(First['0' + d], $"{(char)(0x0660 + d)}{(char)(0x06F0 + d)}");
         }
     }
+
+    /// <summary>
+    /// What the automaton sees of a letter: i, l and the letters of 1, ! and | are one symbol to it (so ki11 and
+    /// k|ll reach kill); which of them the text has is checked on a hit.
+    /// </summary>
+    public static char Symbol(char letter) => letter is 'l' or IOrLWrittenOne or IOrLWrittenBar ? 'i' : letter;
+
+    /// <summary>Whether a letter of a phrase and one of a text are the same, 1, ! and | being an i or an l.</summary>
+    public static bool SameLetter(char phrase, char text) =>
+        phrase == text || (Symbol(phrase) == 'i' && Symbol(text) == 'i' && (IsIOrL(phrase) || IsIOrL(text)));
+
+    private static bool IsIOrL(char letter) => letter is IOrLWrittenOne or IOrLWrittenBar;
 
     /// <summary>What <paramref name="c"/> is to the matcher.</summary>
     public static CharClass Class(char c) => Classes[c];

@@ -15,7 +15,7 @@ internal static class TestLibraries
     public static (string Id, int Start, int Length) Key(ThreatMatch match) => (match.Entry.Id, match.Start, match.Length);
 
     /// <summary>
-    /// A skeleton written out: its symbols, with a space before every word start but the first (an apostrophe
+    /// A skeleton written out: its letters (1 and ! as '!', | as '|'), with a space before every word start but the first (an apostrophe
     /// before one that follows an apostrophe inside a word).
     /// </summary>
     public static string Render(Skeleton skeleton)
@@ -28,7 +28,7 @@ internal static class TestLibraries
                 text.Append(skeleton.AfterApostrophe[i] ? '\'' : ' ');
             }
 
-            text.Append(skeleton.Symbols[i]);
+            text.Append(skeleton.Letters[i]);
         }
 
         return text.ToString();
