@@ -115,10 +115,25 @@ public sealed class DisguiseMatrixTests
 
     [TestCase("so k i l l m y $ e l f ok")]
     [TestCase("k i l l m y s e | f")]
-    [Ignore("Split letters with a leet symbol: a '$', '@', '|', '+' or '!' standing alone is punctuation, so 'm y $ e l f' reads as 'myelf'.")]
+    [TestCase("k ! l l m y s e l f")]
+    [TestCase("k | l l   m y s e l f")]
+    [TestCase("k.!.l.l m.y.$.e.l.f")]
+    [TestCase("k-i-|-|-m-y-$-e-|-f")]
     public void Split_letters_with_a_leet_symbol(string text)
     {
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
+    }
+
+    [TestCase("s + a b", "stab him", false, TestName = "Too few split letters around the symbol")]
+    [TestCase("s + a b h i m", "stab him", true, TestName = "Enough split letters around the symbol")]
+    [TestCase("j o ! n i s ! s", "join isis", true, TestName = "Two lone symbols")]
+    [TestCase("s e n d n u d e $", "send nudes", false, TestName = "A symbol at the end of split letters is punctuation")]
+    [TestCase("$ e n d nudes", "send nudes", false, TestName = "A symbol at the start of split letters is punctuation")]
+    public void A_lone_leet_symbol_is_a_letter_only_inside_split_letters(string text, string phrase, bool hits)
+    {
+        var matcher = TestLibraries.Matcher(new ThreatEntry("e-1", phrase, ThreatCategories.Violence, 3));
+
+        matcher.Scan(text).Should().HaveCount(hits ? 1 : 0);
     }
 
     [TestCase("ᴋɪʟʟ ᴍʏsᴇʟғ", TestName = "Small capitals")]

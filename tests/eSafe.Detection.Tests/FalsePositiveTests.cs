@@ -115,6 +115,17 @@ public sealed class FalsePositiveTests
     [TestCase("it's a pier by the sea")]
     [TestCase("page 45 of the textbook")]
     [TestCase("the bell rings at 7:45")]
+    [TestCase("a $ 5 fee")]
+    [TestCase("I paid a $ 5 fee for the trip")]
+    [TestCase("see you @ school")]
+    [TestCase("meet me @ the gate")]
+    [TestCase("yes ! no")]
+    [TestCase("a + b = c")]
+    [TestCase("x + y = 5")]
+    [TestCase("4 + 5 = 9")]
+    [TestCase("this | that | the other")]
+    [TestCase("I got 5 @ 3 each")]
+    [TestCase("a ! b")]
     public void An_ordinary_sentence_does_not_hit(string text)
     {
         Matcher.Scan(text).Select(m => $"{m.Entry.Id}: {m.MatchedText(text)}").Should().BeEmpty();

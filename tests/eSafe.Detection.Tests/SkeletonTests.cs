@@ -311,6 +311,13 @@ public sealed class SkeletonTests
     [TestCase("a a a", "a", TestName = "Split: one letter repeated")]
     [TestCase("k    i    l    l", "k i l l", TestName = "Split: gaps too wide to join repeated letters")]
     [TestCase("l\nl", "l l", TestName = "Split: not across lines")]
+    [TestCase("m y $ e l f", "m y s e l f", TestName = "Split: a lone leet symbol among split letters")]
+    [TestCase("k ! l l", "k ! l", TestName = "Split: a lone ! among split letters")]
+    [TestCase("k i | |", "k i", TestName = "Split: lone symbols at the end are punctuation")]
+    [TestCase("k i | | m y", "k i | m y", TestName = "Split: two lone symbols among split letters")]
+    [TestCase("a $ 5 fee", "a s fe", TestName = "Split: too few split letters around a lone symbol")]
+    [TestCase("x + y\nz", "x y z", TestName = "Split: a lone symbol's split letters not across lines")]
+    [TestCase("a b c $ d", "a b c s d", TestName = "Split: a lone symbol with one split letter after it")]
     public void Split_letters_are_one_letter_words_and_a_repeated_one_counts_once(string text, string expected) =>
         Of(text).Should().Be(expected);
 

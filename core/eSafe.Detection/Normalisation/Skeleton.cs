@@ -11,6 +11,9 @@ namespace eSafe.Detection.Normalisation;
 public sealed class Skeleton
 {
     private const int MaxSplitGap = 3;
+
+    // A lone leet symbol is a letter only among this many split letters at least (m y $ e l f, not a $ 5 fee).
+    private const int MinSplitLettersAroundLoneSymbol = 3;
     private char[] _symbols = new char[256];
     private char[] _letters = new char[256];
     private int[] _from = new int[256];
@@ -66,6 +69,7 @@ public sealed class Skeleton
         _afterApostrophe[0] = false;
         var previousSingle = '\0';    // the previous word's symbol when it had only one (k i l l)
         var previousEnd = -MaxSplitGap - 1;
+        var singles = 0;              // how many one-letter words in a row just before (split letters)
         var wordStartIndex = 0;
         var wordHasLetter = false;    // digits are leetspeak only in a word with a letter (k1ll, not 2026)
         for (var i = 0; i < text.Length;)
@@ -105,10 +109,10 @@ public sealed class Skeleton
                         i++;
                         continue;
                     case CharClass.LeetSymbol:
-                        isLetter = tokenStart >= 0 || NextIsLetter(text, i);
+                        isLetter = tokenStart >= 0 || NextIsLetter(text, i) || IsLoneAmongSplitLetters(text, i, singles, previousEnd);
                         break;
                     case CharClass.LeetInner:
-                        isLetter = tokenStart >= 0 && NextIsLetter(text, i);
+                        isLetter = tokenStart >= 0 ? NextIsLetter(text, i) : IsLoneAmongSplitLetters(text, i, singles, previousEnd);
                         break;
                 }
             }
@@ -136,6 +140,7 @@ public sealed class Skeleton
             {
                 n = wordHasLetter || i - wordStartIndex == 1 ? n : AsDigits(text, tokenStart, wordStartIndex, i);
                 (n, previousSingle) = EndWord(text, n, tokenStart, wordStartIndex, previousSingle, previousEnd);
+                singles = previousSingle == '\0' ? 0 : IsSplitGap(text, previousEnd, wordStartIndex) ? singles + 1 : 1;
                 previousEnd = i;
                 tokenStart = -1;
             }
@@ -163,8 +168,7 @@ public sealed class Skeleton
         }
 
         var symbol = _letters[tokenStart];
-        var gap = wordStartIndex - previousEnd;
-        if (symbol == previousSingle && gap <= MaxSplitGap && !text.Slice(previousEnd, gap).Contains('\n') && tokenStart > 0)
+        if (symbol == previousSingle && IsSplitGap(text, previousEnd, wordStartIndex) && tokenStart > 0)
         {
             _to[tokenStart - 1] = _to[tokenStart];
             _runs[tokenStart - 1] = (byte)Math.Min(byte.MaxValue, _runs[tokenStart - 1] + _runs[tokenStart]);
@@ -173,6 +177,71 @@ public sealed class Skeleton
         }
 
         return (n, symbol);
+    }
+
+    // Between two split letters: a short gap on one line.
+    private static bool IsSplitGap(ReadOnlySpan<char> text, int previousEnd, int next) =>
+        next - previousEnd <= MaxSplitGap && !text[previousEnd..next].Contains('\n');
+
+    // A leet symbol standing alone (m y $ e l f) is a letter when split letters come just before and just
+    // after it, enough of them that it is not ordinary punctuation between short words (a $ 5 fee).
+    private static bool IsLoneAmongSplitLetters(ReadOnlySpan<char> text, int i, int singles, int previousEnd)
+    {
+        if (singles == 0 || !IsSplitGap(text, previousEnd, i) || !IsGapCharacter(text, i + 1))
+        {
+            return false;
+        }
+
+        var after = 0;
+        for (var end = i + 1; after == 0 || singles + after < MinSplitLettersAroundLoneSymbol;)
+        {
+            var next = end;
+            while (next < text.Length && IsGapCharacter(text, next))
+            {
+                next++;
+            }
+
+            var (width, isLetter) = next < text.Length && IsSplitGap(text, end, next) ? OneCharacterWord(text, next) : (0, false);
+            if (width == 0)
+            {
+                break;
+            }
+
+            end = next + width;
+            after += isLetter ? 1 : 0;
+        }
+
+        return after > 0 && singles + after >= MinSplitLettersAroundLoneSymbol;
+    }
+
+    // The end of the text or a separator (not half of a surrogate pair, which may be a letter).
+    private static bool IsGapCharacter(ReadOnlySpan<char> text, int i) =>
+        i >= text.Length || (SkeletonTable.Class(text[i]) == CharClass.Separator && !char.IsSurrogate(text[i]));
+
+    // How many characters a word of one letter or one leet symbol at i takes (its marks included; 0 when
+    // there is no such word), and whether it is a letter.
+    private static (int Width, bool IsLetter) OneCharacterWord(ReadOnlySpan<char> text, int i)
+    {
+        var (width, isLetter) = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+            ? (SkeletonTable.SkeletonOfSupplementary(char.ConvertToUtf32(text[i], text[i + 1])) != '\0' ? 2 : 0, true)
+            : SkeletonTable.Class(text[i]) switch
+            {
+                CharClass.Letter => (1, true),
+                CharClass.LeetSymbol or CharClass.LeetInner => (1, false),
+                _ => (0, false),
+            };
+        if (width == 0)
+        {
+            return (0, false);
+        }
+
+        var end = i + width;
+        while (end < text.Length && SkeletonTable.Class(text[end]) == CharClass.Ignorable)
+        {
+            end++;
+        }
+
+        return IsGapCharacter(text, end) ? (end - i, isLetter) : (0, false);
     }
 
     // A word of digits only is a number, not leetspeak: its symbols are rewritten as the digits themselves.
