@@ -46,6 +46,10 @@ public sealed class DisguiseMatrixTests
         ['p'] = "ρ", ['t'] = "τ", ['u'] = "υ", ['v'] = "ν", ['w'] = "ω", ['x'] = "χ", ['z'] = "ζ",
     };
 
+    // a to z; x (no small capital) and q (no superscript) as themselves.
+    private const string SmallCapitals = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ";
+    private const string Superscripts = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖqʳˢᵗᵘᵛʷˣʸᶻ";
+
     private static readonly Dictionary<char, string> LeetDigits = new()
     {
         ['a'] = "4", ['b'] = "8", ['e'] = "3", ['g'] = "9", ['i'] = "1", ['o'] = "0", ['s'] = "5", ['t'] = "7",
@@ -67,6 +71,8 @@ public sealed class DisguiseMatrixTests
         ("full-width", p => Plain(Letters(p, (c, _) => ((char)(c + 0xFEE0)).ToString()))),
         ("mathematical bold", p => Plain(Letters(p, (c, _) => char.ConvertFromUtf32(0x1D41A + c - 'a')))),
         ("circled", p => Plain(Letters(p, (c, _) => ((char)(0x24D0 + c - 'a')).ToString()))),
+        ("small capitals", p => Plain(Letters(p, (c, _) => SmallCapitals[c - 'a'].ToString()))),
+        ("superscript", p => Plain(Letters(p, (c, _) => Superscripts[c - 'a'].ToString()))),
         ("leet", p => Plain(Leet(p))),
         ("split with spaces", p => Plain(string.Join("   ", p.Split(' ').Select(w => string.Join(' ', w.ToCharArray()))))),
         ("split with dots", p => Plain(string.Join(' ', p.Split(' ').Select(w => string.Join('.', w.ToCharArray()))))),
@@ -137,8 +143,11 @@ public sealed class DisguiseMatrixTests
     }
 
     [TestCase("ᴋɪʟʟ ᴍʏsᴇʟғ", TestName = "Small capitals")]
+    [TestCase("ᴋɪʟʟ ᴍʏꜱᴇʟꜰ", TestName = "Small capitals with ꜱ and ꜰ")]
     [TestCase("ᵏⁱˡˡ ᵐʸˢᵉˡᶠ", TestName = "Modifier (superscript) letters")]
-    [Ignore("Not in the skeleton table: small capitals and modifier letters are letters of their own.")]
+    [TestCase("ᴷᴵᴸᴸ ᴹʸˢᴱᴸꟳ", TestName = "Modifier capital letters")]
+    [TestCase("ₖᵢₗₗ ₘyₛₑₗf", TestName = "Subscript letters")]
+    [TestCase("ᴋⁱʟˡ ᴍʸꜱᵉʟᶠ", TestName = "Small capitals and superscripts mixed")]
     public void Other_look_alike_alphabets(string text)
     {
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");

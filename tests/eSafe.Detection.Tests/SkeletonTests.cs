@@ -133,6 +133,12 @@ public sealed class SkeletonTests
     [TestCase("ⓀⒾⓁⓁ", "kil", TestName = "Look-alike: circled capitals")]
     [TestCase("⒦⒤⒧⒧", "kil", TestName = "Look-alike: parenthesised")]
     [TestCase("🇰🇮🇱🇱", "kil", TestName = "Look-alike: regional indicators")]
+    [TestCase("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", TestName = "Look-alike: small capitals (there is no small capital x)")]
+    [TestCase("ᴋɪʟʟ ᴍʏsᴇʟғ", "kil myself", TestName = "Look-alike: small capitals with Cyrillic ғ for f")]
+    [TestCase("ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", "abcdefghijklmnoprstuvwxyz", TestName = "Look-alike: modifier small letters (there is no q)")]
+    [TestCase("ᴬᴮꟲᴰᴱꟳᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾꟴᴿᵀᵁⱽᵂ", "abcdefghijklmnopqrtuvw", TestName = "Look-alike: modifier capital letters")]
+    [TestCase("ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", "aehijklmnoprstuvx", TestName = "Look-alike: subscript letters")]
+    [TestCase("ᶦᶫᶰᶸ", "ilnu", TestName = "Look-alike: modifier small capitals")]
     public void Look_alike_letters_fold_to_the_latin_letter(string text, string expected) => Of(text).Should().Be(expected);
 
     // The mathematical alphabets' holes are filled by Letterlike Symbols (italic h is ℎ, script e is ℯ ...).

@@ -83,6 +83,36 @@ public static class SkeletonTable
             Letters((char)('a' + k), $"{(char)(0x24B6 + k)}{(char)(0x24D0 + k)}{(char)(0x249C + k)}");
         }
 
+        // Small capitals (ᴋɪʟʟ) and modifier letters: superscript (ᵏⁱˡˡ), capital (ᴷᴵᴸᴸ) and subscript (ₖᵢₗₗ), as the
+        // Unicode names give them (LATIN LETTER SMALL CAPITAL K, MODIFIER LETTER SMALL K, LATIN SUBSCRIPT SMALL
+        // LETTER K ...). Fancy-text generators fill the missing small capital F with Cyrillic ғ.
+        Letters('a', "ᴀᴬᵃₐ");
+        Letters('b', "ʙᴮᵇ");
+        Letters('c', "ᴄᶜꟲ");
+        Letters('d', "ᴅᴰᵈ");
+        Letters('e', "ᴇᴱᵉₑ");
+        Letters('f', "ᶠꜰꟳғ");
+        Letters('g', "ɢᴳᵍ");
+        Letters('h', "ʜʰᴴₕ");
+        Letters('i', "ɪᴵᵢᶦⁱ");
+        Letters('j', "ʲᴊᴶⱼ");
+        Letters('k', "ᴋᴷᵏₖ");
+        Letters('l', "ʟˡᴸᶫₗ");
+        Letters('m', "ᴍᴹᵐₘ");
+        Letters('n', "ɴᴺᶰⁿₙ");
+        Letters('o', "ᴏᴼᵒₒ");
+        Letters('p', "ᴘᴾᵖₚ");
+        Letters('q', "ꞯꟴ");
+        Letters('r', "ʀʳᴿᵣ");
+        Letters('s', "ˢₛꜱ");
+        Letters('t', "ᴛᵀᵗₜ");
+        Letters('u', "ᴜᵁᵘᵤᶸ");
+        Letters('v', "ᴠᵛᵥⱽ");
+        Letters('w', "ʷᴡᵂ");
+        Letters('x', "ˣₓ");
+        Letters('y', "ʏʸ");
+        Letters('z', "ᴢᶻ");
+
         Pair('ß', "ss");
         Pair('ẞ', "ss");
         Pair('æ', "ae");
