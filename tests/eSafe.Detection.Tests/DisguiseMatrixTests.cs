@@ -176,6 +176,25 @@ public sealed class DisguiseMatrixTests
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().NotContain("sui-1");
     }
 
+    [TestCase("kil1 myself", TestName = "A run of l half written as 1")]
+    [TestCase("k i | | myself", TestName = "Lone symbols at the edge of split letters")]
+    [Ignore("Known limits (docs/THREAT-LIBRARY.md): a run of l written half as l and half as 1 is two letters; lone symbols at the edge of split letters are punctuation.")]
+    public void Known_limits(string text)
+    {
+        Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
+    }
+
+    // A phrase of more than one word runs across apostrophes (it may be a contraction written without one);
+    // a one-word phrase does not (he'll is not hell), so a word disguised with an apostrophe is missed.
+    [TestCase("kill myself", "k'ill myself", true)]
+    [TestCase("kill", "k'ill", false)]
+    public void An_apostrophe_inside_a_word(string phrase, string text, bool hits)
+    {
+        var matcher = TestLibraries.Matcher(new ThreatEntry("e-1", phrase, ThreatCategories.Violence, 3));
+
+        matcher.Scan(text).Should().HaveCount(hits ? 1 : 0);
+    }
+
     private static (string, string, string) Plain(string span) => ("", span, "");
 
     private static string Map(Dictionary<char, string> table, char c) => table.TryGetValue(c, out var to) ? to : c.ToString();
