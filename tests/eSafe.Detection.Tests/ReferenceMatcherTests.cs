@@ -129,10 +129,10 @@ public sealed class ReferenceMatcherTests
     {
         var prefix = phrase.EndsWith('*');
         var words = phrase.TrimEnd('*').Split(' ');
-        var letters = skeleton.Letters.ToString();
-        var runs = skeleton.Runs.ToArray();
+        var letters = string.Concat(Enumerable.Range(0, skeleton.Length).Select(skeleton.LetterAt));
+        var runs = Enumerable.Range(0, skeleton.Length).Select(skeleton.RunAt).ToArray();
         var wordStarts = skeleton.WordStarts.ToArray();
-        var afterApostrophe = skeleton.AfterApostrophe.ToArray();
+        var afterApostrophe = Enumerable.Range(0, skeleton.Length).Select(skeleton.IsAfterApostrophe).ToArray();
         foreach (var pattern in new[] { Letters(words, joined: false), Letters(words, joined: true) }.DistinctBy(p => string.Concat(p)))
         {
             for (var start = 0; start + pattern.Count <= letters.Length; start++)
@@ -167,7 +167,7 @@ public sealed class ReferenceMatcherTests
         var letters = new List<(char Letter, int Min, int Max)>();
         for (var i = 0; i < skeleton.Length; i++)
         {
-            var (symbol, run) = (skeleton.Letters[i], skeleton.Runs[i]);
+            var (symbol, run) = (skeleton.LetterAt(i), skeleton.RunAt(i));
             if (joined && skeleton.WordStarts[i] && letters.Count > 0 && letters[^1].Letter == symbol)
             {
                 letters[^1] = (symbol, 1, letters[^1].Max + run);

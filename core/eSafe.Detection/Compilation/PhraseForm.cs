@@ -74,10 +74,7 @@ public sealed class PhraseForm
         }
 
         var symbols = text.Symbols;
-        var letters = text.Letters;
-        var runs = text.Runs;
-        var afterApostrophe = text.AfterApostrophe;
-        if (afterApostrophe[start])
+        if (text.IsAfterApostrophe(start))
         {
             return false;
         }
@@ -85,19 +82,19 @@ public sealed class PhraseForm
         for (var k = 0; k < length; k++)
         {
             var at = start + k;
-            if (Symbols[k] != symbols[at] || !SkeletonTable.SameLetter(_letters[k], letters[at]))
+            if (Symbols[k] != symbols[at] || !SkeletonTable.SameLetter(_letters[k], text.LetterAt(at)))
             {
                 return false;
             }
 
-            var run = runs[at];
+            var run = text.RunAt(at);
             if ((run < _minRuns[k] || run > _maxRuns[k]) && run < StretchedRun)
             {
                 return false;
             }
 
             // he'll is not hell: a one-word phrase runs across an apostrophe only where it has one itself.
-            if (afterApostrophe[at] && !MultiWord && !_boundaries[k])
+            if (k > 0 && !MultiWord && !_boundaries[k] && text.IsAfterApostrophe(at))
             {
                 return false;
             }
@@ -109,15 +106,22 @@ public sealed class PhraseForm
     private static PhraseForm Of(Skeleton skeleton, bool multiWord, bool prefix)
     {
         var length = skeleton.Length;
-        var runs = skeleton.Runs.ToArray();
-        var maxRuns = skeleton.Runs.ToArray();
+        var letters = new char[length];
+        var runs = new byte[length];
+        for (var k = 0; k < length; k++)
+        {
+            letters[k] = skeleton.LetterAt(k);
+            runs[k] = (byte)skeleton.RunAt(k);
+        }
+
+        var maxRuns = runs.ToArray();
         if (prefix && length > 0)
         {
             // paedo* also hits paedoo...: the word runs on, maybe with the same letter.
             maxRuns[^1] = byte.MaxValue;
         }
 
-        return new PhraseForm(skeleton.Letters.ToArray(), runs, maxRuns, skeleton.WordStarts[..length].ToArray(), multiWord, prefix);
+        return new PhraseForm(letters, runs, maxRuns, skeleton.WordStarts[..length].ToArray(), multiWord, prefix);
     }
 
     // Written without spaces ("wanttodie"), a letter doubled across two words counts once; typed once

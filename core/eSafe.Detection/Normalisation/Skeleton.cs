@@ -14,13 +14,14 @@ public sealed class Skeleton
 
     // A lone leet symbol is a letter only among this many split letters at least (m y $ e l f, not a $ 5 fee).
     private const int MinSplitLettersAroundLoneSymbol = 3;
+    private const int RunUnit = 1 << 16;
+    private const int MaxRun = byte.MaxValue;
+    private readonly List<int> _afterApostrophe = [];
     private char[] _symbols = new char[256];
-    private char[] _letters = new char[256];
+    private int[] _letterRuns = new int[256];  // the letter in the low 16 bits, its run above: one store a symbol
     private int[] _from = new int[256];
     private int[] _to = new int[256];
     private bool[] _wordStart = new bool[257];
-    private byte[] _runs = new byte[256];
-    private bool[] _afterApostrophe = new bool[257];
 
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
@@ -29,25 +30,25 @@ public sealed class Skeleton
     public ReadOnlySpan<char> Symbols => _symbols.AsSpan(0, Length);
 
     /// <summary>
-    /// The letter of each symbol: i and l apart, and 1 and ! as <see cref="SkeletonTable.IOrLWrittenOne"/>, | as
+    /// The letter of a symbol: i and l apart, and 1 and ! as <see cref="SkeletonTable.IOrLWrittenOne"/>, | as
     /// <see cref="SkeletonTable.IOrLWrittenBar"/> (each an i or an l).
     /// </summary>
-    public ReadOnlySpan<char> Letters => _letters.AsSpan(0, Length);
+    public char LetterAt(int index) => (char)_letterRuns[index];
 
     /// <summary>True where a word starts, and at <see cref="Length"/>: the places a phrase may start or end.</summary>
     public ReadOnlySpan<bool> WordStarts => _wordStart.AsSpan(0, Length + 1);
 
     /// <summary>
-    /// How many times each symbol's letter appeared in a row (kiiill: 1, 3, 2), counting split letters
-    /// (l l) and leet (11) alike; 255 stands for 255 or more.
+    /// How many times a symbol's letter appeared in a row (kiiill: 1, 3, 2), counting split letters (l l) and
+    /// leet (11) alike; 255 stands for 255 or more.
     /// </summary>
-    public ReadOnlySpan<byte> Runs => _runs.AsSpan(0, Length);
+    public int RunAt(int index) => _letterRuns[index] >> 16;
 
     /// <summary>
-    /// True where a symbol follows an apostrophe inside a word (the ll of he'll): a word start where a phrase
-    /// may end, but that a hit may neither start at nor, as one word, run across (he'll is not hell).
+    /// Whether a symbol follows an apostrophe inside a word (the ll of he'll): a word start where a phrase may
+    /// end, but that a hit may neither start at nor, as one word, run across (he'll is not hell).
     /// </summary>
-    public ReadOnlySpan<bool> AfterApostrophe => _afterApostrophe.AsSpan(0, Length);
+    public bool IsAfterApostrophe(int index) => _afterApostrophe.BinarySearch(index) >= 0;
 
     /// <summary>Where symbols <paramref name="start"/> to <paramref name="end"/> (exclusive) stand in the original text.</summary>
     public (int Start, int Length) OriginalSpan(int start, int end) => (_from[start], _to[end - 1] - _from[start]);
@@ -66,7 +67,7 @@ public sealed class Skeleton
         var n = 0;
         var tokenStart = -1;          // first symbol of the word being read; -1 between words
         var segmentStart = 0;         // first symbol since the word's start or its last apostrophe: doubles merge after it
-        _afterApostrophe[0] = false;
+        _afterApostrophe.Clear();
         var previousSingle = '\0';    // the previous word's symbol when it had only one (k i l l)
         var previousEnd = -MaxSplitGap - 1;
         var singles = 0;              // how many one-letter words in a row just before (split letters)
@@ -105,7 +106,7 @@ public sealed class Skeleton
                         // he'll: the next letter starts a part of the word of its own.
                         segmentStart = n;
                         _wordStart[n] = true;
-                        _afterApostrophe[n] = true;
+                        _afterApostrophe.Add(n);
                         i++;
                         continue;
                     case CharClass.LeetSymbol:
@@ -167,11 +168,12 @@ public sealed class Skeleton
             return (n, '\0');
         }
 
-        var symbol = _letters[tokenStart];
+        var symbol = LetterAt(tokenStart);
         if (symbol == previousSingle && IsSplitGap(text, previousEnd, wordStartIndex) && tokenStart > 0)
         {
             _to[tokenStart - 1] = _to[tokenStart];
-            _runs[tokenStart - 1] = (byte)Math.Min(byte.MaxValue, _runs[tokenStart - 1] + _runs[tokenStart]);
+            var run = Math.Min(MaxRun, RunAt(tokenStart - 1) + RunAt(tokenStart));
+            _letterRuns[tokenStart - 1] = symbol | (run * RunUnit);
             _wordStart[tokenStart] = false;
             return (n - 1, symbol);
         }
@@ -248,6 +250,12 @@ public sealed class Skeleton
     // (A lone digit stays leet: it may be one of letters split up, "k 1 l l".)
     private int AsDigits(ReadOnlySpan<char> text, int tokenStart, int from, int to)
     {
+        // A number has no parts (90's reads as 90 s only when it is a word).
+        while (_afterApostrophe.Count > 0 && _afterApostrophe[^1] >= tokenStart)
+        {
+            _afterApostrophe.RemoveAt(_afterApostrophe.Count - 1);
+        }
+
         var n = tokenStart;
         for (var i = from; i < to; i++)
         {
@@ -262,24 +270,22 @@ public sealed class Skeleton
 
     private int Append(int n, int segmentStart, char letter, int from, int to)
     {
-        if (n > segmentStart && _letters[n - 1] == letter)
+        if (n > segmentStart && (char)_letterRuns[n - 1] == letter)
         {
             _to[n - 1] = to;
-            if (_runs[n - 1] != byte.MaxValue)
+            if (_letterRuns[n - 1] < MaxRun * RunUnit)
             {
-                _runs[n - 1]++;
+                _letterRuns[n - 1] += RunUnit;
             }
 
             return n;
         }
 
-        _letters[n] = letter;
+        _letterRuns[n] = letter | RunUnit;
         _symbols[n] = SkeletonTable.Symbol(letter);
         _from[n] = from;
         _to[n] = to;
-        _runs[n] = 1;
         _wordStart[n + 1] = false;
-        _afterApostrophe[n + 1] = false;
         return n + 1;
     }
 
@@ -317,11 +323,9 @@ public sealed class Skeleton
 
         var size = Math.Max(symbols, _symbols.Length * 2);
         _symbols = new char[size];
-        _letters = new char[size];
+        _letterRuns = new int[size];
         _from = new int[size];
         _to = new int[size];
         _wordStart = new bool[size + 1];
-        _runs = new byte[size];
-        _afterApostrophe = new bool[size + 1];
     }
 }

@@ -25,10 +25,10 @@ internal static class TestLibraries
         {
             if (i > 0 && skeleton.WordStarts[i])
             {
-                text.Append(skeleton.AfterApostrophe[i] ? '\'' : ' ');
+                text.Append(skeleton.IsAfterApostrophe(i) ? '\'' : ' ');
             }
 
-            text.Append(skeleton.Letters[i]);
+            text.Append(skeleton.LetterAt(i));
         }
 
         return text.ToString();
