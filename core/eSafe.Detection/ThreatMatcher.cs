@@ -13,8 +13,16 @@ public sealed class ThreatMatcher : IThreatMatcher
     [ThreadStatic]
     private static Skeleton? t_skeleton;
 
+    // Raw hits that the check turns down (we'd for weed) must not cost an allocation each scan.
+    [ThreadStatic]
+    private static List<RawHit>? t_hits;
+
+    [ThreadStatic]
+    private static List<RawHit>? t_exceptions;
+
     private readonly CompiledLibrary[] _layers;
     private readonly bool[][] _disabled;
+    private readonly HitVerifier[] _verifiers;
 
     /// <param name="layers">The libraries, global first.</param>
     /// <param name="disabledIds">Entry IDs switched off (a school's choice); they never hit.</param>
@@ -29,6 +37,7 @@ public sealed class ThreatMatcher : IThreatMatcher
 
         var disabled = new HashSet<string>(disabledIds ?? [], StringComparer.Ordinal);
         _disabled = [.. _layers.Select(l => l.EntriesWithIds(disabled))];
+        _verifiers = [.. _layers.Select(l => new HitVerifier(l.Entries))];
         LibraryVersion = string.Join('+', _layers.Select(l => $"{l.Name}-{l.Version}"));
     }
 
@@ -47,10 +56,12 @@ public sealed class ThreatMatcher : IThreatMatcher
         List<ThreatMatch>? matches = null;
         for (var layer = 0; layer < _layers.Length; layer++)
         {
-            List<RawHit>? hits = null;
-            List<RawHit>? exceptions = null;
+            List<RawHit>? hits = t_hits ??= [];
+            List<RawHit>? exceptions = t_exceptions ??= [];
+            hits.Clear();
+            exceptions.Clear();
             _layers[layer].Scan(skeleton, ref hits, ref exceptions);
-            if (hits is not null)
+            if (hits is { Count: > 0 } && exceptions is not null)
             {
                 Keep(layer, hits, exceptions, skeleton, ref matches);
             }
@@ -65,15 +76,18 @@ public sealed class ThreatMatcher : IThreatMatcher
         return matches;
     }
 
-    private void Keep(int layer, List<RawHit> hits, List<RawHit>? exceptions, Skeleton skeleton, ref List<ThreatMatch>? matches)
+    private void Keep(int layer, List<RawHit> hits, List<RawHit> exceptions, Skeleton skeleton, ref List<ThreatMatch>? matches)
     {
         var library = _layers[layer];
         var disabled = _disabled[layer];
+        var verifier = _verifiers[layer];
+        KeepVerified(exceptions, verifier, skeleton);
         hits.Sort((a, b) => a.Entry != b.Entry ? a.Entry.CompareTo(b.Entry) : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
         for (var i = 0; i < hits.Count; i++)
         {
             var hit = hits[i];
-            if (disabled[hit.Entry] || (i > 0 && hits[i - 1] == hit) || IsExcepted(hit, exceptions))
+            if (disabled[hit.Entry] || (i > 0 && hits[i - 1] == hit) || !verifier.Accepts(hit, exception: false, skeleton)
+                || IsExcepted(hit, exceptions))
             {
                 continue;
             }
@@ -83,13 +97,22 @@ public sealed class ThreatMatcher : IThreatMatcher
         }
     }
 
-    private static bool IsExcepted(RawHit hit, List<RawHit>? exceptions)
+    private static void KeepVerified(List<RawHit> exceptions, HitVerifier verifier, Skeleton skeleton)
     {
-        if (exceptions is null)
+        var kept = 0;
+        for (var i = 0; i < exceptions.Count; i++)
         {
-            return false;
+            if (verifier.Accepts(exceptions[i], exception: true, skeleton))
+            {
+                exceptions[kept++] = exceptions[i];
+            }
         }
 
+        exceptions.RemoveRange(kept, exceptions.Count - kept);
+    }
+
+    private static bool IsExcepted(RawHit hit, List<RawHit> exceptions)
+    {
         foreach (var exception in exceptions)
         {
             if (exception.Entry == hit.Entry && exception.Start <= hit.Start && exception.End >= hit.End)

@@ -10,6 +10,7 @@ public sealed class DefaultLibraryTests
 {
     private const string CompileHint = "run ./build.sh --target=Compile-Library";
     private static ThreatLibrary? s_source;
+    private static CompiledLibrary? s_compiled;
 
     [Test]
     public void The_committed_compiled_library_is_its_sources_compiled()
@@ -48,6 +49,24 @@ public sealed class DefaultLibraryTests
         library.Version.Should().Be(source.Version);
         new ThreatMatcher(library).LibraryVersion.Should().Be($"{source.Name}-{source.Version}");
         LibraryFormat.Write(library).AsSpan().SequenceEqual(File.ReadAllBytes(compiled)).Should().BeTrue("the build embeds Libraries/default.eslib");
+    }
+
+    // A doubled letter typed once reads as another word (shot is not shoot): the misspellings pupils type in
+    // the most serious phrases are entries of their own.
+    [TestCase("i just want to kil myself", "sui-0369")]
+    [TestCase("im gona end it all tonight", "sui-0371")]
+    [TestCase("i wana die", "sui-0377")]
+    [TestCase("go kil urself", "bul-0268")]
+    [TestCase("i started cuting again", "sh-0237")]
+    [TestCase("il kill you", "vio-0263")]
+    [TestCase("i want to kill myself", "sui-0001")]
+    [TestCase("I'll kill you", "vio-0140")]
+    public void Common_misspellings_of_doubled_letters_hit(string text, string id)
+    {
+        var (sources, _) = Paths();
+        var matcher = new ThreatMatcher(s_compiled ??= CompiledLibrary.Compile(Source(sources)));
+
+        matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain(id);
     }
 
     private static ThreatLibrary Source(string folder) => s_source ??= LibrarySource.ReadFolder(folder);

@@ -46,6 +46,10 @@ public sealed class DisguiseMatrixTests
         ['p'] = "ρ", ['t'] = "τ", ['u'] = "υ", ['v'] = "ν", ['w'] = "ω", ['x'] = "χ", ['z'] = "ζ",
     };
 
+    // a to z; x (no small capital) and q (no superscript) as themselves.
+    private const string SmallCapitals = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ";
+    private const string Superscripts = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖqʳˢᵗᵘᵛʷˣʸᶻ";
+
     private static readonly Dictionary<char, string> LeetDigits = new()
     {
         ['a'] = "4", ['b'] = "8", ['e'] = "3", ['g'] = "9", ['i'] = "1", ['o'] = "0", ['s'] = "5", ['t'] = "7",
@@ -67,6 +71,8 @@ public sealed class DisguiseMatrixTests
         ("full-width", p => Plain(Letters(p, (c, _) => ((char)(c + 0xFEE0)).ToString()))),
         ("mathematical bold", p => Plain(Letters(p, (c, _) => char.ConvertFromUtf32(0x1D41A + c - 'a')))),
         ("circled", p => Plain(Letters(p, (c, _) => ((char)(0x24D0 + c - 'a')).ToString()))),
+        ("small capitals", p => Plain(Letters(p, (c, _) => SmallCapitals[c - 'a'].ToString()))),
+        ("superscript", p => Plain(Letters(p, (c, _) => Superscripts[c - 'a'].ToString()))),
         ("leet", p => Plain(Leet(p))),
         ("split with spaces", p => Plain(string.Join("   ", p.Split(' ').Select(w => string.Join(' ', w.ToCharArray()))))),
         ("split with dots", p => Plain(string.Join(' ', p.Split(' ').Select(w => string.Join('.', w.ToCharArray()))))),
@@ -115,15 +121,33 @@ public sealed class DisguiseMatrixTests
 
     [TestCase("so k i l l m y $ e l f ok")]
     [TestCase("k i l l m y s e | f")]
-    [Ignore("Split letters with a leet symbol: a '$', '@', '|', '+' or '!' standing alone is punctuation, so 'm y $ e l f' reads as 'myelf'.")]
+    [TestCase("k ! l l m y s e l f")]
+    [TestCase("k | l l   m y s e l f")]
+    [TestCase("k.!.l.l m.y.$.e.l.f")]
+    [TestCase("k-i-|-|-m-y-$-e-|-f")]
     public void Split_letters_with_a_leet_symbol(string text)
     {
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
     }
 
+    [TestCase("s + a b", "stab him", false, TestName = "Too few split letters around the symbol")]
+    [TestCase("s + a b h i m", "stab him", true, TestName = "Enough split letters around the symbol")]
+    [TestCase("j o ! n i s ! s", "join isis", true, TestName = "Two lone symbols")]
+    [TestCase("s e n d n u d e $", "send nudes", false, TestName = "A symbol at the end of split letters is punctuation")]
+    [TestCase("$ e n d nudes", "send nudes", false, TestName = "A symbol at the start of split letters is punctuation")]
+    public void A_lone_leet_symbol_is_a_letter_only_inside_split_letters(string text, string phrase, bool hits)
+    {
+        var matcher = TestLibraries.Matcher(new ThreatEntry("e-1", phrase, ThreatCategories.Violence, 3));
+
+        matcher.Scan(text).Should().HaveCount(hits ? 1 : 0);
+    }
+
     [TestCase("ᴋɪʟʟ ᴍʏsᴇʟғ", TestName = "Small capitals")]
+    [TestCase("ᴋɪʟʟ ᴍʏꜱᴇʟꜰ", TestName = "Small capitals with ꜱ and ꜰ")]
     [TestCase("ᵏⁱˡˡ ᵐʸˢᵉˡᶠ", TestName = "Modifier (superscript) letters")]
-    [Ignore("Not in the skeleton table: small capitals and modifier letters are letters of their own.")]
+    [TestCase("ᴷᴵᴸᴸ ᴹʸˢᴱᴸꟳ", TestName = "Modifier capital letters")]
+    [TestCase("ₖᵢₗₗ ₘyₛₑₗf", TestName = "Subscript letters")]
+    [TestCase("ᴋⁱʟˡ ᴍʸꜱᵉʟᶠ", TestName = "Small capitals and superscripts mixed")]
     public void Other_look_alike_alphabets(string text)
     {
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
@@ -131,10 +155,44 @@ public sealed class DisguiseMatrixTests
 
     [TestCase("k|ll myself", TestName = "| for i")]
     [TestCase("ki11 myself", TestName = "1 for l next to an i")]
-    [Ignore("'|' is read as l only and '1' as i only: 'k|ll' reads as 'kl' and 'ki11' as 'ki' (docs say i, l, 1, ! and | are one letter).")]
+    [TestCase("ki|| myself", TestName = "| for l next to an i")]
+    [TestCase("k!ll myself", TestName = "! for i")]
+    [TestCase("k1|| my5e|f", TestName = "1 for i and | for l")]
+    [TestCase("k|11 mys3lf", TestName = "| for i and 1 for l")]
+    [TestCase("K1LL MYSE1F", TestName = "1 for i and for l, capitals")]
+    [TestCase("kiiill myself", TestName = "i stretched")]
     public void I_and_l_written_as_the_other(string text)
     {
         Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
+    }
+
+    [TestCase("kli myself", TestName = "l and i swapped")]
+    [TestCase("kii myself", TestName = "i for l")]
+    [TestCase("kll myself", TestName = "l for i")]
+    [TestCase("ki1 myself", TestName = "one l where kill has two")]
+    [TestCase("k11 myself", TestName = "1 for both i and l (one run)")]
+    public void I_and_l_that_do_not_spell_the_phrase(string text)
+    {
+        Matcher.Scan(text).Select(m => m.Entry.Id).Should().NotContain("sui-1");
+    }
+
+    [TestCase("kil1 myself", TestName = "A run of l half written as 1")]
+    [TestCase("k i | | myself", TestName = "Lone symbols at the edge of split letters")]
+    [Ignore("Known limits (docs/THREAT-LIBRARY.md): a run of l written half as l and half as 1 is two letters; lone symbols at the edge of split letters are punctuation.")]
+    public void Known_limits(string text)
+    {
+        Matcher.Scan(text).Select(m => m.Entry.Id).Should().Contain("sui-1");
+    }
+
+    // A phrase of more than one word runs across apostrophes (it may be a contraction written without one);
+    // a one-word phrase does not (he'll is not hell), so a word disguised with an apostrophe is missed.
+    [TestCase("kill myself", "k'ill myself", true)]
+    [TestCase("kill", "k'ill", false)]
+    public void An_apostrophe_inside_a_word(string phrase, string text, bool hits)
+    {
+        var matcher = TestLibraries.Matcher(new ThreatEntry("e-1", phrase, ThreatCategories.Violence, 3));
+
+        matcher.Scan(text).Should().HaveCount(hits ? 1 : 0);
     }
 
     private static (string, string, string) Plain(string span) => ("", span, "");

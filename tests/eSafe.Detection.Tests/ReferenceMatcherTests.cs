@@ -100,7 +100,11 @@ public sealed class ReferenceMatcherTests
     /// <summary>
     /// The reference: reduce text and phrase to skeletons, and try every phrase (as written, and with its
     /// words run together) at every word start; it must end at a word start unless its last word is a prefix
-    /// (then the hit runs to the end of that word). A hit inside an exception of its entry is dropped.
+    /// (then the hit runs to the end of that word). Letters must be the same, where 1, ! and | may be an i or
+    /// an l; each must appear in a row as often as in the phrase,
+    /// or three times or more (where two words run together on one letter, once up to both words' count), and
+    /// a one-word phrase must not cross an apostrophe nor start after one. A hit inside an exception of its
+    /// entry is dropped.
     /// </summary>
     private static List<(string Id, int Start, int Length)> SkeletonReference(IReadOnlyList<ThreatEntry> entries, string text)
     {
@@ -124,21 +128,19 @@ public sealed class ReferenceMatcherTests
     private static IEnumerable<(int Start, int End)> Find(Skeleton skeleton, string phrase)
     {
         var prefix = phrase.EndsWith('*');
-        var plain = phrase.TrimEnd('*');
-        var patterns = new[] { plain, plain.Replace(" ", "", StringComparison.Ordinal) }.Select(p => new string(Skeleton.Of(p).Symbols)).Distinct();
-        var symbols = skeleton.Symbols.ToString();
+        var words = phrase.TrimEnd('*').Split(' ');
+        var letters = string.Concat(Enumerable.Range(0, skeleton.Length).Select(skeleton.LetterAt));
+        var runs = Enumerable.Range(0, skeleton.Length).Select(skeleton.RunAt).ToArray();
         var wordStarts = skeleton.WordStarts.ToArray();
-        foreach (var pattern in patterns)
+        var afterApostrophe = Enumerable.Range(0, skeleton.Length).Select(skeleton.IsAfterApostrophe).ToArray();
+        foreach (var pattern in new[] { Letters(words, joined: false), Letters(words, joined: true) }.DistinctBy(p => string.Concat(p)))
         {
-            for (var start = 0; start + pattern.Length <= symbols.Length; start++)
+            for (var start = 0; start + pattern.Count <= letters.Length; start++)
             {
-                if (!wordStarts[start] || string.CompareOrdinal(symbols, start, pattern, 0, pattern.Length) != 0)
-                {
-                    continue;
-                }
-
-                var end = start + pattern.Length;
-                if (!prefix && !wordStarts[end])
+                var end = start + pattern.Count;
+                if (!wordStarts[start] || (!prefix && !wordStarts[end]) || afterApostrophe[start]
+                    || Enumerable.Range(start, pattern.Count).Any(at => !Fits(pattern[at - start], letters[at], runs[at], prefix && at == end - 1)
+                        || (words.Length == 1 && at > start && afterApostrophe[at])))
                 {
                     continue;
                 }
@@ -151,6 +153,32 @@ public sealed class ReferenceMatcherTests
                 yield return (start, end);
             }
         }
+    }
+
+    private static bool Fits((char Letter, int Min, int Max) phrase, char letter, int run, bool runsOn) =>
+        (phrase.Letter == letter || ("il!|".Contains(phrase.Letter) && "il!|".Contains(letter) && ("!|".Contains(phrase.Letter) || "!|".Contains(letter))))
+        && ((run >= phrase.Min && (run <= phrase.Max || runsOn)) || run >= 3);
+
+    // The phrase's skeleton letters with how many times each appears in a row; run together, two words meeting
+    // on one letter make one that may appear from once to both counts.
+    private static List<(char Letter, int Min, int Max)> Letters(string[] words, bool joined)
+    {
+        var skeleton = Skeleton.Of(string.Join(' ', words));
+        var letters = new List<(char Letter, int Min, int Max)>();
+        for (var i = 0; i < skeleton.Length; i++)
+        {
+            var (symbol, run) = (skeleton.LetterAt(i), skeleton.RunAt(i));
+            if (joined && skeleton.WordStarts[i] && letters.Count > 0 && letters[^1].Letter == symbol)
+            {
+                letters[^1] = (symbol, 1, letters[^1].Max + run);
+            }
+            else
+            {
+                letters.Add((symbol, run, run));
+            }
+        }
+
+        return letters;
     }
 
     private static IEnumerable<int> WholeWordOccurrences(string text, string phrase)

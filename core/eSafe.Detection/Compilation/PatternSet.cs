@@ -1,15 +1,8 @@
-using eSafe.Detection.Normalisation;
-
 namespace eSafe.Detection.Compilation;
 
 /// <summary>Turns a library's entries into the skeleton patterns the automaton is built from.</summary>
 public static class PatternSet
 {
-    // A written 'l' may have been typed as 1, ! or | (read as 'i'): so each run of l's may also be i,
-    // unless that leaves a skeleton so short it would match ordinary words (lit → it).
-    private const int MinVariantLength = 3;
-    private const int MaxLRuns = 3;
-
     /// <summary>Every pattern of the library, in a stable order.</summary>
     public static List<Pattern> Of(IReadOnlyList<ThreatEntry> entries)
     {
@@ -32,67 +25,13 @@ public static class PatternSet
 
         void Add(string phrase, int entry, PatternOptions flags)
         {
-            var (phrases, prefix) = PhraseSyntax.Expand(phrase);
-            if (prefix)
+            foreach (var form in PhraseForm.Of(phrase))
             {
-                flags |= PatternOptions.Prefix;
-            }
-
-            foreach (var plain in phrases)
-            {
-                var skeleton = new string(Skeleton.Of(plain).Symbols);
-                foreach (var variant in WithLsAsIs(skeleton))
+                var options = form.Prefix ? flags | PatternOptions.Prefix : flags;
+                if (form.Symbols.Length > 0 && seen.Add((form.Symbols, entry, options)))
                 {
-                    if (variant.Length > 0 && seen.Add((variant, entry, flags)))
-                    {
-                        patterns.Add(new Pattern(variant, entry, flags));
-                    }
+                    patterns.Add(new Pattern(form.Symbols, entry, options));
                 }
-            }
-        }
-    }
-
-    private static IEnumerable<string> WithLsAsIs(string skeleton)
-    {
-        yield return skeleton;
-
-        // Written without spaces ("wanttodie"), letters doubled across words count once.
-        var joined = new string(Skeleton.Of(skeleton).Symbols);
-        if (joined != skeleton)
-        {
-            yield return joined;
-        }
-
-        var runs = new List<int>();
-        for (var i = 0; i < skeleton.Length; i++)
-        {
-            if (skeleton[i] == 'l')
-            {
-                runs.Add(i);
-            }
-        }
-
-        if (runs.Count is 0 or > MaxLRuns)
-        {
-            yield break;
-        }
-
-        for (var mask = 1; mask < 1 << runs.Count; mask++)
-        {
-            var chars = skeleton.ToCharArray();
-            for (var r = 0; r < runs.Count; r++)
-            {
-                if ((mask & (1 << r)) != 0)
-                {
-                    chars[runs[r]] = 'i';
-                }
-            }
-
-            // An l next to an i would merge with it (killing → kiiing → king): that variant reads as other words.
-            var variant = new string(Skeleton.Of(new string(chars)).Symbols);
-            if (variant.Length >= MinVariantLength && variant.Length >= joined.Length)
-            {
-                yield return variant;
             }
         }
     }

@@ -4,13 +4,21 @@ namespace eSafe.Detection.Normalisation;
 
 /// <summary>
 /// A text reduced to its skeleton (see docs/THREAT-LIBRARY.md): the words' letters folded, separators
-/// dropped, doubled letters counted once, with the original span of every symbol and where words start.
-/// Reused between scans so that scanning allocates nothing once warm.
+/// dropped, doubled letters counted once, with the original span of every symbol, how many times its
+/// letter appeared in a row, and where words start. Reused between scans so that scanning allocates
+/// nothing once warm.
 /// </summary>
 public sealed class Skeleton
 {
     private const int MaxSplitGap = 3;
+
+    // A lone leet symbol is a letter only among this many split letters at least (m y $ e l f, not a $ 5 fee).
+    private const int MinSplitLettersAroundLoneSymbol = 3;
+    private const int RunUnit = 1 << 16;
+    private const int MaxRun = byte.MaxValue;
+    private readonly List<int> _afterApostrophe = [];
     private char[] _symbols = new char[256];
+    private int[] _letterRuns = new int[256];  // the letter in the low 16 bits, its run above: one store a symbol
     private int[] _from = new int[256];
     private int[] _to = new int[256];
     private bool[] _wordStart = new bool[257];
@@ -18,10 +26,29 @@ public sealed class Skeleton
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
 
+    /// <summary>What the automaton walks: the letters, with i, l and the letters of 1, ! and | as one symbol (i).</summary>
     public ReadOnlySpan<char> Symbols => _symbols.AsSpan(0, Length);
+
+    /// <summary>
+    /// The letter of a symbol: i and l apart, and 1 and ! as <see cref="SkeletonTable.IOrLWrittenOne"/>, | as
+    /// <see cref="SkeletonTable.IOrLWrittenBar"/> (each an i or an l).
+    /// </summary>
+    public char LetterAt(int index) => (char)_letterRuns[index];
 
     /// <summary>True where a word starts, and at <see cref="Length"/>: the places a phrase may start or end.</summary>
     public ReadOnlySpan<bool> WordStarts => _wordStart.AsSpan(0, Length + 1);
+
+    /// <summary>
+    /// How many times a symbol's letter appeared in a row (kiiill: 1, 3, 2), counting split letters (l l) and
+    /// leet (11) alike; 255 stands for 255 or more.
+    /// </summary>
+    public int RunAt(int index) => _letterRuns[index] >> 16;
+
+    /// <summary>
+    /// Whether a symbol follows an apostrophe inside a word (the ll of he'll): a word start where a phrase may
+    /// end, but that a hit may neither start at nor, as one word, run across (he'll is not hell).
+    /// </summary>
+    public bool IsAfterApostrophe(int index) => _afterApostrophe.BinarySearch(index) >= 0;
 
     /// <summary>Where symbols <paramref name="start"/> to <paramref name="end"/> (exclusive) stand in the original text.</summary>
     public (int Start, int Length) OriginalSpan(int start, int end) => (_from[start], _to[end - 1] - _from[start]);
@@ -39,8 +66,11 @@ public sealed class Skeleton
         EnsureCapacity(text.Length * 2);
         var n = 0;
         var tokenStart = -1;          // first symbol of the word being read; -1 between words
+        var segmentStart = 0;         // first symbol since the word's start or its last apostrophe: doubles merge after it
+        _afterApostrophe.Clear();
         var previousSingle = '\0';    // the previous word's symbol when it had only one (k i l l)
         var previousEnd = -MaxSplitGap - 1;
+        var singles = 0;              // how many one-letter words in a row just before (split letters)
         var wordStartIndex = 0;
         var wordHasLetter = false;    // digits are leetspeak only in a word with a letter (k1ll, not 2026)
         for (var i = 0; i < text.Length;)
@@ -73,13 +103,17 @@ public sealed class Skeleton
                         i++;
                         continue;
                     case CharClass.Apostrophe when tokenStart >= 0 && NextIsLetter(text, i):
+                        // he'll: the next letter starts a part of the word of its own.
+                        segmentStart = n;
+                        _wordStart[n] = true;
+                        _afterApostrophe.Add(n);
                         i++;
                         continue;
                     case CharClass.LeetSymbol:
-                        isLetter = tokenStart >= 0 || NextIsLetter(text, i);
+                        isLetter = tokenStart >= 0 || NextIsLetter(text, i) || IsLoneAmongSplitLetters(text, i, singles, previousEnd);
                         break;
                     case CharClass.LeetInner:
-                        isLetter = tokenStart >= 0 && NextIsLetter(text, i);
+                        isLetter = tokenStart >= 0 ? NextIsLetter(text, i) : IsLoneAmongSplitLetters(text, i, singles, previousEnd);
                         break;
                 }
             }
@@ -89,6 +123,7 @@ public sealed class Skeleton
                 if (tokenStart < 0)
                 {
                     tokenStart = n;
+                    segmentStart = n;
                     wordStartIndex = i;
                     wordHasLetter = false;
                     _wordStart[n] = true;
@@ -96,16 +131,17 @@ public sealed class Skeleton
 
                 wordHasLetter |= !char.IsDigit(c);
 
-                n = Append(n, tokenStart, first, i, i + width);
+                n = Append(n, segmentStart, first, i, i + width);
                 if (second != '\0')
                 {
-                    n = Append(n, tokenStart, second, i, i + width);
+                    n = Append(n, segmentStart, second, i, i + width);
                 }
             }
             else if (tokenStart >= 0)
             {
                 n = wordHasLetter || i - wordStartIndex == 1 ? n : AsDigits(text, tokenStart, wordStartIndex, i);
                 (n, previousSingle) = EndWord(text, n, tokenStart, wordStartIndex, previousSingle, previousEnd);
+                singles = previousSingle == '\0' ? 0 : IsSplitGap(text, previousEnd, wordStartIndex) ? singles + 1 : 1;
                 previousEnd = i;
                 tokenStart = -1;
             }
@@ -132,11 +168,12 @@ public sealed class Skeleton
             return (n, '\0');
         }
 
-        var symbol = _symbols[tokenStart];
-        var gap = wordStartIndex - previousEnd;
-        if (symbol == previousSingle && gap <= MaxSplitGap && !text.Slice(previousEnd, gap).Contains('\n') && tokenStart > 0)
+        var symbol = LetterAt(tokenStart);
+        if (symbol == previousSingle && IsSplitGap(text, previousEnd, wordStartIndex) && tokenStart > 0)
         {
             _to[tokenStart - 1] = _to[tokenStart];
+            var run = Math.Min(MaxRun, RunAt(tokenStart - 1) + RunAt(tokenStart));
+            _letterRuns[tokenStart - 1] = symbol | (run * RunUnit);
             _wordStart[tokenStart] = false;
             return (n - 1, symbol);
         }
@@ -144,10 +181,81 @@ public sealed class Skeleton
         return (n, symbol);
     }
 
+    // Between two split letters: a short gap on one line.
+    private static bool IsSplitGap(ReadOnlySpan<char> text, int previousEnd, int next) =>
+        next - previousEnd <= MaxSplitGap && !text[previousEnd..next].Contains('\n');
+
+    // A leet symbol standing alone (m y $ e l f) is a letter when split letters come just before and just
+    // after it, enough of them that it is not ordinary punctuation between short words (a $ 5 fee).
+    private static bool IsLoneAmongSplitLetters(ReadOnlySpan<char> text, int i, int singles, int previousEnd)
+    {
+        if (singles == 0 || !IsSplitGap(text, previousEnd, i) || !IsGapCharacter(text, i + 1))
+        {
+            return false;
+        }
+
+        var after = 0;
+        for (var end = i + 1; after == 0 || singles + after < MinSplitLettersAroundLoneSymbol;)
+        {
+            var next = end;
+            while (next < text.Length && IsGapCharacter(text, next))
+            {
+                next++;
+            }
+
+            var (width, isLetter) = next < text.Length && IsSplitGap(text, end, next) ? OneCharacterWord(text, next) : (0, false);
+            if (width == 0)
+            {
+                break;
+            }
+
+            end = next + width;
+            after += isLetter ? 1 : 0;
+        }
+
+        return after > 0 && singles + after >= MinSplitLettersAroundLoneSymbol;
+    }
+
+    // The end of the text or a separator (not half of a surrogate pair, which may be a letter).
+    private static bool IsGapCharacter(ReadOnlySpan<char> text, int i) =>
+        i >= text.Length || (SkeletonTable.Class(text[i]) == CharClass.Separator && !char.IsSurrogate(text[i]));
+
+    // How many characters a word of one letter or one leet symbol at i takes (its marks included; 0 when
+    // there is no such word), and whether it is a letter.
+    private static (int Width, bool IsLetter) OneCharacterWord(ReadOnlySpan<char> text, int i)
+    {
+        var (width, isLetter) = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+            ? (SkeletonTable.SkeletonOfSupplementary(char.ConvertToUtf32(text[i], text[i + 1])) != '\0' ? 2 : 0, true)
+            : SkeletonTable.Class(text[i]) switch
+            {
+                CharClass.Letter => (1, true),
+                CharClass.LeetSymbol or CharClass.LeetInner => (1, false),
+                _ => (0, false),
+            };
+        if (width == 0)
+        {
+            return (0, false);
+        }
+
+        var end = i + width;
+        while (end < text.Length && SkeletonTable.Class(text[end]) == CharClass.Ignorable)
+        {
+            end++;
+        }
+
+        return IsGapCharacter(text, end) ? (end - i, isLetter) : (0, false);
+    }
+
     // A word of digits only is a number, not leetspeak: its symbols are rewritten as the digits themselves.
     // (A lone digit stays leet: it may be one of letters split up, "k 1 l l".)
     private int AsDigits(ReadOnlySpan<char> text, int tokenStart, int from, int to)
     {
+        // A number has no parts (90's reads as 90 s only when it is a word).
+        while (_afterApostrophe.Count > 0 && _afterApostrophe[^1] >= tokenStart)
+        {
+            _afterApostrophe.RemoveAt(_afterApostrophe.Count - 1);
+        }
+
         var n = tokenStart;
         for (var i = from; i < to; i++)
         {
@@ -160,15 +268,21 @@ public sealed class Skeleton
         return n;
     }
 
-    private int Append(int n, int tokenStart, char symbol, int from, int to)
+    private int Append(int n, int segmentStart, char letter, int from, int to)
     {
-        if (n > tokenStart && _symbols[n - 1] == symbol)
+        if (n > segmentStart && (char)_letterRuns[n - 1] == letter)
         {
             _to[n - 1] = to;
+            if (_letterRuns[n - 1] < MaxRun * RunUnit)
+            {
+                _letterRuns[n - 1] += RunUnit;
+            }
+
             return n;
         }
 
-        _symbols[n] = symbol;
+        _letterRuns[n] = letter | RunUnit;
+        _symbols[n] = SkeletonTable.Symbol(letter);
         _from[n] = from;
         _to[n] = to;
         _wordStart[n + 1] = false;
@@ -209,6 +323,7 @@ public sealed class Skeleton
 
         var size = Math.Max(symbols, _symbols.Length * 2);
         _symbols = new char[size];
+        _letterRuns = new int[size];
         _from = new int[size];
         _to = new int[size];
         _wordStart = new bool[size + 1];

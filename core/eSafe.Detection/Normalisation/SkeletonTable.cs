@@ -7,6 +7,12 @@ namespace eSafe.Detection.Normalisation;
 /// </summary>
 public static class SkeletonTable
 {
+    /// <summary>The letter of 1 and ! in a word: an i or an l (k1ll, ki11, k!ll).</summary>
+    public const char IOrLWrittenOne = '!';
+
+    /// <summary>The letter of | in a word: an l or an i (ki||, k|ll). Not the same as 1, so that k1|| is k, i, ll.</summary>
+    public const char IOrLWrittenBar = '|';
+
     // For each BMP character: its class, and up to two skeleton characters (ß → ss).
     private static readonly CharClass[] Classes = new CharClass[65536];
     private static readonly char[] First = new char[65536];
@@ -77,6 +83,36 @@ public static class SkeletonTable
             Letters((char)('a' + k), $"{(char)(0x24B6 + k)}{(char)(0x24D0 + k)}{(char)(0x249C + k)}");
         }
 
+        // Small capitals (ᴋɪʟʟ) and modifier letters: superscript (ᵏⁱˡˡ), capital (ᴷᴵᴸᴸ) and subscript (ₖᵢₗₗ), as the
+        // Unicode names give them (LATIN LETTER SMALL CAPITAL K, MODIFIER LETTER SMALL K, LATIN SUBSCRIPT SMALL
+        // LETTER K ...). Fancy-text generators fill the missing small capital F with Cyrillic ғ.
+        Letters('a', "ᴀᴬᵃₐ");
+        Letters('b', "ʙᴮᵇ");
+        Letters('c', "ᴄᶜꟲ");
+        Letters('d', "ᴅᴰᵈ");
+        Letters('e', "ᴇᴱᵉₑ");
+        Letters('f', "ᶠꜰꟳғ");
+        Letters('g', "ɢᴳᵍ");
+        Letters('h', "ʜʰᴴₕ");
+        Letters('i', "ɪᴵᵢᶦⁱ");
+        Letters('j', "ʲᴊᴶⱼ");
+        Letters('k', "ᴋᴷᵏₖ");
+        Letters('l', "ʟˡᴸᶫₗ");
+        Letters('m', "ᴍᴹᵐₘ");
+        Letters('n', "ɴᴺᶰⁿₙ");
+        Letters('o', "ᴏᴼᵒₒ");
+        Letters('p', "ᴘᴾᵖₚ");
+        Letters('q', "ꞯꟴ");
+        Letters('r', "ʀʳᴿᵣ");
+        Letters('s', "ˢₛꜱ");
+        Letters('t', "ᴛᵀᵗₜ");
+        Letters('u', "ᴜᵁᵘᵤᶸ");
+        Letters('v', "ᴠᵛᵥⱽ");
+        Letters('w', "ʷᴡᵂ");
+        Letters('x', "ˣₓ");
+        Letters('y', "ʏʸ");
+        Letters('z', "ᴢᶻ");
+
         Pair('ß', "ss");
         Pair('ẞ', "ss");
         Pair('æ', "ae");
@@ -93,7 +129,7 @@ public static class SkeletonTable
 
         // Leetspeak digits; 2 and 6 stay digits (2day, 6ix are words of their own).
         Letters('o', "0");
-        Letters('i', "1");
+        Letters(IOrLWrittenOne, "1");
         Letters('e', "3");
         Letters('a', "4");
         Letters('s', "5");
@@ -103,9 +139,9 @@ public static class SkeletonTable
         Symbol('a', '@', CharClass.LeetSymbol);
         Symbol('s', '$', CharClass.LeetSymbol);
         Symbol('t', '+', CharClass.LeetSymbol);
-        Symbol('l', '|', CharClass.LeetSymbol);
+        Symbol(IOrLWrittenBar, '|', CharClass.LeetSymbol);
         Symbol('e', '€', CharClass.LeetSymbol);
-        Symbol('i', '!', CharClass.LeetInner);
+        Symbol(IOrLWrittenOne, '!', CharClass.LeetInner);
         Symbol('\0', '\'', CharClass.Apostrophe);
         Symbol('\0', '\u2019', CharClass.Apostrophe);
 
@@ -120,6 +156,18 @@ public static class SkeletonTable
             Letters(First['0' + d], $"{(char)(0x0660 + d)}{(char)(0x06F0 + d)}");
         }
     }
+
+    /// <summary>
+    /// What the automaton sees of a letter: i, l and the letters of 1, ! and | are one symbol to it (so ki11 and
+    /// k|ll reach kill); which of them the text has is checked on a hit.
+    /// </summary>
+    public static char Symbol(char letter) => letter is 'l' or IOrLWrittenOne or IOrLWrittenBar ? 'i' : letter;
+
+    /// <summary>Whether a letter of a phrase and one of a text are the same, 1, ! and | being an i or an l.</summary>
+    public static bool SameLetter(char phrase, char text) =>
+        phrase == text || (Symbol(phrase) == 'i' && Symbol(text) == 'i' && (IsIOrL(phrase) || IsIOrL(text)));
+
+    private static bool IsIOrL(char letter) => letter is IOrLWrittenOne or IOrLWrittenBar;
 
     /// <summary>What <paramref name="c"/> is to the matcher.</summary>
     public static CharClass Class(char c) => Classes[c];

@@ -14,7 +14,10 @@ internal static class TestLibraries
     /// <summary>A hit as (entry ID, start, length): easy to compare and to read in a failure.</summary>
     public static (string Id, int Start, int Length) Key(ThreatMatch match) => (match.Entry.Id, match.Start, match.Length);
 
-    /// <summary>A skeleton written out: its symbols, with a space before every word start but the first.</summary>
+    /// <summary>
+    /// A skeleton written out: its letters (1 and ! as '!', | as '|'), with a space before every word start but the first (an apostrophe
+    /// before one that follows an apostrophe inside a word).
+    /// </summary>
     public static string Render(Skeleton skeleton)
     {
         var text = new StringBuilder();
@@ -22,10 +25,10 @@ internal static class TestLibraries
         {
             if (i > 0 && skeleton.WordStarts[i])
             {
-                text.Append(' ');
+                text.Append(skeleton.IsAfterApostrophe(i) ? '\'' : ' ');
             }
 
-            text.Append(skeleton.Symbols[i]);
+            text.Append(skeleton.LetterAt(i));
         }
 
         return text.ToString();
