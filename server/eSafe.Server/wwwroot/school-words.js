@@ -36,7 +36,8 @@ export function initSchoolWords() {
     search = { text: f.text.value.trim(), category: f.category.value, offset: 0 };
     searchGlobal();
   });
-  $('global-more').addEventListener('click', () => { search.offset += pageSize; searchGlobal(); });
+  $('global-next').addEventListener('click', () => { search.offset += pageSize; searchGlobal(); });
+  $('global-previous').addEventListener('click', () => { search.offset = Math.max(0, search.offset - pageSize); searchGlobal(); });
   $('global-by-id').addEventListener('submit', (e) => {
     e.preventDefault();
     const id = e.target.elements.globalId.value.trim();
@@ -180,7 +181,8 @@ async function searchGlobal() {
     const last = page.offset + page.items.length;
     $('global-count').textContent = page.total === 0 ? 'No global entry matches.'
       : `Showing ${page.offset + 1}–${last} of ${page.total}.`;
-    $('global-more').hidden = last >= page.total;
+    $('global-next').hidden = last >= page.total;
+    $('global-previous').hidden = page.offset === 0;
   } catch (e) {
     $('global-error').textContent = e.message;
   }

@@ -80,9 +80,14 @@ public sealed partial class SchoolWordsConsoleTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         TestContext.AddTestAttachment(shot, "the School words view after a bad entry was refused");
 
-        // A global entry found with the search, switched off and on again.
+        // The global library a page at a time, then an entry found with the search, switched off and on again.
+        var count = page.Locator("#global-count");
+        await Expect(count).ToContainTextAsync("Showing 1–20 of");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(count).ToContainTextAsync("Showing 21–40 of");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
+        await Expect(count).ToContainTextAsync("Showing 1–20 of");
         var firstGlobal = page.Locator("#global-rows tr").First;
-        await Expect(firstGlobal).ToBeVisibleAsync();
         var globalId = (await firstGlobal.GetAttributeAsync("data-id"))!;
         await page.Locator("#global-search input[name=text]").FillAsync(globalId);
         await page.Locator("#global-search").GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
