@@ -1,4 +1,3 @@
-using System.Globalization;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
@@ -64,55 +63,16 @@ public static class LibrarySearchEndpoints
     public static LibraryEntryQuery? Parse(IQueryCollection query, out Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        string? One(string name)
-        {
-            var values = query[name];
-            if (values.Count > 1)
-            {
-                problems[name] = [$"{name} may be given once."];
-                return null;
-            }
-
-            return string.IsNullOrEmpty(values.ToString()) ? null : values.ToString();
-        }
-
-        int? Number(string name, int min, int max)
-        {
-            if (One(name) is not { } value)
-            {
-                return null;
-            }
-
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
-            {
-                return number;
-            }
-
-            problems[name] = [$"{name} must be a whole number from {min} to {max}."];
-            return null;
-        }
-
-        var text = One("text")?.Trim();
-        if (text is { Length: > MaxTextLength } || (text is not null && text.Any(char.IsControl)))
-        {
-            problems["text"] = [$"text must be at most {MaxTextLength} characters, without control characters."];
-        }
-
-        var category = One("category");
-        if (category is not null && !ThreatCategories.IsKnown(category))
-        {
-            problems["category"] = [$"category must be one of {string.Join(", ", ThreatCategories.All)}."];
-        }
-
+        var parameters = new QueryParameters(query);
         var result = new LibraryEntryQuery
         {
-            Text = text,
-            Category = category,
-            Offset = Number("offset", 0, 1_000_000),
-            Limit = Number("limit", 1, MaxLimit),
+            Text = parameters.Checked("text", t => t.Trim().Length <= MaxTextLength && !t.Any(char.IsControl),
+                $"text must be at most {MaxTextLength} characters, without control characters.")?.Trim(),
+            Category = parameters.Checked("category", ThreatCategories.IsKnown, $"category must be one of {string.Join(", ", ThreatCategories.All)}."),
+            Offset = parameters.Number("offset", 0, 1_000_000),
+            Limit = parameters.Number("limit", 1, MaxLimit),
         };
-        errors = problems;
-        return problems.Count == 0 ? result : null;
+        errors = parameters.Problems;
+        return errors.Count == 0 ? result : null;
     }
 }
