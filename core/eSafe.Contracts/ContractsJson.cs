@@ -27,6 +27,8 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(SchoolLayerPackage))]
 [JsonSerializable(typeof(SchoolEntry))]
 [JsonSerializable(typeof(SchoolLayerView))]
+[JsonSerializable(typeof(LibraryEntryPage))]
+[JsonSerializable(typeof(LibraryEntryQuery))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

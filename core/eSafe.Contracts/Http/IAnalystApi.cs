@@ -17,6 +17,10 @@ public interface IAnalystApi
     [Get("/api/v1/library")]
     Task<LibrarySummary> GetLibraryAsync(CancellationToken cancellationToken);
 
+    /// <summary>Searches the global library's entries (for switching one off).</summary>
+    [Get("/api/v1/library/entries")]
+    Task<LibraryEntryPage> SearchLibraryAsync([Query] LibraryEntryQuery query, CancellationToken cancellationToken);
+
     [Get("/api/v1/schools/{schoolId}/library")]
     Task<SchoolLayerView> GetSchoolLayerAsync(string schoolId, CancellationToken cancellationToken);
 

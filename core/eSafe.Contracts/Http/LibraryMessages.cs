@@ -24,3 +24,18 @@ public sealed record SchoolLayerView(
     IReadOnlyList<SchoolEntry> Entries,
     IReadOnlyList<string> DisabledGlobalIds,
     int MaxEntries);
+
+/// <summary>One entry of the global library, as the console's search shows it.</summary>
+public sealed record LibraryEntryView(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string> Exceptions);
+
+/// <summary>A page of the global library's entries that match a search, by ID; <c>Total</c> counts every match.</summary>
+public sealed record LibraryEntryPage(int Total, int Offset, IReadOnlyList<LibraryEntryView> Items);
+
+/// <summary>A search of the global library: words or part of an ID, a category, and the page.</summary>
+public sealed record LibraryEntryQuery
+{
+    public string? Text { get; init; }
+    public string? Category { get; init; }
+    public int? Offset { get; init; }
+    public int? Limit { get; init; }
+}

@@ -6,6 +6,11 @@ namespace eSafe.Incidents.Pipeline;
 /// </summary>
 public interface IRepeatStore
 {
+    public const int HashKeyBytes = 32;
+
+    /// <summary>The secret the keys are hashed with (<see cref="HashKeyBytes"/> bytes); the same for every process sharing the store.</summary>
+    ReadOnlyMemory<byte> HashKey { get; }
+
     /// <summary>What is stored, or null when nothing changed since the last load or save (or nothing can be read).</summary>
     IReadOnlyDictionary<UInt128, DateTimeOffset>? LoadIfChanged();
 

@@ -6,12 +6,15 @@ namespace eSafe.Incidents.Pipeline;
 
 /// <summary>
 /// Remembers recent hits so that the same words in the same field, sent again after another pause,
-/// do not make another incident. Bounded, so a flood cannot grow it. Keys are kept as 128-bit hashes;
-/// with a store they outlive the process (<see cref="Persist"/>), and what another process stored is taken in.
+/// do not make another incident. Bounded, so a flood cannot grow it. Keys are kept as 128-bit keyed hashes
+/// (HMAC-SHA256 with the store's secret, or a random one without a store), so that a short key cannot be found
+/// from the stored hashes by trying guesses; with a store they outlive the process (<see cref="Persist"/>), and
+/// what another process stored is taken in.
 /// </summary>
 public sealed class RepeatFilter(TimeProvider clock, TimeSpan window, int capacity = 4096, IRepeatStore? store = null)
 {
     private readonly Dictionary<UInt128, DateTimeOffset> _seen = [];
+    private readonly byte[] _hashKey = store?.HashKey.ToArray() ?? RandomNumberGenerator.GetBytes(IRepeatStore.HashKeyBytes);
 
     /// <summary>True the first time a key is seen within the window (and it is marked seen); false for a repeat.</summary>
     public bool IsNew(string key)
@@ -85,12 +88,12 @@ public sealed class RepeatFilter(TimeProvider clock, TimeSpan window, int capaci
         store.Save(current);
     }
 
-    /// <summary>The first 128 bits of the key's SHA-256.</summary>
-    public static UInt128 Hash(string key)
+    /// <summary>The first 128 bits of the key's HMAC-SHA256 under this filter's secret.</summary>
+    public UInt128 Hash(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), digest);
+        Span<byte> digest = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_hashKey, Encoding.UTF8.GetBytes(key), digest);
         return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }
 

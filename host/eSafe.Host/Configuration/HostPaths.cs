@@ -21,6 +21,9 @@ public sealed record HostPaths(string StateDirectory, string MachineConfigDirect
     /// <summary>Hashes of recent hits, so that the next host process recognises a resent event.</summary>
     public string RepeatFile => Path.Combine(StateDirectory, "repeats.bin");
 
+    /// <summary>This install's secret for the hashes in <see cref="RepeatFile"/>.</summary>
+    public string RepeatKeyFile => Path.Combine(StateDirectory, "repeats.key");
+
     public static HostPaths ForCurrentUser()
     {
         var overridden = Environment.GetEnvironmentVariable(StateDirectoryVariable);

@@ -58,6 +58,43 @@ public static class StateFiles
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Creates a private file with these bytes unless it exists already (another host process may be creating
+    /// it at the same moment: exactly one wins). True when this call created it.
+    /// </summary>
+    public static bool CreateOnce(string path, ReadOnlySpan<byte> bytes)
+    {
+        CreatePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // A name of its own, so that a racing process never writes into this one's temporary file.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            // Without overwrite the move fails when the file exists (a hard link on Unix: atomic).
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
     public static void CreatePrivateDirectory(string directory)
     {
         if (OperatingSystem.IsWindows())

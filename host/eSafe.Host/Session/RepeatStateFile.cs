@@ -7,19 +7,25 @@ namespace eSafe.Host.Session;
 
 /// <summary>
 /// The repeat filter's recent hits in the state folder, so that the next host process (Chrome starts one per
-/// port) recognises a resent event. Only 128-bit hashes of keys and times: no pupil's words. A file that is
-/// missing, damaged or from another format version is read as empty (and said so in the log).
+/// port) recognises a resent event. Only 128-bit keyed hashes of keys (the secret is in <paramref name="keyPath"/>,
+/// see <see cref="RepeatKeyFile"/>) and times: no pupil's words. A file that is missing, damaged, from another
+/// format version or written under another secret is read as empty (and said so in the log).
 /// </summary>
 /// <remarks>Format: "ESRP", version, 3 zero bytes, count (uint32 LE), then per entry the hash (16 bytes BE) and
-/// the Unix time in ms (int64 LE), then the SHA-256 of everything before it.</remarks>
-public sealed class RepeatStateFile(string path, HostLog log) : IRepeatStore
+/// the Unix time in ms (int64 LE), then the HMAC-SHA256 of everything before it under the secret.</remarks>
+public sealed class RepeatStateFile(string path, string keyPath, HostLog log) : IRepeatStore
 {
     public const int MaxEntries = 4096;
     private const int HeaderBytes = 12;
     private const int EntryBytes = 24;
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
     private static readonly byte[] Magic = "ESRP"u8.ToArray();
     private (DateTime WrittenAt, long Length)? _known;
+    private byte[]? _key;
+
+    public ReadOnlyMemory<byte> HashKey => Key;
+
+    private byte[] Key => _key ??= LoadKey();
 
     public IReadOnlyDictionary<UInt128, DateTimeOffset>? LoadIfChanged()
     {
@@ -32,7 +38,7 @@ public sealed class RepeatStateFile(string path, HostLog log) : IRepeatStore
         _known = (file.LastWriteTimeUtc, file.Length);
         try
         {
-            return Parse(File.ReadAllBytes(path)) ?? Damaged("it is damaged");
+            return Parse(File.ReadAllBytes(path)) ?? Damaged("it is damaged or was written under another secret");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -44,7 +50,7 @@ public sealed class RepeatStateFile(string path, HostLog log) : IRepeatStore
     {
         ArgumentNullException.ThrowIfNull(seen);
         var kept = seen.OrderByDescending(p => p.Value).Take(MaxEntries).ToList();
-        var bytes = new byte[HeaderBytes + (kept.Count * EntryBytes) + SHA256.HashSizeInBytes];
+        var bytes = new byte[HeaderBytes + (kept.Count * EntryBytes) + HMACSHA256.HashSizeInBytes];
         Magic.CopyTo(bytes, 0);
         bytes[4] = FormatVersion;
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)kept.Count);
@@ -56,23 +62,23 @@ public sealed class RepeatStateFile(string path, HostLog log) : IRepeatStore
             at += EntryBytes;
         }
 
-        SHA256.HashData(bytes.AsSpan(0, at), bytes.AsSpan(at));
+        HMACSHA256.HashData(Key, bytes.AsSpan(0, at), bytes.AsSpan(at));
         StateFiles.WriteAtomically(path, bytes);
         var file = new FileInfo(path);
         _known = (file.LastWriteTimeUtc, file.Length);
     }
 
-    private static Dictionary<UInt128, DateTimeOffset>? Parse(byte[] bytes)
+    private Dictionary<UInt128, DateTimeOffset>? Parse(byte[] bytes)
     {
-        if (bytes.Length < HeaderBytes + SHA256.HashSizeInBytes || !bytes.AsSpan(0, 4).SequenceEqual(Magic) || bytes[4] != FormatVersion)
+        if (bytes.Length < HeaderBytes + HMACSHA256.HashSizeInBytes || !bytes.AsSpan(0, 4).SequenceEqual(Magic) || bytes[4] != FormatVersion)
         {
             return null;
         }
 
         var count = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
         var body = HeaderBytes + ((long)count * EntryBytes);
-        if (count > MaxEntries || bytes.Length != body + SHA256.HashSizeInBytes
-            || !SHA256.HashData(bytes.AsSpan(0, (int)body)).AsSpan().SequenceEqual(bytes.AsSpan((int)body)))
+        if (count > MaxEntries || bytes.Length != body + HMACSHA256.HashSizeInBytes
+            || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Key, bytes.AsSpan(0, (int)body)), bytes.AsSpan((int)body)))
         {
             return null;
         }
@@ -90,6 +96,20 @@ public sealed class RepeatStateFile(string path, HostLog log) : IRepeatStore
         }
 
         return seen;
+    }
+
+    private byte[] LoadKey()
+    {
+        try
+        {
+            return RepeatKeyFile.LoadOrCreate(keyPath, log);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still filters repeats within this process; what it saves, the next one cannot check and drops.
+            log.Error($"the repeat filter's secret cannot be kept ({e.Message}); using one for this process only");
+            return RandomNumberGenerator.GetBytes(IRepeatStore.HashKeyBytes);
+        }
     }
 
     private Dictionary<UInt128, DateTimeOffset>? Damaged(string why)

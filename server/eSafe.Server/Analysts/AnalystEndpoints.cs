@@ -32,6 +32,7 @@ public static class AnalystEndpoints
         console.MapGet("/incidents", ListAsync);
         console.MapGet("/incidents/{id}", GetAsync);
         console.MapGet("/incidents/{id}/screenshot", GetScreenshotAsync);
+        console.MapLibrarySearch();
         console.MapSchoolLayerApi();
         return app;
     }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Incidents;
+using eSafe.Server.Web;
 
 namespace eSafe.Server.Analysts;
 
@@ -15,61 +15,20 @@ public static class QueueQuery
     public static IncidentQuery? Parse(IQueryCollection query, out Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        string? One(string name)
-        {
-            var values = query[name];
-            if (values.Count > 1)
-            {
-                problems[name] = [$"{name} may be given once."];
-                return null;
-            }
-
-            return string.IsNullOrEmpty(values.ToString()) ? null : values.ToString();
-        }
-
-        string? Checked(string name, Func<string, bool> valid, string message)
-        {
-            var value = One(name);
-            if (value is not null && !valid(value))
-            {
-                problems[name] = [message];
-                return null;
-            }
-
-            return value;
-        }
-
-        int? Number(string name, int min, int max)
-        {
-            var value = One(name);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
-            {
-                return number;
-            }
-
-            problems[name] = [$"{name} must be a whole number from {min} to {max}."];
-            return null;
-        }
-
+        var parameters = new QueryParameters(query);
         var result = new IncidentQuery
         {
-            SchoolId = Checked("schoolId", IsServerId, "schoolId is not a school ID."),
-            Status = Checked("status", IncidentStatuses.IsKnown,
+            SchoolId = parameters.Checked("schoolId", IsServerId, "schoolId is not a school ID."),
+            Status = parameters.Checked("status", IncidentStatuses.IsKnown,
                 $"status must be one of {IncidentStatuses.New}, {IncidentStatuses.InReview}, {IncidentStatuses.NoAction}, {IncidentStatuses.Escalated}."),
-            Category = Checked("category", ThreatCategories.IsKnown, $"category must be one of {string.Join(", ", ThreatCategories.All)}."),
-            Severity = Number("severity", ThreatEntry.MinSeverity, ThreatEntry.MaxSeverity),
-            MinSeverity = Number("minSeverity", ThreatEntry.MinSeverity, ThreatEntry.MaxSeverity),
-            Before = Checked("before", IncidentId.IsValid, "before must be an incident ID (26 characters), as given in next."),
-            Limit = Number("limit", 1, MaxLimit),
+            Category = parameters.Checked("category", ThreatCategories.IsKnown, $"category must be one of {string.Join(", ", ThreatCategories.All)}."),
+            Severity = parameters.Number("severity", ThreatEntry.MinSeverity, ThreatEntry.MaxSeverity),
+            MinSeverity = parameters.Number("minSeverity", ThreatEntry.MinSeverity, ThreatEntry.MaxSeverity),
+            Before = parameters.Checked("before", IncidentId.IsValid, "before must be an incident ID (26 characters), as given in next."),
+            Limit = parameters.Number("limit", 1, MaxLimit),
         };
-        errors = problems;
-        return problems.Count == 0 ? result : null;
+        errors = parameters.Problems;
+        return errors.Count == 0 ? result : null;
     }
 
     /// <summary>IDs the server issues: letters, digits, '-' and '_'.</summary>

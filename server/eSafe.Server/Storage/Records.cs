@@ -103,6 +103,7 @@ public static class AuditActions
     public const string GlobalEntrySwitchedOff = "school-library-global-entry-off";
     public const string GlobalEntrySwitchedOn = "school-library-global-entry-on";
     public const string SchoolLayerRefused = "school-library-refused";
+    public const string LibrarySearched = "library-searched";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>

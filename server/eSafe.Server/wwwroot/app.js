@@ -1,48 +1,21 @@
 // The analyst console. Everything a pupil wrote or read is shown with textContent, never as markup.
-const api = '/api/v1';
-const categories = ['illegal-content', 'bullying', 'grooming', 'discrimination', 'drugs', 'extremism',
-  'gambling', 'pornography', 'self-harm', 'suicide', 'violence'];
+import { HttpError, apiUrl, call, onSignedOut } from './api.js';
+import { $, categories, cell, option } from './dom.js';
+import { initSchoolWords, showSchoolWords } from './school-words.js';
+
 const statuses = ['new', 'in-review', 'no-action', 'escalated'];
-const $ = (id) => document.getElementById(id);
+const sections = ['loading', 'login', 'queue', 'detail', 'words'];
 const schoolNames = new Map();
+let schools = [];
+let me = null;
 let next = null;
 
-class HttpError extends Error {
-  constructor(status, message) { super(message); this.status = status; }
-}
-
-async function call(path, options = {}) {
-  const response = await fetch(api + path, {
-    credentials: 'same-origin',
-    headers: options.body ? { 'Content-Type': 'application/json' } : {},
-    ...options,
-  });
-  if (response.status === 401 && path !== '/auth/login') {
-    show('login');
-    throw new HttpError(401, 'Please sign in.');
-  }
-  if (!response.ok) {
-    let message = response.statusText;
-    try {
-      const problem = await response.json();
-      message = problem.errors ? Object.values(problem.errors).flat().join(' ') : (problem.detail || problem.title || message);
-    } catch { /* not a problem document */ }
-    throw new HttpError(response.status, message);
-  }
-  return response.status === 204 ? null : response.json();
-}
-
 function show(section) {
-  for (const id of ['loading', 'login', 'queue', 'detail']) $(id).hidden = id !== section;
-  $('logout').hidden = section === 'login' || section === 'loading';
+  for (const id of sections) $(id).hidden = id !== section;
+  const out = section === 'login' || section === 'loading';
+  $('logout').hidden = out;
+  $('nav').hidden = out;
   if (section === 'login') $('who').textContent = '';
-}
-
-function option(select, value, text) {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = text;
-  select.append(o);
 }
 
 function deviceTime(iso, offsetMinutes) {
@@ -52,26 +25,19 @@ function deviceTime(iso, offsetMinutes) {
   return `${local} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
 }
 
-function cell(row, text, className) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  row.append(td);
-}
-
 async function start() {
   try {
-    const me = await call('/auth/me');
-    await signedIn(me);
+    await signedIn(await call('/auth/me'));
   } catch (e) {
     if (!(e instanceof HttpError && e.status === 401)) $('login-error').textContent = e.message;
     show('login');
   }
 }
 
-async function signedIn(me) {
+async function signedIn(user) {
+  me = user;
   $('who').textContent = `${me.displayName} (${me.role})`;
-  const schools = await call('/schools');
+  schools = await call('/schools');
   const select = $('filters').elements.schoolId;
   select.length = 1;
   schoolNames.clear();
@@ -86,6 +52,9 @@ async function route() {
   const match = /^#\/incidents\/([0-9A-Z]{26})$/.exec(location.hash);
   if (match) {
     await showIncident(match[1]);
+  } else if (location.hash === '#/school-words') {
+    show('words');
+    await showSchoolWords(me, schools);
   } else {
     show('queue');
     await loadQueue(false);
@@ -175,7 +144,7 @@ async function showIncident(id) {
   }
   $('detail-context').textContent = d.context;
   if (d.hasScreenshot) {
-    $('detail-shot').src = `${api}/incidents/${id}/screenshot`;
+    $('detail-shot').src = apiUrl(`/incidents/${id}/screenshot`);
     $('detail-shot').hidden = false;
   } else {
     $('detail-noshot').textContent = `No screenshot: ${d.screenshotMissingReason ?? 'none was taken'}.`;
@@ -183,6 +152,8 @@ async function showIncident(id) {
 }
 
 function init() {
+  onSignedOut(() => show('login'));
+  initSchoolWords();
   for (const c of categories) option($('filters').elements.category, c, c);
   for (const s of statuses) option($('filters').elements.status, s, s);
 
@@ -191,12 +162,12 @@ function init() {
     const form = e.target.elements;
     $('login-error').textContent = '';
     try {
-      const me = await call('/auth/login', {
+      const user = await call('/auth/login', {
         method: 'POST',
         body: JSON.stringify({ username: form.username.value, password: form.password.value }),
       });
       form.password.value = '';
-      await signedIn(me);
+      await signedIn(user);
     } catch (err) {
       $('login-error').textContent = err.message;
     }

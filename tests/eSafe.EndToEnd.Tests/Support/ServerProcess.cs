@@ -65,6 +65,23 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, url, demo);
     }
 
+    /// <summary>Runs one of the server's admin commands on a data folder no server has open; its output.</summary>
+    public static async Task<string> RunCommandAsync(string dataDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Publish-Server"), "--data", dataDirectory }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        process.ExitCode.Should().Be(0, await error);
+        return await output;
+    }
+
     /// <summary>An analyst's client, already logged in as the demo analyst.</summary>
     public async Task<IAnalystApi> LoginAsAnalystAsync()
     {

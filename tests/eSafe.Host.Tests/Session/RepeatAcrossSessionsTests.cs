@@ -79,7 +79,7 @@ public sealed class RepeatAcrossSessionsTests
     }
 
     private ExtensionSide Session(IIncidentOutbox outbox) =>
-        new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), new HostLog(null)));
+        new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), _folder.Sub("repeats.key"), new HostLog(null)));
 
     private static async Task HelloAsync(ExtensionSide extension)
     {

@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+using eSafe.EndToEnd.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace eSafe.EndToEnd.Tests.AnalystConsole;
+
+/// <summary>
+/// The console's "School words" view in real Chromium against the server as a process: a school's own
+/// entries added, refused with what is wrong, removed; global entries switched off and on; scoping.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed partial class SchoolWordsConsoleTests
+{
+    private const string ContactUsername = "dsl@contact-school";
+    private TemporaryFolder _folder = null!;
+    private ServerProcess _server = null!;
+    private ConsoleBrowser _browser = null!;
+    private string _contactSchoolId = null!;
+    private string _contactPassword = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _folder = new TemporaryFolder("esafe-console");
+        var data = _folder.Sub("server-data");
+        // Made with the admin commands before the server opens the data folder; the demo school comes with --demo.
+        var school = await ServerProcess.RunCommandAsync(data, "school", "add", "--name", "Contact School");
+        _contactSchoolId = SchoolIdLine().Match(school).Groups[1].Value;
+        var account = await ServerProcess.RunCommandAsync(data, "analyst", "add", "--username", ContactUsername, "--role", "school-contact",
+            "--school", _contactSchoolId, "--display-name", "The DSL");
+        _contactPassword = PasswordLine().Match(account).Groups[1].Value;
+        _server = await ServerProcess.StartAsync(data, TimeSpan.FromSeconds(60));
+        _browser = await ConsoleBrowser.LaunchAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task An_analyst_adds_a_word_is_told_what_is_wrong_switches_a_global_entry_off_and_on_and_removes_the_word()
+    {
+        var page = await _browser.SignInAsync(_server.Url, _server.Demo.AnalystUsername, _server.Demo.AnalystPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "School words" }).ClickAsync();
+        var school = page.Locator("#words-school select");
+        await Expect(school.Locator("option")).ToHaveCountAsync(2);
+        await school.SelectOptionAsync(_server.Demo.SchoolId);
+        var version = page.Locator("#words-version");
+        await Expect(version).ToContainTextAsync("Version 0");
+
+        var form = page.Locator("#word-form");
+        await form.Locator("input[name=id]").FillAsync("nick-01");
+        await form.Locator("input[name=phrase]").FillAsync("gobble+ face");
+        await form.Locator("select[name=category]").SelectOptionAsync("bullying");
+        await form.Locator("select[name=severity]").SelectOptionAsync("4");
+        await form.Locator("input[name=exceptions]").FillAsync("gobble face cake; gobble face pie");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save entry" }).ClickAsync();
+        var word = page.Locator("#words-rows tr[data-id='nick-01']");
+        await Expect(word).ToContainTextAsync("gobble+ face");
+        await Expect(word).ToContainTextAsync("gobble face cake; gobble face pie");
+        await Expect(version).ToContainTextAsync("Version 1");
+
+        // An empty phrase and no category: each wrong field says so beside it, and nothing is stored.
+        await form.Locator("input[name=id]").FillAsync("bad-01");
+        await form.Locator("input[name=phrase]").FillAsync("");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save entry" }).ClickAsync();
+        await Expect(page.Locator("#word-phrase-error")).ToContainTextAsync("the phrase is empty");
+        await Expect(page.Locator("#word-category-error")).ToContainTextAsync("must be one of");
+        await Expect(page.Locator("#word-form-error")).ToContainTextAsync("Nothing was saved");
+        await Expect(page.Locator("#words-rows tr")).ToHaveCountAsync(1);
+        await Expect(version).ToContainTextAsync("Version 1");
+        var shot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "school-words.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        TestContext.AddTestAttachment(shot, "the School words view after a bad entry was refused");
+
+        // The global library a page at a time, then an entry found with the search, switched off and on again.
+        var count = page.Locator("#global-count");
+        await Expect(count).ToContainTextAsync("Showing 1–20 of");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(count).ToContainTextAsync("Showing 21–40 of");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
+        await Expect(count).ToContainTextAsync("Showing 1–20 of");
+        var firstGlobal = page.Locator("#global-rows tr").First;
+        var globalId = (await firstGlobal.GetAttributeAsync("data-id"))!;
+        await page.Locator("#global-search input[name=text]").FillAsync(globalId);
+        await page.Locator("#global-search").GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var found = page.Locator($"#global-rows tr[data-id='{globalId}']");
+        await found.GetByRole(AriaRole.Button, new() { Name = "Switch off" }).ClickAsync();
+        var disabled = page.Locator($"#words-disabled li[data-id='{globalId}']");
+        await Expect(disabled).ToBeVisibleAsync();
+        await Expect(found).ToHaveClassAsync(new Regex("off"));
+        await Expect(version).ToContainTextAsync("Version 2");
+        await disabled.GetByRole(AriaRole.Button, new() { Name = "Switch on" }).ClickAsync();
+        await Expect(page.Locator("#words-disabled li")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#words-disabled-empty")).ToBeVisibleAsync();
+        await Expect(version).ToContainTextAsync("Version 3");
+
+        await word.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(page.Locator("#words-rows tr")).ToHaveCountAsync(0);
+        await Expect(version).ToContainTextAsync("Version 4");
+
+        var analyst = await _server.LoginAsAnalystAsync();
+        var layer = await analyst.GetSchoolLayerAsync(_server.Demo.SchoolId, CancellationToken.None);
+        layer.Version.Should().Be(4);
+        layer.Entries.Should().BeEmpty();
+        layer.DisabledGlobalIds.Should().BeEmpty();
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_school_contact_sees_and_changes_only_their_own_school()
+    {
+        var page = await _browser.SignInAsync(_server.Url, ContactUsername, _contactPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "School words" }).ClickAsync();
+
+        var school = page.Locator("#words-school select");
+        await Expect(school.Locator("option")).ToHaveCountAsync(1);
+        await Expect(school).ToHaveValueAsync(_contactSchoolId);
+        await Expect(school).ToBeDisabledAsync();
+        var form = page.Locator("#word-form");
+        await form.Locator("input[name=id]").FillAsync("sheds");
+        await form.Locator("input[name=phrase]").FillAsync("behind the bike sheds");
+        await form.Locator("select[name=category]").SelectOptionAsync("drugs");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save entry" }).ClickAsync();
+        await Expect(page.Locator("#words-rows tr[data-id='sheds']")).ToBeVisibleAsync();
+
+        var analyst = await _server.LoginAsAnalystAsync();
+        (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Entries.Should().ContainSingle(e => e.Id == "sheds");
+        (await analyst.GetSchoolLayerAsync(_server.Demo.SchoolId, CancellationToken.None)).Entries.Should().NotContain(e => e.Id == "sheds");
+    }
+
+    [GeneratedRegex(@"School ID: (\S+)")]
+    private static partial Regex SchoolIdLine();
+
+    [GeneratedRegex(@"Password: (\S+)")]
+    private static partial Regex PasswordLine();
+}
