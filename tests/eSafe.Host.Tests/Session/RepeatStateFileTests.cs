@@ -67,7 +67,7 @@ public sealed class RepeatStateFileTests
             File.GetUnixFileMode(_path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        File.Exists(_path + ".tmp").Should().BeFalse("it is written to a temporary file and renamed");
+        Directory.GetFiles(_folder.Path, "*.tmp").Should().BeEmpty("it is written to a temporary file and renamed");
     }
 
     [Test]
