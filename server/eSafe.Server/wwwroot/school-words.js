@@ -5,10 +5,11 @@ import { HttpError, call } from './api.js';
 import { $, button, categories, cell, option } from './dom.js';
 
 const severities = [
+  // As docs/THREAT-LIBRARY.md defines them.
   [1, '1 – worth a look'],
-  [2, '2 – low'],
-  [3, '3 – medium'],
-  [4, '4 – high'],
+  [2, '2 – a concern'],
+  [3, '3 – likely needs a conversation'],
+  [4, '4 – risk of harm: urgent report'],
   [5, '5 – illegal or life-threatening: immediate phone alert'],
 ];
 const formFields = ['id', 'phrase', 'category', 'severity', 'language', 'exceptions'];
