@@ -17,7 +17,7 @@ public sealed class Skeleton
     private const int RunUnit = 1 << 16;
     private const int MaxRun = byte.MaxValue;
     private readonly List<int> _afterApostrophe = [];
-    private char[] _symbols = new char[256];
+    private char[] _symbols = [];          // filled from the letters only when asked for (Symbols): scanning reads the letters
     private int[] _letterRuns = new int[256];  // the letter in the low 16 bits, its run above: one store a symbol
     private int[] _from = new int[256];
     private int[] _to = new int[256];
@@ -26,8 +26,31 @@ public sealed class Skeleton
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
 
-    /// <summary>What the automaton walks: the letters, with i, l and the letters of 1, ! and | as one symbol (i).</summary>
-    public ReadOnlySpan<char> Symbols => _symbols.AsSpan(0, Length);
+    /// <summary>
+    /// What the automaton walks: the letters, with i, l and the letters of 1, ! and | as one symbol (i). Worked
+    /// out from the letters when asked for: the matcher itself reads <see cref="LetterRuns"/>, its code table
+    /// giving l, 1, ! and | the code of i.
+    /// </summary>
+    public ReadOnlySpan<char> Symbols
+    {
+        get
+        {
+            if (_symbols.Length < Length)
+            {
+                _symbols = new char[_letterRuns.Length];
+            }
+
+            for (var k = 0; k < Length; k++)
+            {
+                _symbols[k] = SkeletonTable.Symbol((char)_letterRuns[k]);
+            }
+
+            return _symbols.AsSpan(0, Length);
+        }
+    }
+
+    /// <summary>Each symbol's letter (<see cref="LetterAt"/>) in the low 16 bits, its run (<see cref="RunAt"/>) above.</summary>
+    internal ReadOnlySpan<int> LetterRuns => _letterRuns.AsSpan(0, Length);
 
     /// <summary>
     /// The letter of a symbol: i and l apart, and 1 and ! as <see cref="SkeletonTable.IOrLWrittenOne"/>, | as
@@ -87,8 +110,10 @@ public sealed class Skeleton
             }
             else
             {
-                (first, second) = SkeletonTable.Skeleton(c);
-                switch (SkeletonTable.Class(c))
+                var lookup = SkeletonTable.Lookup(c);
+                first = SkeletonTable.FirstOf(lookup);
+                second = SkeletonTable.SecondOf(lookup, c);
+                switch (SkeletonTable.ClassOf(lookup))
                 {
                     case CharClass.Letter:
                         isLetter = true;
@@ -282,7 +307,6 @@ public sealed class Skeleton
         }
 
         _letterRuns[n] = letter | RunUnit;
-        _symbols[n] = SkeletonTable.Symbol(letter);
         _from[n] = from;
         _to[n] = to;
         _wordStart[n + 1] = false;
@@ -316,13 +340,12 @@ public sealed class Skeleton
 
     private void EnsureCapacity(int symbols)
     {
-        if (_symbols.Length >= symbols)
+        if (_letterRuns.Length >= symbols)
         {
             return;
         }
 
-        var size = Math.Max(symbols, _symbols.Length * 2);
-        _symbols = new char[size];
+        var size = Math.Max(symbols, _letterRuns.Length * 2);
         _letterRuns = new int[size];
         _from = new int[size];
         _to = new int[size];
