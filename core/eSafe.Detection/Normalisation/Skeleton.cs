@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace eSafe.Detection.Normalisation;
 
@@ -86,7 +88,7 @@ public sealed class Skeleton
     /// <summary>Replaces this skeleton with that of <paramref name="text"/>.</summary>
     public void Build(ReadOnlySpan<char> text)
     {
-        EnsureCapacity(text.Length * 2);
+        EnsureCapacity((text.Length * 2) + 1);
         var n = 0;
         var tokenStart = -1;          // first symbol of the word being read; -1 between words
         var segmentStart = 0;         // first symbol since the word's start or its last apostrophe: doubles merge after it
@@ -293,23 +295,28 @@ public sealed class Skeleton
         return n;
     }
 
+    // Called for every letter: the arrays hold text.Length * 2 + 1 symbols (EnsureCapacity) and a character adds
+    // at most two, so n + 1 is always inside them and the stores need no bounds checks.
     private int Append(int n, int segmentStart, char letter, int from, int to)
     {
-        if (n > segmentStart && (char)_letterRuns[n - 1] == letter)
+        ref var letterRuns = ref MemoryMarshal.GetArrayDataReference(_letterRuns);
+        ref var toAt = ref MemoryMarshal.GetArrayDataReference(_to);
+        if (n > segmentStart && (char)Unsafe.Add(ref letterRuns, n - 1) == letter)
         {
-            _to[n - 1] = to;
-            if (_letterRuns[n - 1] < MaxRun * RunUnit)
+            Unsafe.Add(ref toAt, n - 1) = to;
+            ref var letterRun = ref Unsafe.Add(ref letterRuns, n - 1);
+            if (letterRun < MaxRun * RunUnit)
             {
-                _letterRuns[n - 1] += RunUnit;
+                letterRun += RunUnit;
             }
 
             return n;
         }
 
-        _letterRuns[n] = letter | RunUnit;
-        _from[n] = from;
-        _to[n] = to;
-        _wordStart[n + 1] = false;
+        Unsafe.Add(ref letterRuns, n) = letter | RunUnit;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_from), n) = from;
+        Unsafe.Add(ref toAt, n) = to;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wordStart), n + 1) = false;
         return n + 1;
     }
 
