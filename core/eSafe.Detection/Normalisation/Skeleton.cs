@@ -297,6 +297,7 @@ public sealed class Skeleton
 
     // Called for every letter: the arrays hold text.Length * 2 + 1 symbols (EnsureCapacity) and a character adds
     // at most two, so n + 1 is always inside them and the stores need no bounds checks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Append(int n, int segmentStart, char letter, int from, int to)
     {
         ref var letterRuns = ref MemoryMarshal.GetArrayDataReference(_letterRuns);
