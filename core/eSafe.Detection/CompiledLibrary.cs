@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using eSafe.Detection.Compilation;
 using eSafe.Detection.Image;
 using eSafe.Detection.Normalisation;
@@ -26,6 +28,10 @@ public sealed class CompiledLibrary
         {
             _codes[alphabet[i]] = (ushort)(i + 1);
         }
+
+        // The skeleton keeps each symbol's real letter; the automaton's symbol for l, 1, ! and | is i
+        // (SkeletonTable.Symbol), so they take i's code here and the scan needs no folding of its own.
+        _codes['l'] = _codes[SkeletonTable.IOrLWrittenOne] = _codes[SkeletonTable.IOrLWrittenBar] = _codes['i'];
     }
 
     public string Name { get; }
@@ -58,12 +64,12 @@ public sealed class CompiledLibrary
     /// </summary>
     internal void Scan(Skeleton skeleton, ref List<RawHit>? hits, ref List<RawHit>? exceptions)
     {
-        var symbols = skeleton.Symbols;
+        var letters = skeleton.LetterRuns;
         var wordStarts = skeleton.WordStarts;
         var codes = _codes;
         var cells = Image.Cells;
         var rootBase = cells[0].Base & Cell.BaseMask;
-        for (var start = 0; start < symbols.Length; start++)
+        for (var start = 0; start < letters.Length; start++)
         {
             if (!wordStarts[start])
             {
@@ -72,9 +78,10 @@ public sealed class CompiledLibrary
 
             var state = 0;
             var stateBase = rootBase;
-            for (var at = start; at < symbols.Length; at++)
+            for (var at = start; at < letters.Length; at++)
             {
-                var code = codes[symbols[at]];
+                // The letter is the low 16 bits: within the 65,536 codes, so no bounds check is needed.
+                var code = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(codes), (ushort)letters[at]);
                 if (code == 0)
                 {
                     break;
@@ -94,7 +101,7 @@ public sealed class CompiledLibrary
 
                 state = next;
                 stateBase = cell.Base & Cell.BaseMask;
-                if ((cell.Base & Cell.Marks) != 0 && Arrive(cell.Base, state, start, at + 1, symbols, wordStarts, ref hits, ref exceptions))
+                if ((cell.Base & Cell.Marks) != 0 && Arrive(cell.Base, state, start, at + 1, letters, wordStarts, ref hits, ref exceptions))
                 {
                     break;
                 }
@@ -104,7 +111,7 @@ public sealed class CompiledLibrary
 
     // A marked state: report its outputs; if the only way on is its tail, follow the tail letter by letter
     // (as the transitions it stands for would) and report the tail's outputs. True when the walk ends here.
-    private bool Arrive(int cellBase, int state, int start, int end, ReadOnlySpan<char> symbols, ReadOnlySpan<bool> wordStarts,
+    private bool Arrive(int cellBase, int state, int start, int end, ReadOnlySpan<int> letters, ReadOnlySpan<bool> wordStarts,
         ref List<RawHit>? hits, ref List<RawHit>? exceptions)
     {
         if (cellBase < 0)
@@ -119,10 +126,24 @@ public sealed class CompiledLibrary
 
         var tails = Image.Tails;
         var at = cellBase & Cell.BaseMask;
-        if ((uint)at < (uint)tails.Length && tails[at] <= tails.Length - at - 1 && tails[at] <= symbols.Length - end
-            && symbols.Slice(end, tails[at]).SequenceEqual(tails.Slice(at + 1, tails[at])))
+        if ((uint)at < (uint)tails.Length && tails[at] <= tails.Length - at - 1 && tails[at] <= letters.Length - end
+            && TailFits(letters.Slice(end, tails[at]), tails.Slice(at + 1, tails[at])))
         {
             Report(state, start, end + tails[at], atTailEnd: true, wordStarts, ref hits, ref exceptions);
+        }
+
+        return true;
+    }
+
+    // Whether the letters are the tail's symbols (l, 1, ! and | being i to the automaton).
+    private static bool TailFits(ReadOnlySpan<int> letters, ReadOnlySpan<char> tail)
+    {
+        for (var k = 0; k < tail.Length; k++)
+        {
+            if (SkeletonTable.Symbol((char)letters[k]) != tail[k])
+            {
+                return false;
+            }
         }
 
         return true;

@@ -73,7 +73,6 @@ public sealed class PhraseForm
             return false;
         }
 
-        var symbols = text.Symbols;
         if (text.IsAfterApostrophe(start))
         {
             return false;
@@ -82,7 +81,8 @@ public sealed class PhraseForm
         for (var k = 0; k < length; k++)
         {
             var at = start + k;
-            if (Symbols[k] != symbols[at] || !SkeletonTable.SameLetter(_letters[k], text.LetterAt(at)))
+            // The same letter is the same symbol too (Symbols[k] is the symbol of _letters[k]).
+            if (!SkeletonTable.SameLetter(_letters[k], text.LetterAt(at)))
             {
                 return false;
             }

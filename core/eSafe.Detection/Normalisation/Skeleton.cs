@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace eSafe.Detection.Normalisation;
 
@@ -17,7 +19,7 @@ public sealed class Skeleton
     private const int RunUnit = 1 << 16;
     private const int MaxRun = byte.MaxValue;
     private readonly List<int> _afterApostrophe = [];
-    private char[] _symbols = new char[256];
+    private char[] _symbols = [];          // filled from the letters only when asked for (Symbols): scanning reads the letters
     private int[] _letterRuns = new int[256];  // the letter in the low 16 bits, its run above: one store a symbol
     private int[] _from = new int[256];
     private int[] _to = new int[256];
@@ -26,8 +28,31 @@ public sealed class Skeleton
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
 
-    /// <summary>What the automaton walks: the letters, with i, l and the letters of 1, ! and | as one symbol (i).</summary>
-    public ReadOnlySpan<char> Symbols => _symbols.AsSpan(0, Length);
+    /// <summary>
+    /// What the automaton walks: the letters, with i, l and the letters of 1, ! and | as one symbol (i). Worked
+    /// out from the letters when asked for: the matcher itself reads <see cref="LetterRuns"/>, its code table
+    /// giving l, 1, ! and | the code of i.
+    /// </summary>
+    public ReadOnlySpan<char> Symbols
+    {
+        get
+        {
+            if (_symbols.Length < Length)
+            {
+                _symbols = new char[_letterRuns.Length];
+            }
+
+            for (var k = 0; k < Length; k++)
+            {
+                _symbols[k] = SkeletonTable.Symbol((char)_letterRuns[k]);
+            }
+
+            return _symbols.AsSpan(0, Length);
+        }
+    }
+
+    /// <summary>Each symbol's letter (<see cref="LetterAt"/>) in the low 16 bits, its run (<see cref="RunAt"/>) above.</summary>
+    internal ReadOnlySpan<int> LetterRuns => _letterRuns.AsSpan(0, Length);
 
     /// <summary>
     /// The letter of a symbol: i and l apart, and 1 and ! as <see cref="SkeletonTable.IOrLWrittenOne"/>, | as
@@ -63,7 +88,7 @@ public sealed class Skeleton
     /// <summary>Replaces this skeleton with that of <paramref name="text"/>.</summary>
     public void Build(ReadOnlySpan<char> text)
     {
-        EnsureCapacity(text.Length * 2);
+        EnsureCapacity((text.Length * 2) + 1);
         var n = 0;
         var tokenStart = -1;          // first symbol of the word being read; -1 between words
         var segmentStart = 0;         // first symbol since the word's start or its last apostrophe: doubles merge after it
@@ -87,8 +112,10 @@ public sealed class Skeleton
             }
             else
             {
-                (first, second) = SkeletonTable.Skeleton(c);
-                switch (SkeletonTable.Class(c))
+                var lookup = SkeletonTable.Lookup(c);
+                first = SkeletonTable.FirstOf(lookup);
+                second = SkeletonTable.SecondOf(lookup, c);
+                switch (SkeletonTable.ClassOf(lookup))
                 {
                     case CharClass.Letter:
                         isLetter = true;
@@ -268,24 +295,29 @@ public sealed class Skeleton
         return n;
     }
 
+    // Called for every letter: the arrays hold text.Length * 2 + 1 symbols (EnsureCapacity) and a character adds
+    // at most two, so n + 1 is always inside them and the stores need no bounds checks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Append(int n, int segmentStart, char letter, int from, int to)
     {
-        if (n > segmentStart && (char)_letterRuns[n - 1] == letter)
+        ref var letterRuns = ref MemoryMarshal.GetArrayDataReference(_letterRuns);
+        ref var toAt = ref MemoryMarshal.GetArrayDataReference(_to);
+        if (n > segmentStart && (char)Unsafe.Add(ref letterRuns, n - 1) == letter)
         {
-            _to[n - 1] = to;
-            if (_letterRuns[n - 1] < MaxRun * RunUnit)
+            Unsafe.Add(ref toAt, n - 1) = to;
+            ref var letterRun = ref Unsafe.Add(ref letterRuns, n - 1);
+            if (letterRun < MaxRun * RunUnit)
             {
-                _letterRuns[n - 1] += RunUnit;
+                letterRun += RunUnit;
             }
 
             return n;
         }
 
-        _letterRuns[n] = letter | RunUnit;
-        _symbols[n] = SkeletonTable.Symbol(letter);
-        _from[n] = from;
-        _to[n] = to;
-        _wordStart[n + 1] = false;
+        Unsafe.Add(ref letterRuns, n) = letter | RunUnit;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_from), n) = from;
+        Unsafe.Add(ref toAt, n) = to;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wordStart), n + 1) = false;
         return n + 1;
     }
 
@@ -316,13 +348,12 @@ public sealed class Skeleton
 
     private void EnsureCapacity(int symbols)
     {
-        if (_symbols.Length >= symbols)
+        if (_letterRuns.Length >= symbols)
         {
             return;
         }
 
-        var size = Math.Max(symbols, _symbols.Length * 2);
-        _symbols = new char[size];
+        var size = Math.Max(symbols, _letterRuns.Length * 2);
         _letterRuns = new int[size];
         _from = new int[size];
         _to = new int[size];

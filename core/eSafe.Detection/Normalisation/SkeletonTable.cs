@@ -13,9 +13,11 @@ public static class SkeletonTable
     /// <summary>The letter of | in a word: an l or an i (ki||, k|ll). Not the same as 1, so that k1|| is k, i, ll.</summary>
     public const char IOrLWrittenBar = '|';
 
-    // For each BMP character: its class, and up to two skeleton characters (ß → ss).
-    private static readonly CharClass[] Classes = new CharClass[65536];
-    private static readonly char[] First = new char[65536];
+    // For each BMP character, in one int (one load a character when scanning): its first skeleton character in
+    // the low 16 bits, its class above, and whether it has a second one (ß → ss), kept apart as few do.
+    private const int ClassShift = 16;
+    private const int HasSecondBit = 1 << 24;
+    private static readonly int[] Packed = new int[65536];
     private static readonly char[] Second = new char[65536];
 
     static SkeletonTable()
@@ -28,8 +30,7 @@ public static class SkeletonTable
         // Full-width forms (ｋｉｌｌ) are their ASCII twins.
         for (var wide = '\uFF01'; wide <= '\uFF5E'; wide++)
         {
-            Classes[wide] = Classes[wide - 0xFEE0];
-            First[wide] = First[wide - 0xFEE0];
+            Packed[wide] = Packed[wide - 0xFEE0];
         }
 
         // Latin letters with accents and other marks, and look-alikes from Greek, Cyrillic and elsewhere.
@@ -153,7 +154,7 @@ public static class SkeletonTable
         Letters('\u0648', "\u0624");
         for (var d = 0; d < 10; d++)
         {
-            Letters(First['0' + d], $"{(char)(0x0660 + d)}{(char)(0x06F0 + d)}");
+            Letters((char)Packed['0' + d], $"{(char)(0x0660 + d)}{(char)(0x06F0 + d)}");
         }
     }
 
@@ -170,16 +171,26 @@ public static class SkeletonTable
     private static bool IsIOrL(char letter) => letter is IOrLWrittenOne or IOrLWrittenBar;
 
     /// <summary>What <paramref name="c"/> is to the matcher.</summary>
-    public static CharClass Class(char c) => Classes[c];
+    public static CharClass Class(char c) => (CharClass)(Packed[c] >> ClassShift);
 
     /// <summary>The skeleton of a letter (or leet symbol): one character, and a second for ß, æ and the like.</summary>
-    public static (char First, char Second) Skeleton(char c) => (First[c], Second[c]);
+    public static (char First, char Second) Skeleton(char c) => ((char)Packed[c], Second[c]);
+
+    /// <summary>A character's class and first skeleton character in one look-up (see <see cref="ClassOf"/>, <see cref="FirstOf"/>).</summary>
+    internal static int Lookup(char c) => Packed[c];
+
+    internal static CharClass ClassOf(int lookup) => (CharClass)((lookup >> ClassShift) & 0xFF);
+
+    internal static char FirstOf(int lookup) => (char)lookup;
+
+    /// <summary>The second skeleton character (ß → ss), or '\0': only looked up for the few characters that have one.</summary>
+    internal static char SecondOf(int lookup, char c) => (lookup & HasSecondBit) != 0 ? Second[c] : '\0';
 
     /// <summary>The skeleton of a character outside the BMP (mathematical, enclosed and regional-indicator letters).</summary>
     public static char SkeletonOfSupplementary(int codePoint) => codePoint switch
     {
         >= 0x1D400 and <= 0x1D6A3 => (char)('a' + ((codePoint - 0x1D400) % 52 % 26)),
-        >= 0x1D7CE and <= 0x1D7FF => First['0' + ((codePoint - 0x1D7CE) % 10)],
+        >= 0x1D7CE and <= 0x1D7FF => (char)Packed['0' + ((codePoint - 0x1D7CE) % 10)],
         >= 0x1F130 and <= 0x1F149 => (char)('a' + (codePoint - 0x1F130)),
         >= 0x1F150 and <= 0x1F169 => (char)('a' + (codePoint - 0x1F150)),
         >= 0x1F170 and <= 0x1F189 => (char)('a' + (codePoint - 0x1F170)),
@@ -199,7 +210,7 @@ public static class SkeletonTable
         }
         else if (IsIgnorable(c))
         {
-            Classes[c] = CharClass.Ignorable;
+            Packed[c] = (int)CharClass.Ignorable << ClassShift;
         }
         else if (!char.IsSurrogate(c) && char.IsLetterOrDigit(c))
         {
@@ -207,7 +218,7 @@ public static class SkeletonTable
         }
         else
         {
-            Classes[c] = CharClass.Separator;
+            Packed[c] = (int)CharClass.Separator << ClassShift;
         }
     }
 
@@ -251,11 +262,11 @@ public static class SkeletonTable
     {
         Set(source, CharClass.Letter, skeleton[0]);
         Second[source] = skeleton[1];
+        Packed[source] |= HasSecondBit;
     }
 
     private static void Set(char c, CharClass charClass, char skeleton)
     {
-        Classes[c] = charClass;
-        First[c] = skeleton;
+        Packed[c] = ((int)charClass << ClassShift) | skeleton | (Second[c] != '\0' ? HasSecondBit : 0);
     }
 }
