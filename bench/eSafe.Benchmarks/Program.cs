@@ -5,10 +5,17 @@ using eSafe.Benchmarks.Reporting;
 
 // dotnet run -c Release --project bench/eSafe.Benchmarks -- quick        (Stopwatch, about 30 s)
 // dotnet run -c Release --project bench/eSafe.Benchmarks -- --filter '*' (BenchmarkDotNet, authoritative)
+// dotnet run -c Release --project bench/eSafe.Benchmarks -- write-library 100000 FILE   (for bench/host-library-load.py)
 // See bench/README.md.
 if (args is ["quick", ..])
 {
     QuickRun.Run();
+    return;
+}
+
+if (args is ["write-library", var count, var file])
+{
+    File.WriteAllBytes(file, eSafe.Detection.LibraryFormat.Write(eSafe.Benchmarks.Workload.CompiledSet.Build(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)).Compiled));
     return;
 }
 
