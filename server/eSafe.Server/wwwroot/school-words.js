@@ -87,7 +87,8 @@ function render(view) {
   for (const row of $('global-rows').children) markGlobal(row);
 }
 
-function entryRow(entry) {
+// The cells a school's entry and a global one share: ID, phrase, category, severity, language.
+function describedRow(entry) {
   const row = document.createElement('tr');
   row.dataset.id = entry.id;
   cell(row, entry.id);
@@ -95,6 +96,11 @@ function entryRow(entry) {
   cell(row, entry.category);
   cell(row, String(entry.severity), `sev-${entry.severity}`);
   cell(row, entry.language);
+  return row;
+}
+
+function entryRow(entry) {
+  const row = describedRow(entry);
   cell(row, (entry.exceptions ?? []).join('; '));
   cell(row, '').append(
     button('Edit', () => edit(entry), 'quiet'),
@@ -190,13 +196,7 @@ async function searchGlobal() {
 }
 
 function globalRow(entry) {
-  const row = document.createElement('tr');
-  row.dataset.id = entry.id;
-  cell(row, entry.id);
-  cell(row, entry.phrase, 'phrase');
-  cell(row, entry.category);
-  cell(row, String(entry.severity), `sev-${entry.severity}`);
-  cell(row, entry.language);
+  const row = describedRow(entry);
   cell(row, '', 'switch');
   markGlobal(row);
   return row;
