@@ -60,9 +60,9 @@ public sealed class CompiledLibrary
 
     /// <summary>
     /// Adds every hit and exception of this library in <paramref name="skeleton"/> to the lists
-    /// (created on the first one, so a text with none allocates nothing).
+    /// (the caller's, reused between scans, so a text with none allocates nothing).
     /// </summary>
-    internal void Scan(Skeleton skeleton, ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+    internal void Scan(Skeleton skeleton, List<RawHit> hits, List<RawHit> exceptions)
     {
         var letters = skeleton.LetterRuns;
         var wordStarts = skeleton.WordStarts;
@@ -101,7 +101,7 @@ public sealed class CompiledLibrary
 
                 state = next;
                 stateBase = cell.Base & Cell.BaseMask;
-                if ((cell.Base & Cell.Marks) != 0 && Arrive(cell.Base, state, start, at + 1, letters, wordStarts, ref hits, ref exceptions))
+                if ((cell.Base & Cell.Marks) != 0 && Arrive(cell.Base, state, start, at + 1, letters, wordStarts, hits, exceptions))
                 {
                     break;
                 }
@@ -112,11 +112,11 @@ public sealed class CompiledLibrary
     // A marked state: report its outputs; if the only way on is its tail, follow the tail letter by letter
     // (as the transitions it stands for would) and report the tail's outputs. True when the walk ends here.
     private bool Arrive(int cellBase, int state, int start, int end, ReadOnlySpan<int> letters, ReadOnlySpan<bool> wordStarts,
-        ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+        List<RawHit> hits, List<RawHit> exceptions)
     {
         if (cellBase < 0)
         {
-            Report(state, start, end, atTailEnd: false, wordStarts, ref hits, ref exceptions);
+            Report(state, start, end, atTailEnd: false, wordStarts, hits, exceptions);
         }
 
         if ((cellBase & Cell.HasTail) == 0)
@@ -129,7 +129,7 @@ public sealed class CompiledLibrary
         if ((uint)at < (uint)tails.Length && tails[at] <= tails.Length - at - 1 && tails[at] <= letters.Length - end
             && TailFits(letters.Slice(end, tails[at]), tails.Slice(at + 1, tails[at])))
         {
-            Report(state, start, end + tails[at], atTailEnd: true, wordStarts, ref hits, ref exceptions);
+            Report(state, start, end + tails[at], atTailEnd: true, wordStarts, hits, exceptions);
         }
 
         return true;
@@ -150,7 +150,7 @@ public sealed class CompiledLibrary
     }
 
     // The state's run of outputs, found through the sparse output index; a state the index does not list has none.
-    private void Report(int state, int start, int end, bool atTailEnd, ReadOnlySpan<bool> wordStarts, ref List<RawHit>? hits, ref List<RawHit>? exceptions)
+    private void Report(int state, int start, int end, bool atTailEnd, ReadOnlySpan<bool> wordStarts, List<RawHit> hits, List<RawHit> exceptions)
     {
         var block = Image.Blocks[state / 64];
         var bit = 1UL << (state % 64);
@@ -185,11 +185,11 @@ public sealed class CompiledLibrary
             var hit = new RawHit(OutputCode.Entry(output), start, hitEnd);
             if ((options & PatternOptions.Exception) != 0)
             {
-                (exceptions ??= []).Add(hit);
+                exceptions.Add(hit);
             }
             else
             {
-                (hits ??= []).Add(hit);
+                hits.Add(hit);
             }
         }
     }

@@ -56,12 +56,12 @@ public sealed class ThreatMatcher : IThreatMatcher
         List<ThreatMatch>? matches = null;
         for (var layer = 0; layer < _layers.Length; layer++)
         {
-            List<RawHit>? hits = t_hits ??= [];
-            List<RawHit>? exceptions = t_exceptions ??= [];
+            var hits = t_hits ??= [];
+            var exceptions = t_exceptions ??= [];
             hits.Clear();
             exceptions.Clear();
-            _layers[layer].Scan(skeleton, ref hits, ref exceptions);
-            if (hits is { Count: > 0 } && exceptions is not null)
+            _layers[layer].Scan(skeleton, hits, exceptions);
+            if (hits.Count > 0)
             {
                 Keep(layer, hits, exceptions, skeleton, ref matches);
             }
