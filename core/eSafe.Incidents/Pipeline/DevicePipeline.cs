@@ -30,9 +30,10 @@ public sealed class DevicePipeline(
     {
         ArgumentNullException.ThrowIfNull(textEvent);
         ArgumentNullException.ThrowIfNull(session);
-        // Read before the scan: the host may swap its libraries while this event waits for its screenshot.
-        var libraryVersion = matcher.LibraryVersion;
-        var (hit, newKeys) = MostSevereNewHit(textEvent);
+        // One matcher for the scan and the incident's libraryVersion: the host may swap its libraries meanwhile.
+        var current = matcher.Current;
+        var libraryVersion = current.LibraryVersion;
+        var (hit, newKeys) = MostSevereNewHit(current, textEvent);
         if (hit is null)
         {
             return [];
@@ -59,11 +60,11 @@ public sealed class DevicePipeline(
     }
 
     // One incident an event, for its most severe hit: the analyst reads the context for the rest.
-    private (ThreatMatch? Hit, List<string> NewKeys) MostSevereNewHit(TextEvent textEvent)
+    private (ThreatMatch? Hit, List<string> NewKeys) MostSevereNewHit(IThreatMatcher current, TextEvent textEvent)
     {
         ThreatMatch? best = null;
         List<string> newKeys = [];
-        var matches = matcher.Scan(textEvent.Text);
+        var matches = current.Scan(textEvent.Text);
         if (matches.Count > 0)
         {
             _repeats.Refresh();

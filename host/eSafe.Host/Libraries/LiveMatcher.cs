@@ -22,6 +22,8 @@ public sealed class LiveMatcher : IThreatMatcher
 
     public IReadOnlyList<ThreatMatch> Scan(string text) => _loaded.Matcher.Scan(text);
 
+    public IThreatMatcher Current => _loaded.Matcher;
+
     /// <summary>Builds the matcher for <paramref name="libraries"/> first, then swaps it in.</summary>
     public void Swap(LibrarySet libraries)
     {

@@ -50,6 +50,7 @@ public sealed class LibraryUpdaterTests
         await AddSchoolWordAsync("zorb-1", "zorblax+ den");
         var (updater, matcher, cache) = Updater();
         matcher.Scan("they are in the zorblaxing den").Should().BeEmpty("the built-in library has no such word");
+        var before = matcher.Current;
 
         var updated = await updater.TryUpdateAsync(CancellationToken.None);
 
@@ -60,6 +61,8 @@ public sealed class LibraryUpdaterTests
         hit.Entry.Id.Should().Be($"{_device.SchoolId}.zorb-1");
         matcher.Scan("nobody likes you").Should().ContainSingle("the server's global library is in use").Which.Entry.Id.Should().Be("st-bul-001");
         matcher.LibraryVersion.Should().StartWith($"default-{ServerGlobalVersion}+school-{_device.SchoolId}-");
+        before.Scan("they are in the zorblaxing den").Should().BeEmpty("a scan keeps the matcher it started with");
+        before.LibraryVersion.Should().NotBe(matcher.LibraryVersion);
         File.Exists(cache.GlobalFile).Should().BeTrue();
         File.Exists(cache.SchoolFile).Should().BeTrue();
         if (!OperatingSystem.IsWindows())
