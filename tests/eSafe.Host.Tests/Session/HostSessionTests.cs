@@ -129,7 +129,7 @@ public sealed class HostSessionTests
 
         await HelloAsync(extension, account);
         await extension.SendAsync(Text("ev-1", Threat));
-        await ReplyToCaptureAsync(extension);
+        await extension.ReplyToCaptureAsync();
         await extension.ExpectAsync<AckMessage>();
 
         SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Compute(_enrolment.UserIdKey, identity ?? "os:" + Environment.UserName));
@@ -231,7 +231,7 @@ public sealed class HostSessionTests
             await extension.SendAsync(textEvent);
         }
 
-        await ReplyToCaptureAsync(extension);
+        await extension.ReplyToCaptureAsync();
         var first = await extension.ReceiveAsync();
         if (!resentBeforeAck)
         {
@@ -371,17 +371,7 @@ public sealed class HostSessionTests
 
     private ExtensionSide Enrolled() => new(_outbox, _enrolment.State, new FixedClock(Now));
 
-    private static async Task HelloAsync(ExtensionSide extension, string? account = Account)
-    {
-        await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, account));
-        (await extension.ExpectAsync<HelloReply>()).Ready.Should().BeTrue();
-    }
-
-    private static async Task ReplyToCaptureAsync(ExtensionSide extension)
-    {
-        var capture = await extension.ExpectAsync<CaptureRequest>();
-        await extension.SendAsync(new CaptureReply(capture.RequestId, TestJpeg.Bytes(), null));
-    }
+    private static Task HelloAsync(ExtensionSide extension, string? account = Account) => extension.HelloAsync(account, ExtensionVersion);
 
     private static TextMessage Text(string eventId, string text, string fieldId = "message-box") =>
         new(new TextEvent(eventId, 42, fieldId, TextSources.Typed, "https://chat.example.org/room", "Chat", text, TypedAt, 330));

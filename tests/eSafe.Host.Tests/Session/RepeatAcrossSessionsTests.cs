@@ -40,7 +40,7 @@ public sealed class RepeatAcrossSessionsTests
     {
         await using (var first = Session(_outbox))
         {
-            await HelloAsync(first);
+            await first.HelloAsync("pupil@school.example");
             await first.SendAsync(Text("ev-1"));
             await first.ExpectAsync<CaptureRequest>();
             // The port closes before the screenshot: the host stores the incident without one, and cannot ack.
@@ -52,7 +52,7 @@ public sealed class RepeatAcrossSessionsTests
         File.Exists(_folder.Sub("repeats.bin")).Should().BeTrue();
 
         await using var second = Session(_outbox);
-        await HelloAsync(second);
+        await second.HelloAsync("pupil@school.example");
         await second.SendAsync(Text("ev-1"));
 
         (await second.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 0), "the next process knows the hit and asks for no screenshot");
@@ -65,12 +65,12 @@ public sealed class RepeatAcrossSessionsTests
     {
         var outbox = new FailingOnceOutbox(_outbox);
         await using var extension = Session(outbox);
-        await HelloAsync(extension);
+        await extension.HelloAsync("pupil@school.example");
 
         await extension.SendAsync(Text("ev-1"));
-        await ReplyToCaptureAsync(extension);
+        await extension.ReplyToCaptureAsync();
         await extension.SendAsync(Text("ev-1"));
-        await ReplyToCaptureAsync(extension);
+        await extension.ReplyToCaptureAsync();
 
         (await extension.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 1), "only the resend was stored, and acked");
         _outbox.Pending().Should().ContainSingle();
@@ -80,18 +80,6 @@ public sealed class RepeatAcrossSessionsTests
 
     private ExtensionSide Session(IIncidentOutbox outbox) =>
         new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), _folder.Sub("repeats.key"), new HostLog(null)));
-
-    private static async Task HelloAsync(ExtensionSide extension)
-    {
-        await extension.SendAsync(new HelloMessage(NativeProtocol.Version, "1.0.0", "pupil@school.example"));
-        (await extension.ExpectAsync<HelloReply>()).Ready.Should().BeTrue();
-    }
-
-    private static async Task ReplyToCaptureAsync(ExtensionSide extension)
-    {
-        var capture = await extension.ExpectAsync<CaptureRequest>();
-        await extension.SendAsync(new CaptureReply(capture.RequestId, TestJpeg.Bytes(), null));
-    }
 
     private static TextMessage Text(string eventId) =>
         new(new TextEvent(eventId, 42, "message-box", TextSources.Typed, "https://chat.example.org/room", "Chat", Threat, Now.AddMinutes(-1), 0));

@@ -64,6 +64,20 @@ internal sealed class ExtensionSide : IAsyncDisposable
         return message.Should().BeOfType<T>().Subject;
     }
 
+    /// <summary>The extension's hello; the host must answer that it is ready.</summary>
+    public async Task HelloAsync(string? account, string extensionVersion = "1.0.0")
+    {
+        await SendAsync(new HelloMessage(NativeProtocol.Version, extensionVersion, account));
+        (await ExpectAsync<HelloReply>()).Ready.Should().BeTrue();
+    }
+
+    /// <summary>Answers the host's next screenshot request with a small JPEG.</summary>
+    public async Task ReplyToCaptureAsync()
+    {
+        var capture = await ExpectAsync<CaptureRequest>();
+        await SendAsync(new CaptureReply(capture.RequestId, TestJpeg.Bytes(), null));
+    }
+
     /// <summary>Chrome closes the port: the host's input ends.</summary>
     public async Task EndInputAsync() => await _toHost.Writer.CompleteAsync();
 
