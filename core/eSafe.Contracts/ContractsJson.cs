@@ -29,6 +29,20 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(SchoolLayerView))]
 [JsonSerializable(typeof(LibraryEntryPage))]
 [JsonSerializable(typeof(LibraryEntryQuery))]
+[JsonSerializable(typeof(DecisionRequest))]
+[JsonSerializable(typeof(ReopenRequest))]
+[JsonSerializable(typeof(SchoolResponseRequest))]
+[JsonSerializable(typeof(WorkflowView))]
+[JsonSerializable(typeof(QueueCounts))]
+[JsonSerializable(typeof(IReadOnlyList<AlertView>))]
+[JsonSerializable(typeof(ContactRequest))]
+[JsonSerializable(typeof(Protocol))]
+[JsonSerializable(typeof(SafeguardingView))]
+[JsonSerializable(typeof(ReportPasswordIssued))]
+[JsonSerializable(typeof(IReadOnlyList<Proposal>))]
+[JsonSerializable(typeof(Proposal))]
+[JsonSerializable(typeof(ProposalDecision))]
+[JsonSerializable(typeof(DashboardView))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

@@ -4,6 +4,7 @@ using eSafe.Detection;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
+using eSafe.Server.Escalation;
 using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
@@ -83,6 +84,7 @@ public static class ServerApp
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentAccess>();
+        services.AddEscalation(options.Escalation ?? builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();

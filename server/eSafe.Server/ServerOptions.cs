@@ -25,4 +25,7 @@ public sealed record ServerOptions
     public TextWriter Output { get; init; } = Console.Out;
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>How the escalation keeps time; null to read the configuration section <c>Escalation</c> (defaults when absent).</summary>
+    public Escalation.EscalationOptions? Escalation { get; init; }
 }

@@ -14,7 +14,13 @@ public static class IncidentStatuses
     public const string NoAction = "no-action";
     public const string Escalated = "escalated";
 
-    public static bool IsKnown(string? status) => status is New or InReview or NoAction or Escalated;
+    /// <summary>The school has recorded what it did.</summary>
+    public const string Closed = "closed";
+
+    /// <summary>Waiting for an analyst's decision.</summary>
+    public static bool IsUndecided(string? status) => status is New or InReview;
+
+    public static bool IsKnown(string? status) => status is New or InReview or NoAction or Escalated or Closed;
 }
 
 /// <summary>One row of the analysts' queue.</summary>
@@ -33,7 +39,17 @@ public sealed record IncidentSummary(
     string Status,
     string MatchedText,
     string Url,
-    bool HasScreenshot);
+    bool HasScreenshot,
+    string? PageTitle,
+    string Snippet,
+    TextSpan SnippetMatch,
+    bool AlertOpen);
+
+/// <summary>Where the matched words lie in a text (UTF-16 units); <see cref="Start"/> is -1 when they are not in it.</summary>
+public sealed record TextSpan(int Start, int Length)
+{
+    public static TextSpan None { get; } = new(-1, 0);
+}
 
 /// <summary>A page of the queue, newest first; pass <see cref="Next"/> as <c>before</c> for the next page.</summary>
 public sealed record IncidentPage(IReadOnlyList<IncidentSummary> Items, string? Next);
@@ -64,16 +80,30 @@ public sealed record IncidentDetail(
     string Status,
     string HostVersion,
     string LibraryVersion,
-    string? ExtensionVersion);
+    string? ExtensionVersion,
+    TextSpan ContextMatch,
+    WorkflowView Workflow,
+    IReadOnlyList<TimelineItem> Timeline);
 
 /// <summary>Filters of the queue; every one optional.</summary>
 public sealed record IncidentQuery
 {
     public string? SchoolId { get; init; }
+
+    /// <summary>A status, or <c>undecided</c> for new and in-review together.</summary>
     public string? Status { get; init; }
     public string? Category { get; init; }
     public int? Severity { get; init; }
     public int? MinSeverity { get; init; }
+
+    /// <summary>Occurred on or after this day (UTC).</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Occurred on or before this day (UTC).</summary>
+    public DateOnly? To { get; init; }
+
+    /// <summary><c>newest</c> (by ID, the default) or <c>priority</c>: severity first, then oldest first.</summary>
+    public string? Order { get; init; }
 
     /// <summary>Only incidents older than this ID (paging).</summary>
     public string? Before { get; init; }

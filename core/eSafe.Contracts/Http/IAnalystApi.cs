@@ -47,4 +47,55 @@ public interface IAnalystApi
 
     [Get("/api/v1/incidents/{id}/screenshot")]
     Task<HttpContent> GetScreenshotAsync(string id, CancellationToken cancellationToken);
+
+    [Get("/api/v1/queue/counts")]
+    Task<QueueCounts> GetQueueCountsAsync(CancellationToken cancellationToken);
+
+    [Post("/api/v1/incidents/{id}/decision")]
+    Task<WorkflowView> DecideAsync(string id, [Body] DecisionRequest decision, CancellationToken cancellationToken);
+
+    [Post("/api/v1/incidents/{id}/reopen")]
+    Task<WorkflowView> ReopenAsync(string id, [Body] ReopenRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The school's contact records what the school did; this closes the incident.</summary>
+    [Post("/api/v1/incidents/{id}/response")]
+    Task<WorkflowView> RespondAsync(string id, [Body] SchoolResponseRequest response, CancellationToken cancellationToken);
+
+    /// <summary>The school's contact acknowledges an urgent alert in the console.</summary>
+    [Post("/api/v1/incidents/{id}/acknowledge")]
+    Task<WorkflowView> AcknowledgeAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The anonymised report as a PDF encrypted with the school's report password.</summary>
+    [Get("/api/v1/incidents/{id}/report")]
+    Task<HttpContent> GetReportAsync(string id, CancellationToken cancellationToken);
+
+    [Get("/api/v1/alerts")]
+    Task<IReadOnlyList<AlertView>> ListOpenAlertsAsync(CancellationToken cancellationToken);
+
+    [Get("/api/v1/schools/{schoolId}/safeguarding")]
+    Task<SafeguardingView> GetSafeguardingAsync(string schoolId, CancellationToken cancellationToken);
+
+    [Put("/api/v1/schools/{schoolId}/contacts/{contactId}")]
+    Task<SafeguardingView> SaveContactAsync(string schoolId, string contactId, [Body] ContactRequest contact, CancellationToken cancellationToken);
+
+    [Delete("/api/v1/schools/{schoolId}/contacts/{contactId}")]
+    Task<SafeguardingView> RemoveContactAsync(string schoolId, string contactId, CancellationToken cancellationToken);
+
+    [Put("/api/v1/schools/{schoolId}/protocol")]
+    Task<SafeguardingView> SaveProtocolAsync(string schoolId, [Body] Protocol protocol, CancellationToken cancellationToken);
+
+    /// <summary>Makes a new report password for the school and shows it once.</summary>
+    [Post("/api/v1/schools/{schoolId}/report-password")]
+    Task<ReportPasswordIssued> IssueReportPasswordAsync(string schoolId, CancellationToken cancellationToken);
+
+    [Get("/api/v1/proposals")]
+    Task<IReadOnlyList<Proposal>> ListProposalsAsync(CancellationToken cancellationToken);
+
+    [Post("/api/v1/proposals/{id}")]
+    Task<Proposal> DecideProposalAsync(string id, [Body] ProposalDecision decision, CancellationToken cancellationToken);
+
+    /// <summary>The dashboard; <c>from</c> and <c>to</c> are days written yyyy-MM-dd.</summary>
+    [Get("/api/v1/dashboard")]
+    Task<DashboardView> GetDashboardAsync([AliasAs("schoolId")] string? schoolId, [AliasAs("from")] string? fromDay, [AliasAs("to")] string? toDay,
+        CancellationToken cancellationToken);
 }

@@ -56,7 +56,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
 
     /// <summary>A new console account with a generated password (returned once, stored only as a hash).</summary>
     public async Task<(AnalystAccount Account, string Password)> AddAccountAsync(string username, string? displayName, string role,
-        string? schoolId, string actor, CancellationToken cancellationToken)
+        string? schoolId, string actor, CancellationToken cancellationToken, string? qualifications = null)
     {
         var name = (username ?? "").Trim().ToLowerInvariant();
         if (UsernameProblem(name) is { } problem)
@@ -66,7 +66,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
 
         if (!Roles.IsKnown(role))
         {
-            throw new ProvisioningException($"The role must be {Roles.Analyst} or {Roles.SchoolContact}.");
+            throw new ProvisioningException($"The role must be one of {string.Join(", ", Roles.All)}.");
         }
 
         if (role == Roles.SchoolContact && (schoolId is null || await schools.GetAsync(schoolId, cancellationToken) is null))
@@ -74,7 +74,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
             throw new ProvisioningException("A school contact needs the ID of an existing school.");
         }
 
-        if (role == Roles.Analyst && schoolId is not null)
+        if (Roles.IsStaff(role) && schoolId is not null)
         {
             throw new ProvisioningException("An analyst sees every school; give a school only for a school contact.");
         }
@@ -85,8 +85,12 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
             throw new ProvisioningException("A display name must be at most 120 characters of text.");
         }
 
+        var vetting = CheckedQualifications(qualifications);
         var password = Secrets.NewPassword();
-        var account = new AnalystAccount(name, display, role, schoolId, passwords.Hash(name, password), NewStamp(), clock.GetUtcNow());
+        var account = new AnalystAccount(name, display, role, schoolId, passwords.Hash(name, password), NewStamp(), clock.GetUtcNow())
+        {
+            Qualifications = vetting,
+        };
         if (!await accounts.AddAsync(account, cancellationToken))
         {
             throw new ProvisioningException($"The username {name} is taken.");
@@ -104,6 +108,29 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
         await accounts.UpdateAsync(account with { PasswordHash = passwords.Hash(account.Username, password), SecurityStamp = NewStamp() }, cancellationToken);
         await audit.AppendAsync(new AuditEvent(actor, AuditActions.PasswordReset, Detail: account.Username), cancellationToken);
         return password;
+    }
+
+    /// <summary>Records an account's qualifications and vetting (null or empty clears them).</summary>
+    public async Task<AnalystAccount> SetQualificationsAsync(string username, string? qualifications, string actor, CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindAsync(username, cancellationToken) ?? throw new ProvisioningException($"There is no account {username}.");
+        var updated = account with { Qualifications = CheckedQualifications(qualifications) };
+        await accounts.UpdateAsync(updated, cancellationToken);
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.QualificationsRecorded, Detail: account.Username), cancellationToken);
+        return updated;
+    }
+
+    private static string? CheckedQualifications(string? qualifications)
+    {
+        var text = qualifications?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return text.Length > 200 || text.Any(char.IsControl)
+            ? throw new ProvisioningException("Qualifications must be at most 200 characters of text, e.g. \"Enhanced DBS (2026); NPPV 2\".")
+            : text;
     }
 
     public static string? UsernameProblem(string username) =>

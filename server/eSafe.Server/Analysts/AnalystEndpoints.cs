@@ -6,7 +6,9 @@ using eSafe.Incidents;
 using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
+using eSafe.Server.Escalation;
 using eSafe.Server.Web;
+using eSafe.Server.Workflow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -34,6 +36,8 @@ public static class AnalystEndpoints
         console.MapGet("/incidents/{id}/screenshot", GetScreenshotAsync);
         console.MapLibrarySearch();
         console.MapSchoolLayerApi();
+        console.MapWorkflowApi();
+        console.MapSafeguardingApi();
         return app;
     }
 

@@ -26,10 +26,10 @@ public sealed record AccessScope
         ({ } own, { } requested) => own == requested ? [own] : [],
     };
 
-    /// <summary>An account's scope: an analyst sees every school, a school contact only their own; anyone else nothing.</summary>
+    /// <summary>An account's scope: an analyst (senior or not) sees every school, a school contact only their own; anyone else nothing.</summary>
     public static AccessScope? Of(string role, string? schoolId) => role switch
     {
-        Roles.Analyst => EverySchool,
+        Roles.Analyst or Roles.SeniorAnalyst => EverySchool,
         Roles.SchoolContact when schoolId is not null => OneSchool(schoolId),
         _ => null,
     };
@@ -38,6 +38,10 @@ public sealed record AccessScope
 /// <summary>The signed-in console user, as the session cookie's claims carry it.</summary>
 public sealed record ConsoleUser(string Username, string DisplayName, string Role, AccessScope Scope)
 {
+    public bool IsStaff => Roles.IsStaff(Role);
+
+    public bool IsSenior => Role == Roles.SeniorAnalyst;
+
     public const string SchoolClaim = "esafe:school";
     public const string StampClaim = "esafe:stamp";
     public const string DisplayNameClaim = "esafe:display-name";

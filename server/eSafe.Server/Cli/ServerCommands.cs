@@ -124,16 +124,20 @@ public static class ServerCommands
         var displayName = new Option<string?>("--display-name") { Description = "The name shown in the console." };
         var role = new Option<string>("--role")
         {
-            Description = "analyst (every school) or school-contact (one school).",
+            Description = "analyst or senior-analyst (every school), or school-contact (one school).",
             DefaultValueFactory = _ => Roles.Analyst,
         };
-        role.AcceptOnlyFromAmong(Roles.Analyst, Roles.SchoolContact);
+        role.AcceptOnlyFromAmong([.. Roles.All]);
         var school = new Option<string?>("--school") { Description = "The school of a school contact." };
-        var add = new Command("add", "Add a console account and print its generated password.") { username, displayName, role, school };
+        var qualifications = new Option<string?>("--qualifications")
+        {
+            Description = "An analyst's vetting and training, shown on what they sign, e.g. \"Enhanced DBS (2026); NPPV 2\".",
+        };
+        var add = new Command("add", "Add a console account and print its generated password.") { username, displayName, role, school, qualifications };
         add.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
         {
             var (account, password) = await services.GetRequiredService<Provisioning>().AddAccountAsync(parse.GetValue(username)!,
-                parse.GetValue(displayName), parse.GetValue(role)!, parse.GetValue(school), "cli", cancellationToken);
+                parse.GetValue(displayName), parse.GetValue(role)!, parse.GetValue(school), "cli", cancellationToken, parse.GetValue(qualifications));
             await output.WriteLineAsync($"Username: {account.Username}");
             await output.WriteLineAsync($"Password: {password}");
             await output.WriteLineAsync("The password is shown only now; `esafe-server analyst reset-password` issues another.");
@@ -147,7 +151,17 @@ public static class ServerCommands
             await output.WriteLineAsync($"Password: {password}");
         }));
 
-        return new Command("analyst", "Manage console accounts.") { add, reset };
+        var vettingUsername = new Option<string>("--username") { Description = "The account's username.", Required = true };
+        var vettingText = new Option<string?>("--qualifications") { Description = "The qualifications and vetting; empty clears them." };
+        var vetting = new Command("qualifications", "Record an account's qualifications and vetting.") { vettingUsername, vettingText };
+        vetting.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            var account = await services.GetRequiredService<Provisioning>().SetQualificationsAsync(parse.GetValue(vettingUsername)!,
+                parse.GetValue(vettingText), "cli", cancellationToken);
+            await output.WriteLineAsync($"{account.Username}: {account.Qualifications ?? "(none recorded)"}");
+        }));
+
+        return new Command("analyst", "Manage console accounts.") { add, reset, vetting };
     }
 
     private static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)

@@ -11,10 +11,16 @@ public interface IIncidentStore
 
     Task<StoredIncident?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Newest first (by ID), at most <see cref="IncidentFilter.Limit"/>.</summary>
+    /// <summary>Newest first (by ID) or by priority, at most <see cref="IncidentFilter.Limit"/>.</summary>
     Task<IReadOnlyList<StoredIncident>> ListAsync(IncidentFilter filter, CancellationToken cancellationToken);
 
     Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many incidents match (paging and limit ignored).</summary>
+    Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>The clear fields of every matching incident (paging and limit ignored), without opening any.</summary>
+    Task<IReadOnlyList<IncidentFacts>> ListFactsAsync(IncidentFilter filter, CancellationToken cancellationToken);
 }

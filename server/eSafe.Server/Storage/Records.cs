@@ -15,7 +15,10 @@ public sealed record DeviceRecord(
     DateTimeOffset EnrolledAt,
     string? EnrolledFrom);
 
-/// <summary>Someone who signs in to the console: an analyst (every school) or, later, a school's contact (one school).</summary>
+/// <summary>
+/// Someone who signs in to the console: an analyst or senior analyst (every school) or a school's contact (one school).
+/// <see cref="Qualifications"/> records an analyst's vetting and training (e.g. "Enhanced DBS 2026; NPPV 2"), shown on what they sign.
+/// </summary>
 public sealed record AnalystAccount(
     string Username,
     string DisplayName,
@@ -23,7 +26,10 @@ public sealed record AnalystAccount(
     string? SchoolId,
     string PasswordHash,
     string SecurityStamp,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    public string? Qualifications { get; init; }
+}
 
 /// <summary>
 /// An incident as the server keeps it: what the device sent (without the screenshot's bytes, which are
@@ -37,6 +43,9 @@ public sealed record StoredIncident(
     bool HasScreenshot)
 {
     public string Id => Incident.Id;
+
+    /// <summary>An urgent alert about it is waiting for the school's acknowledgement.</summary>
+    public bool AlertOpen { get; init; }
 }
 
 public enum AddOutcome
@@ -49,15 +58,32 @@ public enum AddOutcome
 public sealed record IncidentFilter
 {
     public IReadOnlyCollection<string>? SchoolIds { get; init; }
-    public string? Status { get; init; }
+
+    /// <summary>Any of these statuses; null for every status.</summary>
+    public IReadOnlyCollection<string>? Statuses { get; init; }
     public string? Category { get; init; }
     public int? Severity { get; init; }
     public int? MinSeverity { get; init; }
 
-    /// <summary>Only incidents whose ID sorts before this one (older).</summary>
-    public string? Before { get; init; }
+    /// <summary>One pupil (their user ID at a school): the incident page's timeline.</summary>
+    public (string SchoolId, string UserId)? User { get; init; }
+
+    /// <summary>Occurred at or after.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Occurred before.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Severity first, then oldest first (what needs a human now), instead of newest first.</summary>
+    public bool Priority { get; init; }
+
+    /// <summary>Paging: newest first, only incidents whose ID sorts before this one; by priority, only those after this place.</summary>
+    public QueuePlace? After { get; init; }
     public int Limit { get; init; } = 50;
 }
+
+/// <summary>A place in the queue to page on from: the last incident shown, and its severity when the queue is by priority.</summary>
+public sealed record QueuePlace(string Id, int Severity);
 
 /// <summary>Something to write to the audit log.</summary>
 public sealed record AuditEvent(
@@ -104,6 +130,26 @@ public static class AuditActions
     public const string GlobalEntrySwitchedOn = "school-library-global-entry-on";
     public const string SchoolLayerRefused = "school-library-refused";
     public const string LibrarySearched = "library-searched";
+    public const string QualificationsRecorded = "account-qualifications-recorded";
+    public const string IncidentDecided = "incident-decided";
+    public const string IncidentReopened = "incident-reopened";
+    public const string SchoolResponded = "school-response-recorded";
+    public const string AlertRaised = "alert-raised";
+    public const string AlertAcknowledged = "alert-acknowledged";
+    public const string ReportRead = "report-read";
+    public const string ReportSent = "report-sent";
+    public const string CallPlaced = "alert-call-placed";
+    public const string DeliveryFailed = "delivery-failed";
+    public const string WeeklySummarySent = "weekly-summary-sent";
+    public const string ContactSaved = "contact-saved";
+    public const string ContactRemoved = "contact-removed";
+    public const string ProtocolSaved = "protocol-saved";
+    public const string ReportPasswordIssued = "report-password-issued";
+    public const string SafeguardingRead = "safeguarding-read";
+    public const string ProposalMade = "library-proposal-made";
+    public const string ProposalDecided = "library-proposal-decided";
+    public const string DashboardRead = "dashboard-read";
+    public const string WorkflowRefused = "workflow-refused";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>

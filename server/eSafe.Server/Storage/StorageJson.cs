@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using eSafe.Contracts.Http;
 using eSafe.Incidents;
 
 namespace eSafe.Server.Storage;
@@ -14,4 +15,7 @@ public sealed record DeviceContents(string MachineName, string? EnrolledFrom);
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IncidentContents))]
 [JsonSerializable(typeof(DeviceContents))]
+[JsonSerializable(typeof(IncidentWorkflow))]
+[JsonSerializable(typeof(SafeguardingRecord))]
+[JsonSerializable(typeof(Proposal))]
 public sealed partial class StorageJson : JsonSerializerContext;

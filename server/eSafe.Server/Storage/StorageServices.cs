@@ -17,6 +17,10 @@ public static class StorageServices
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
         services.AddSingleton<IAuditLog, LiteAuditLog>();
         services.AddSingleton<ISchoolLibraryStore, LiteSchoolLibraryStore>();
+        services.AddSingleton<IIncidentWorkflowStore, LiteIncidentWorkflowStore>();
+        services.AddSingleton<ISafeguardingStore, LiteSafeguardingStore>();
+        services.AddSingleton<IJobStore, LiteJobStore>();
+        services.AddSingleton<IProposalStore, LiteProposalStore>();
         return services;
     }
 }

@@ -32,6 +32,23 @@ public sealed class QueryParameters(IQueryCollection query)
         return value;
     }
 
+    /// <summary>A day written yyyy-MM-dd.</summary>
+    public DateOnly? Date(string name)
+    {
+        if (One(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        Problems[name] = [$"{name} must be a date written yyyy-MM-dd."];
+        return null;
+    }
+
     public int? Number(string name, int min, int max)
     {
         if (One(name) is not { } value)

@@ -55,10 +55,14 @@ public sealed class LiteAnalystStore : IAnalystStore
         ["passwordHash"] = a.PasswordHash,
         ["securityStamp"] = a.SecurityStamp,
         ["createdAt"] = Bson.Time(a.CreatedAt),
+        ["qualifications"] = Bson.Text(a.Qualifications),
     };
 
     private static AnalystAccount Read(BsonDocument d) => new(d["username"].AsString, d["displayName"].AsString, d["role"].AsString,
-        Bson.Text(d["schoolId"]), d["passwordHash"].AsString, d["securityStamp"].AsString, Bson.Time(d["createdAt"]));
+        Bson.Text(d["schoolId"]), d["passwordHash"].AsString, d["securityStamp"].AsString, Bson.Time(d["createdAt"]))
+    {
+        Qualifications = Bson.Text(d["qualifications"]),
+    };
 
     private static string Key(string username) => username.Trim().ToUpperInvariant();
 }

@@ -24,7 +24,7 @@ public sealed class LiteIncidentStore : IIncidentStore
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
         _cipher = data.Cipher;
-        _incidents = _database.GetCollection("incidents");
+        _incidents = _database.GetCollection(IncidentsCollection);
         _contents = _database.GetCollection("incident_contents");
         _screenshots = _database.GetCollection("screenshots");
         _incidents.EnsureIndex("schoolId");
@@ -32,23 +32,32 @@ public sealed class LiteIncidentStore : IIncidentStore
         _incidents.EnsureIndex("status");
         _incidents.EnsureIndex("category");
         _incidents.EnsureIndex("severity");
+        _incidents.EnsureIndex("userTag");
+        _incidents.EnsureIndex("occurredAt");
+        FillClearFields();
     }
+
+    /// <summary>The collection of the incidents' clear fields, which the workflow store updates too.</summary>
+    internal const string IncidentsCollection = "incidents";
 
     public Task<AddOutcome> AddAsync(StoredIncident incident, byte[]? screenshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
+        var i = incident.Incident;
         var document = new BsonDocument
         {
             ["_id"] = incident.Id,
-            ["schoolId"] = incident.Incident.SchoolId,
-            ["deviceId"] = incident.Incident.DeviceId,
+            ["schoolId"] = i.SchoolId,
+            ["deviceId"] = i.DeviceId,
             ["status"] = incident.Status,
-            ["category"] = incident.Incident.Category,
-            ["severity"] = incident.Incident.Severity,
-            ["occurredAt"] = Bson.Time(incident.Incident.OccurredAt),
+            ["category"] = i.Category,
+            ["severity"] = i.Severity,
+            ["occurredAt"] = Bson.Time(i.OccurredAt),
             ["receivedAt"] = Bson.Time(incident.ReceivedAt),
+            ["ruleId"] = i.RuleId,
+            ["userTag"] = UserTag(i.SchoolId, i.UserId),
         };
-        var contents = new IncidentContents(incident.Incident with { Screenshot = null }, incident.ServerSeenAddress, screenshot is not null);
+        var contents = new IncidentContents(i with { Screenshot = null }, incident.ServerSeenAddress, screenshot is not null);
         var blob = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(contents, StorageJson.Default.IncidentContents), ContentsPurpose(document));
 
         lock (_write)
@@ -89,6 +98,49 @@ public sealed class LiteIncidentStore : IIncidentStore
     public Task<IReadOnlyList<StoredIncident>> ListAsync(IncidentFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        var query = Filtered(filter);
+        if (filter.Priority)
+        {
+            if (filter.After is { } after)
+            {
+                query = query.Where("($.severity < @0 OR ($.severity = @0 AND $._id > @1))", after.Severity, after.Id);
+            }
+
+            // LiteDB 5 orders by one expression: severity descending, then the ID ascending, folded into one sortable key.
+            query = query.OrderBy("STRING(10 - $.severity) + $._id");
+        }
+        else
+        {
+            if (filter.After is { } after)
+            {
+                query = query.Where("$._id < @0", after.Id);
+            }
+
+            query = query.OrderByDescending("$._id");
+        }
+
+        IReadOnlyList<StoredIncident> page = [.. query.Limit(filter.Limit).ToList().Select(Open)];
+        return Task.FromResult(page);
+    }
+
+    public Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Task.FromResult(Filtered(filter).Count());
+    }
+
+    public Task<IReadOnlyList<IncidentFacts>> ListFactsAsync(IncidentFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        IReadOnlyList<IncidentFacts> facts = [.. Filtered(filter).ToList().Select(d => new IncidentFacts(
+            d["_id"].AsString, d["schoolId"].AsString, d["category"].AsString, d["severity"].AsInt32, Bson.Text(d["ruleId"]) ?? "",
+            Bson.Time(d["occurredAt"]), Bson.Time(d["receivedAt"]), d["status"].AsString, Bson.Text(d["outcome"]),
+            Bson.Text(d["noActionReason"]), OptionalTime(d["firstDecidedAt"]), OptionalTime(d["acknowledgedAt"]), OptionalTime(d["alertRaisedAt"])))];
+        return Task.FromResult(facts);
+    }
+
+    private ILiteQueryable<BsonDocument> Filtered(IncidentFilter filter)
+    {
         var query = _incidents.Query();
         if (filter.SchoolIds is { } schools)
         {
@@ -97,9 +149,9 @@ public sealed class LiteIncidentStore : IIncidentStore
                 : query.Where("$.schoolId IN @0", new BsonArray(schools.Select(s => new BsonValue(s))));
         }
 
-        if (filter.Status is { } status)
+        if (filter.Statuses is { } statuses)
         {
-            query = query.Where("$.status = @0", status);
+            query = query.Where("$.status IN @0", new BsonArray(statuses.Select(s => new BsonValue(s))));
         }
 
         if (filter.Category is { } category)
@@ -117,13 +169,22 @@ public sealed class LiteIncidentStore : IIncidentStore
             query = query.Where("$.severity >= @0", minSeverity);
         }
 
-        if (filter.Before is { } before)
+        if (filter.User is { } user)
         {
-            query = query.Where("$._id < @0", before);
+            query = query.Where("$.userTag = @0", UserTag(user.SchoolId, user.UserId));
         }
 
-        IReadOnlyList<StoredIncident> page = [.. query.OrderByDescending("$._id").Limit(filter.Limit).ToList().Select(Open)];
-        return Task.FromResult(page);
+        if (filter.From is { } from)
+        {
+            query = query.Where("$.occurredAt >= @0", Bson.Time(from));
+        }
+
+        if (filter.Until is { } until)
+        {
+            query = query.Where("$.occurredAt < @0", Bson.Time(until));
+        }
+
+        return query;
     }
 
     public Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken) =>
@@ -139,7 +200,26 @@ public sealed class LiteIncidentStore : IIncidentStore
         var contents = JsonSerializer.Deserialize(_cipher.Decrypt(blob, ContentsPurpose(document)), StorageJson.Default.IncidentContents)
             ?? throw new InvalidOperationException($"The contents of incident {id} are empty.");
         return new StoredIncident(contents.Incident, Bson.Time(document["receivedAt"]), contents.ServerSeenAddress,
-            document["status"].AsString, contents.HasScreenshot);
+            document["status"].AsString, contents.HasScreenshot)
+        {
+            AlertOpen = document["alertOpen"] is { IsBoolean: true } open && open.AsBoolean,
+        };
+    }
+
+    private static DateTimeOffset? OptionalTime(BsonValue value) => value.IsNull ? null : Bson.Time(value);
+
+    private string UserTag(string schoolId, string userId) => _cipher.IndexTag("user", schoolId + "\n" + userId);
+
+    // Incidents stored before the rule ID and the user tag were clear fields get them once, from their contents.
+    private void FillClearFields()
+    {
+        foreach (var document in _incidents.Find("$.userTag = null").ToList())
+        {
+            var incident = Open(document).Incident;
+            document["ruleId"] = incident.RuleId;
+            document["userTag"] = UserTag(incident.SchoolId, incident.UserId);
+            _incidents.Update(document);
+        }
     }
 
     // The clear fields that never change are bound into the encrypted contents: editing one in the database breaks the record.

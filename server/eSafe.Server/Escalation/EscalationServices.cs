@@ -1,0 +1,25 @@
+using eSafe.Server.Workflow;
+
+namespace eSafe.Server.Escalation;
+
+public static class EscalationServices
+{
+    /// <summary>Decisions, the schools' safeguarding set-up, the alert banner, and the job runner that tells the schools.</summary>
+    public static IServiceCollection AddEscalation(this IServiceCollection services, EscalationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Problems() is { Count: > 0 } problems)
+        {
+            throw new Security.ServerSetupException(string.Join(" ", problems));
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<Safeguarding>();
+        services.AddSingleton<IncidentDecisions>();
+        services.AddSingleton<AlertBoard>();
+        services.AddSingleton(new EscalationChannels(Phone: false, Email: false));
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
+        return services;
+    }
+}
