@@ -14,7 +14,6 @@ public static class EscalationServices
         }
 
         services.AddSingleton(options);
-        services.AddSingleton<Safeguarding>();
         services.AddSingleton<IncidentDecisions>();
         services.AddSingleton<AlertBoard>();
         services.AddSingleton<ProposalReview>();
