@@ -90,6 +90,7 @@ public static class ServerApp
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
         services.AddSingleton<SchoolLayerChanges>();
+        services.AddSingleton<DemoIncidents>();
         services.AddHostedService<StartupAnnouncer>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
@@ -117,7 +118,7 @@ public static class ServerApp
             cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
         services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
-            policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst, Roles.SchoolContact));
+            policy.RequireAuthenticatedUser().RequireRole([.. Roles.All]));
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
