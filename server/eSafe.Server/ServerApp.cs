@@ -5,6 +5,7 @@ using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
 using eSafe.Server.Libraries;
+using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
@@ -88,6 +89,7 @@ public static class ServerApp
         services.AddSingleton<LibraryPackages>();
         services.AddSingleton<SchoolLayerChanges>();
         services.AddHostedService<StartupAnnouncer>();
+        services.AddPhoneNotifications(builder.Configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -131,6 +133,7 @@ public static class ServerApp
         app.MapDeviceApi();
         app.MapLibraryDownloads();
         app.MapAnalystApi();
+        app.MapPhoneWebhooks();
         app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));
         return app;
     }
