@@ -60,6 +60,7 @@ public static class ServerApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(options.Urls);
+        builder.Configuration.AddInMemoryCollection(options.Settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -118,6 +119,7 @@ public static class ServerApp
         services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst, Roles.SchoolContact));
 
+        options.ConfigureServices?.Invoke(services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
 

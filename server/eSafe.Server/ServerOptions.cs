@@ -25,4 +25,10 @@ public sealed record ServerOptions
     public TextWriter Output { get; init; } = Console.Out;
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Settings laid over the configuration (appsettings.json, environment), e.g. a test's phone provider.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Run after the server's own service registrations: tests put stand-ins for parts built elsewhere here.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
