@@ -4,7 +4,7 @@ namespace eSafe.Server.Notifications.Phone;
 
 /// <summary>
 /// The small page an alert's SMS links to: what the alert is (school, reference, severity; never a pupil) and one
-/// button that posts the acknowledgement. No script; the console's stylesheet (the CSP allows no inline style).
+/// button that posts the acknowledgement. No script; the console's stylesheet (the CSP allows no inline style). Well-formed XML too, so tests can read it.
 /// </summary>
 internal static class AcknowledgePage
 {
@@ -45,11 +45,11 @@ internal static class AcknowledgePage
         <!doctype html>
         <html lang="en-GB">
         <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex">
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
         <title>eSafe alert</title>
-        <link rel="stylesheet" href="/app.css">
+        <link rel="stylesheet" href="/app.css" />
         </head>
         <body>
         <main class="card">
