@@ -87,7 +87,7 @@ public static class ServerApp
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentAccess>();
-        services.AddEscalation(options.Escalation ?? builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
+        services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();

@@ -26,9 +26,6 @@ public sealed record ServerOptions
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>How the escalation keeps time; null to read the configuration section <c>Escalation</c> (defaults when absent).</summary>
-    public Escalation.EscalationOptions? Escalation { get; init; }
-
     /// <summary>Settings laid over the configuration (appsettings.json, environment), e.g. a test's phone provider.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
