@@ -29,6 +29,7 @@ public static class ServerCommands
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 
