@@ -1,5 +1,4 @@
 using PdfSharp.Drawing;
-using PdfSharp.Pdf;
 
 namespace eSafe.Server.Reports;
 
@@ -21,10 +20,7 @@ public static class ReportPdf
         ReportChecks.Check(report);
         ReportFonts.EnsureInstalled();
         var reference = ReportText.Clean(report.Reference);
-        using var document = new PdfDocument();
-        document.Info.Title = sample ? Title + " (SAMPLE)" : Title;
-        document.Info.Creator = "eSafe";
-        ReportEncryption.Apply(document, password);
+        using var document = ReportDocument.New(sample ? Title + " (SAMPLE)" : Title, password);
 
         using (var flow = new PageFlow(document, f => ReportStyle.ContinuationLine(f, $"{Title} · {reference} (continued)")))
         {
@@ -39,9 +35,7 @@ public static class ReportPdf
             flow.Finish(Footer, reference);
         }
 
-        using var output = new MemoryStream();
-        document.Save(output, closeStream: false);
-        return output.ToArray();
+        return ReportDocument.Save(document);
     }
 
     private static void Heading(PageFlow flow, InterventionReport report, string reference)

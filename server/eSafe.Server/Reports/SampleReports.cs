@@ -58,7 +58,7 @@ public static class SampleReports
             new(IncidentId.New(at.AddHours(59.9)), UserId("sample.pupil.c"), MachineName, at.AddHours(59.9), BritishSummerTime,
                 "gambling", 1,
                 "Several visits to a betting odds page during a break; no sign of money being spent. (SAMPLE: made up.)"),
-            new(IncidentId.New(at.AddHours(98.5)), UserId("sample.pupil.b"), "ICT-SUITE-03", at.AddHours(98.5), BritishSummerTime,
+            new(IncidentId.New(at.AddHours(84.6)), UserId("sample.pupil.b"), "ICT-SUITE-03", at.AddHours(84.6), BritishSummerTime,
                 "bullying", 2,
                 "The same user ID as on Tuesday, again about the same classmate, this time in a class forum. A pattern is forming: " +
                 "we suggest the school speaks with both pupils. (SAMPLE: made up.)"),

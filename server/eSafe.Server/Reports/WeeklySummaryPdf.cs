@@ -1,5 +1,4 @@
 using PdfSharp.Drawing;
-using PdfSharp.Pdf;
 
 namespace eSafe.Server.Reports;
 
@@ -17,10 +16,7 @@ public static class WeeklySummaryPdf
         ReportFonts.EnsureInstalled();
         var school = ReportText.Clean(summary.SchoolName);
         var week = $"{ReportText.Day(summary.From)} to {ReportText.Day(summary.To)}";
-        using var document = new PdfDocument();
-        document.Info.Title = sample ? Title + " (SAMPLE)" : Title;
-        document.Info.Creator = "eSafe";
-        ReportEncryption.Apply(document, password);
+        using var document = ReportDocument.New(sample ? Title + " (SAMPLE)" : Title, password);
 
         using (var flow = new PageFlow(document, f => ReportStyle.ContinuationLine(f, $"{Title} · {school} · {week} (continued)")))
         {
@@ -49,9 +45,7 @@ public static class WeeklySummaryPdf
             flow.Finish(ReportPdf.Footer, $"{school} · {summary.From:yyyy-MM-dd}");
         }
 
-        using var output = new MemoryStream();
-        document.Save(output, closeStream: false);
-        return output.ToArray();
+        return ReportDocument.Save(document);
     }
 
     internal static string Count(int count) => count == 1 ? "1 concern" : $"{count} concerns";
