@@ -38,7 +38,10 @@ public sealed class ReportPdfTests
         PdfTools.Run("qpdf", "--check", "--password=" + Password.ToUpperInvariant(), file).ExitCode.Should().NotBe(0);
         var check = PdfTools.Run("qpdf", "--check", "--password=" + Password, file);
         check.ExitCode.Should().Be(0, "qpdf finds the file well formed and exits 0 only without warnings: " + check.Output + check.Error);
-        File.ReadAllText(file).Should().NotContain("Robin Reviewer").And.NotContain(TestReports.UserId, "the content is encrypted, not merely locked");
+        File.ReadAllText(file).Should().NotContain(ReportPdf.Title, "strings and metadata are encrypted too, not merely locked");
+        var decrypted = file + ".decrypted.pdf";
+        PdfTools.Run("qpdf", "--decrypt", "--password=" + Password, file, decrypted).ExitCode.Should().Be(0);
+        File.ReadAllText(decrypted).Should().Contain(ReportPdf.Title, "the title is there once decrypted");
     }
 
     [Test]
