@@ -1,4 +1,5 @@
 using eSafe.Server.Notifications.Email;
+using Microsoft.Extensions.Configuration;
 
 namespace eSafe.Server.Tests.Email;
 
@@ -64,5 +65,32 @@ public sealed class SmtpOptionsTests
     public void Every_problem_is_listed_at_once()
     {
         new SmtpOptions { Port = -1 }.Validate().Should().HaveCount(3, "host, port and sender are all wrong");
+    }
+
+    [Test]
+    public void The_settings_bind_from_configuration_keys_under_Smtp()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "mail.example.org",
+            ["Smtp:Port"] = "465",
+            ["Smtp:Security"] = "Tls",
+            ["Smtp:Username"] = "esafe",
+            ["Smtp:Password"] = "from-the-environment",
+            ["Smtp:FromAddress"] = "reports@esafe.example.org",
+            ["Smtp:FromName"] = "eSafe reports",
+            ["Smtp:Timeout"] = "00:00:45",
+            ["Smtp:TrustedCertificateSha256"] = new string('A', 64),
+        }).Build();
+
+        var options = configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>()!;
+
+        options.Validate().Should().BeEmpty();
+        options.Should().BeEquivalentTo(new SmtpOptions
+        {
+            Host = "mail.example.org", Port = 465, Security = SmtpSecurity.Tls, Username = "esafe", Password = "from-the-environment",
+            FromAddress = "reports@esafe.example.org", FromName = "eSafe reports", Timeout = TimeSpan.FromSeconds(45),
+            TrustedCertificateSha256 = new string('A', 64),
+        });
     }
 }
