@@ -31,6 +31,7 @@ public static class ServerCommands
         root.Subcommands.Add(Analyst(data));
         root.Subcommands.Add(SafeguardingCommands.Contact(data));
         root.Subcommands.Add(SafeguardingCommands.Protocol(data));
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 
