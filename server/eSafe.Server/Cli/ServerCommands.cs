@@ -43,7 +43,9 @@ public static class ServerCommands
         {
             Description = "Make (or reuse) a demo school and a demo analyst; print their credentials and write them to DATA/demo.json.",
         };
+        var transport = new ServeTransportOptions();
         var serve = new Command("serve", "Run the server.") { urls, demo };
+        transport.AddTo(serve);
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -51,13 +53,13 @@ public static class ServerCommands
             WebApplication app;
             try
             {
-                app = ServerApp.Build(new ServerOptions
+                app = ServerApp.Build(transport.Apply(parse, new ServerOptions
                 {
                     DataDirectory = parse.GetValue(data)!,
                     Urls = parse.GetValue(urls)!,
                     Demo = parse.GetValue(demo),
                     Output = output,
-                });
+                }));
             }
             catch (ServerSetupException e)
             {

@@ -17,6 +17,8 @@ public static class StorageServices
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
         services.AddSingleton<IAuditLog, LiteAuditLog>();
         services.AddSingleton<ISchoolLibraryStore, LiteSchoolLibraryStore>();
+        services.AddSingleton<ISessionStore, LiteSessionStore>();
+        services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
         return services;
     }
 }
