@@ -109,7 +109,7 @@ public static class TlsCertificates
                 // Through PKCS#12 so that the key is usable by TLS on every platform (an ephemeral key is not on Windows).
                 return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
             }
-            catch (CryptographicException e) when (keyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            catch (Exception e) when (e is CryptographicException or ArgumentException && keyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
             {
                 throw new ServerSetupException(
                     $"The key {keyFile} does not match the certificate {certificateFile} (or needs --cert-password): {e.Message}", e);

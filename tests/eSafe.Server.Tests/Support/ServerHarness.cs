@@ -37,12 +37,14 @@ public sealed class ServerHarness : IAsyncDisposable
     public static string NewDataDirectory() => Directory.CreateTempSubdirectory("esafe-server-tests-").FullName;
 
     /// <summary>Starts a server; with no folder given it makes one and deletes it on dispose.</summary>
-    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null)
+    /// <param name="configure">Changes to the options the harness would use (URLs, certificate, proxies, lifetimes).</param>
+    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null,
+        Func<ServerOptions, ServerOptions>? configure = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
         var output = new StringWriter();
-        var app = ServerApp.Build(new ServerOptions
+        var options = new ServerOptions
         {
             DataDirectory = dataDirectory,
             Urls = "http://127.0.0.1:0",
@@ -50,7 +52,8 @@ public sealed class ServerHarness : IAsyncDisposable
             Output = TextWriter.Synchronized(output),
             MinimumLogLevel = LogLevel.Error,
             Clock = clock ?? TimeProvider.System,
-        });
+        };
+        var app = ServerApp.Build(configure is null ? options : configure(options));
         await app.StartAsync();
         return new ServerHarness(dataDirectory, owns, app, output);
     }
