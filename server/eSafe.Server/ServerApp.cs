@@ -122,7 +122,7 @@ public static class ServerApp
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<ServerSessions>((cookie, sessions) => cookie.SessionStore = sessions);
         services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
-            policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst, Roles.SchoolContact));
+            policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst, Roles.SeniorAnalyst, Roles.SchoolContact));
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container

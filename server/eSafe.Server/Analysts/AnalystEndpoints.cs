@@ -34,6 +34,7 @@ public static class AnalystEndpoints
         console.MapGet("/incidents/{id}/screenshot", GetScreenshotAsync);
         console.MapLibrarySearch();
         console.MapSchoolLayerApi();
+        console.MapAuditView();
         return app;
     }
 

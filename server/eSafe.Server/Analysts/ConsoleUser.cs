@@ -29,7 +29,7 @@ public sealed record AccessScope
     /// <summary>An account's scope: an analyst sees every school, a school contact only their own; anyone else nothing.</summary>
     public static AccessScope? Of(string role, string? schoolId) => role switch
     {
-        Roles.Analyst => EverySchool,
+        Roles.Analyst or Roles.SeniorAnalyst => EverySchool,
         Roles.SchoolContact when schoolId is not null => OneSchool(schoolId),
         _ => null,
     };

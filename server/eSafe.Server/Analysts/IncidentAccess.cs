@@ -39,7 +39,7 @@ public sealed class IncidentAccess(IIncidentStore incidents, ISchoolStore school
         }, cancellationToken);
         var page = found.Take(limit).Select(IncidentViews.Summary).ToList();
         await audit.AppendAsync(new AuditEvent(user.Username, AuditActions.QueueRead, SchoolId: query.SchoolId, RemoteAddress: remoteAddress,
-            Detail: $"{page.Count} incidents"), cancellationToken);
+            Detail: $"{page.Count} incidents" + (page.Count > 0 ? ": " + string.Join(' ', page.Select(i => i.Id)) : "")), cancellationToken);
         return new IncidentPage(page, found.Count > limit ? page[^1].Id : null);
     }
 

@@ -6,5 +6,8 @@ public static class Roles
     public const string Analyst = "analyst";
     public const string SchoolContact = "school-contact";
 
+    /// <summary>An analyst who also reads the audit log (every school).</summary>
+    public const string SeniorAnalyst = "senior-analyst";
+
     public static bool IsKnown(string? role) => role is Analyst or SchoolContact;
 }

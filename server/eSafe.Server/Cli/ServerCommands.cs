@@ -7,7 +7,7 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Cli;
 
 /// <summary>
-/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password</c>.
+/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password | audit verify</c>.
 /// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
 /// </summary>
 public static class ServerCommands
@@ -29,6 +29,7 @@ public static class ServerCommands
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
+        root.Subcommands.Add(AuditCommands.Create(data));
         return root;
     }
 

@@ -104,6 +104,10 @@ public static class AuditActions
     public const string GlobalEntrySwitchedOn = "school-library-global-entry-on";
     public const string SchoolLayerRefused = "school-library-refused";
     public const string LibrarySearched = "library-searched";
+    public const string IncidentReceived = "incident-received";
+    public const string IncidentDeleted = "incident-deleted";
+    public const string AuditRead = "audit-read";
+    public const string AuditKeyed = "audit-log-keyed";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>
