@@ -219,14 +219,17 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         }
 
         var previous = Genesis;
+        var legacyPrevious = Genesis;
         long? broken = null;
         database.BeginTrans();
         foreach (var entry in legacy)
         {
-            if (broken is null && (entry.PreviousHash != previous || LegacyHashOf(entry) != entry.Hash))
+            if (broken is null && (entry.PreviousHash != legacyPrevious || LegacyHashOf(entry) != entry.Hash))
             {
                 broken = entry.Sequence;
             }
+
+            legacyPrevious = entry.Hash;
 
             var rekeyed = entry with { PreviousHash = previous, Hash = "" };
             rekeyed = rekeyed with { Hash = HashOf(rekeyed) };
