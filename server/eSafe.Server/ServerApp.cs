@@ -10,6 +10,7 @@ using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
+using eSafe.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -63,6 +64,7 @@ public static class ServerApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Configuration.AddInMemoryCollection(options.Settings);
+        builder.AddTransportSecurity(options, data.KeysDirectory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -85,6 +87,8 @@ public static class ServerApp
         services.AddSingleton(options);
         services.AddServerCore(data, options.Clock);
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ServerSessions>();
+        services.AddHostedService<ExpirySweeper>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentAccess>();
         services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
@@ -114,12 +118,16 @@ public static class ServerApp
             cookie.Cookie.SameSite = SameSiteMode.Strict;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.Cookie.IsEssential = true;
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
-            cookie.SlidingExpiration = true;
+            // The session itself lives on the server (ServerSessions), which enforces the idle and absolute lifetimes.
+            cookie.ExpireTimeSpan = options.SessionLifetime;
+            cookie.SlidingExpiration = false;
+            cookie.TimeProvider = options.Clock;
             cookie.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
             cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<ServerSessions>((cookie, sessions) => cookie.SessionStore = sessions);
         services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole([.. Roles.All]));
 
@@ -127,6 +135,7 @@ public static class ServerApp
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
 
+        app.UseTrustedProxies(options);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

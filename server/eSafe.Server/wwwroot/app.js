@@ -2,9 +2,10 @@
 import { HttpError, apiUrl, call, onSignedOut } from './api.js';
 import { $, categories, cell, option } from './dom.js';
 import { initSchoolWords, showSchoolWords } from './school-words.js';
+import { initAudit, showAudit } from './audit.js';
 
 const statuses = ['new', 'in-review', 'no-action', 'escalated'];
-const sections = ['loading', 'login', 'queue', 'detail', 'words'];
+const sections = ['loading', 'login', 'queue', 'detail', 'words', 'audit'];
 const schoolNames = new Map();
 let schools = [];
 let me = null;
@@ -37,6 +38,7 @@ async function start() {
 async function signedIn(user) {
   me = user;
   $('who').textContent = `${me.displayName} (${me.role})`;
+  $('nav-audit').hidden = me.role !== 'senior-analyst';
   schools = await call('/schools');
   const select = $('filters').elements.schoolId;
   select.length = 1;
@@ -52,6 +54,9 @@ async function route() {
   const match = /^#\/incidents\/([0-9A-Z]{26})$/.exec(location.hash);
   if (match) {
     await showIncident(match[1]);
+  } else if (location.hash === '#/audit') {
+    show('audit');
+    await showAudit();
   } else if (location.hash === '#/school-words') {
     show('words');
     await showSchoolWords(me, schools);
@@ -154,6 +159,7 @@ async function showIncident(id) {
 function init() {
   onSignedOut(() => show('login'));
   initSchoolWords();
+  initAudit();
   for (const c of categories) option($('filters').elements.category, c, c);
   for (const s of statuses) option($('filters').elements.status, s, s);
 
