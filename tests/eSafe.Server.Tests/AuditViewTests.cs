@@ -99,7 +99,9 @@ public sealed class AuditViewTests
         using var http = _server.HttpClient();
         if (who == "analyst")
         {
-            (await Http.LoginAsync(http, _server.Demo!.AnalystUsername, _server.Demo.AnalystPassword)).StatusCode.Should().Be(HttpStatusCode.OK);
+            var (analyst, password) = await _server.Service<Provisioning>().AddAccountAsync("analyst-" + Guid.NewGuid().ToString("N")[..6], null,
+                Roles.Analyst, null, "test", CancellationToken.None);
+            (await Http.LoginAsync(http, analyst.Username, password)).StatusCode.Should().Be(HttpStatusCode.OK);
         }
         else if (who == "contact")
         {
