@@ -82,6 +82,7 @@ public static class ServerApp
         services.AddServerCore(data, options.Clock);
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<IncidentRules>();
         services.AddSingleton<IncidentAccess>();
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());

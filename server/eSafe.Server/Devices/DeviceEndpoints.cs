@@ -34,14 +34,14 @@ public static class DeviceEndpoints
             errors["enrolmentCode"] = ["enrolmentCode is required."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.MachineName) || request.MachineName.Length > 255 || request.MachineName.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(request.MachineName) || request.MachineName.Length > 255 || !UntrustedText.IsSafe(request.MachineName))
         {
-            errors["machineName"] = ["machineName must be 1 to 255 characters of text."];
+            errors["machineName"] = ["machineName must be 1 to 255 characters of text, without control or text-direction characters."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.HostVersion) || request.HostVersion.Length > 64 || request.HostVersion.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(request.HostVersion) || request.HostVersion.Length > 64 || !UntrustedText.IsSafe(request.HostVersion))
         {
-            errors["hostVersion"] = ["hostVersion must be 1 to 64 characters of text."];
+            errors["hostVersion"] = ["hostVersion must be 1 to 64 characters of text, without control or text-direction characters."];
         }
 
         if (errors.Count > 0)
@@ -73,11 +73,13 @@ public static class DeviceEndpoints
 
     /// <summary>
     /// Checks, in order: the token (401), the size (413), the envelope (400), a repeat of a known ID (200,
-    /// duplicate), the seal (400), the incident's fields (400), that it is the token's school and device (403);
+    /// duplicate), the seal (400), the incident's fields and text (400; pupil and page text is neutralised, see
+    /// <see cref="IncidentText"/>), that it names a rule the server knows with its category and severity (400,
+    /// <see cref="IncidentRules"/>), that it is the token's school and device (403);
     /// only then is anything stored.
     /// </summary>
     private static async Task<IResult> IngestAsync(HttpContext context, DeviceAuthenticator authenticator, IIncidentStore incidents,
-        SealingKeyRing keys, TimeProvider clock, ILoggerFactory loggers)
+        SealingKeyRing keys, IncidentRules rules, TimeProvider clock, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger(typeof(DeviceEndpoints));
         var device = await authenticator.AuthenticateAsync(context.Request);
@@ -157,7 +159,13 @@ public static class DeviceEndpoints
             return Problems.BadRequest("The incident's id is not the envelope's incidentId.");
         }
 
-        var problems = IncidentValidator.Problems(incident, clock.GetUtcNow());
+        incident = IncidentText.Neutralise(incident);
+        List<string> problems = [.. IncidentValidator.Problems(incident, clock.GetUtcNow()), .. IncidentText.Problems(incident)];
+        if (problems.Count == 0 && await rules.ProblemAsync(incident, device.SchoolId, context.RequestAborted) is { } ruleProblem)
+        {
+            problems.Add(ruleProblem);
+        }
+
         if (problems.Count > 0)
         {
             DeviceLog.Refused(log, device.Id, "invalid incident fields");

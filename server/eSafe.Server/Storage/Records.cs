@@ -37,6 +37,9 @@ public sealed record StoredIncident(
     bool HasScreenshot)
 {
     public string Id => Incident.Id;
+
+    /// <summary>How far the device's claimed time is from the server's receipt, when it cannot be right (see <see cref="Devices.DeviceClock"/>); else null.</summary>
+    public long? ClockSkewSeconds => Devices.DeviceClock.SuspectSkewSeconds(Incident.OccurredAt, ReceivedAt);
 }
 
 public enum AddOutcome
