@@ -83,6 +83,7 @@ public static class ServerApp
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentRules>();
+        services.AddSingleton<EnrolmentCodeCheck>();
         services.AddSingleton<IncidentAccess>();
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());

@@ -88,14 +88,17 @@ public static class ServerCommands
     private static Command School(Option<string> data)
     {
         var name = new Option<string>("--name") { Description = "The school's name.", Required = true };
-        var add = new Command("add", "Add a school and print its ID and enrolment code.") { name };
+        var (addUses, addExpires) = EnrolmentCodeOptions.Create();
+        var add = new Command("add", "Add a school and print its ID and enrolment code.") { name, addUses, addExpires };
         add.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
         {
-            var (school, code) = await services.GetRequiredService<Provisioning>().AddSchoolAsync(parse.GetValue(name)!, "cli", cancellationToken);
+            var limits = EnrolmentCodeOptions.Limits(parse, addUses, addExpires);
+            var (school, code) = await services.GetRequiredService<Provisioning>().AddSchoolAsync(parse.GetValue(name)!, "cli", cancellationToken, limits);
             await output.WriteLineAsync($"School: {school.Name}");
             await output.WriteLineAsync($"School ID: {school.Id}");
             await output.WriteLineAsync($"Enrolment code: {code}");
-            await output.WriteLineAsync("The code is shown only now; `esafe-server school new-code` issues another.");
+            await EnrolmentCodeOptions.DescribeAsync(services, code, output, cancellationToken);
+            await output.WriteLineAsync("The code is shown only now; `esafe-server school enrolment-code` issues another.");
         }));
 
         var list = new Command("list", "List the schools.");
@@ -108,11 +111,19 @@ public static class ServerCommands
         }));
 
         var schoolId = new Option<string>("--school") { Description = "The school's ID.", Required = true };
-        var newCode = new Command("new-code", "Issue a new enrolment code for a school (devices already enrolled are not affected).") { schoolId };
+        var (uses, expires) = EnrolmentCodeOptions.Create();
+        var newCode = new Command("enrolment-code",
+            "Issue a new enrolment code for a school; the old code stops working (devices already enrolled are not affected).")
+        {
+            schoolId, uses, expires,
+        };
+        newCode.Aliases.Add("new-code");
         newCode.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
         {
-            var code = await services.GetRequiredService<Provisioning>().IssueEnrolmentCodeAsync(parse.GetValue(schoolId)!, "cli", cancellationToken);
+            var limits = EnrolmentCodeOptions.Limits(parse, uses, expires);
+            var code = await services.GetRequiredService<Provisioning>().IssueEnrolmentCodeAsync(parse.GetValue(schoolId)!, "cli", cancellationToken, limits);
             await output.WriteLineAsync($"Enrolment code: {code}");
+            await EnrolmentCodeOptions.DescribeAsync(services, code, output, cancellationToken);
         }));
 
         return new Command("school", "Manage schools.") { add, list, newCode };

@@ -19,8 +19,8 @@ public static class DeviceEndpoints
         return app;
     }
 
-    private static async Task<IResult> EnrolAsync(HttpContext context, ISchoolStore schools, IDeviceStore devices, SealingKeyRing keys,
-        IAuditLog audit, TimeProvider clock, ILoggerFactory loggers)
+    private static async Task<IResult> EnrolAsync(HttpContext context, EnrolmentCodeCheck codeCheck, ISchoolStore schools, IDeviceStore devices,
+        SealingKeyRing keys, IAuditLog audit, TimeProvider clock, ILoggerFactory loggers)
     {
         var (request, error) = await RequestBody.ReadJsonAsync(context, DeviceLimits.MaxEnrolmentBytes, ContractsJson.Default.EnrolmentRequest);
         if (request is null)
@@ -50,13 +50,13 @@ public static class DeviceEndpoints
         }
 
         var remote = ClientAddress.Of(context);
-        var code = Secrets.NormaliseEnrolmentCode(request.EnrolmentCode);
-        var school = code is null ? null : await schools.FindByEnrolmentCodeHashAsync(Secrets.HashEnrolmentCode(code), context.RequestAborted);
+        var redemption = await codeCheck.RedeemAsync(request.EnrolmentCode, context.RequestAborted);
+        var school = redemption.Outcome == RedeemOutcome.Redeemed ? await schools.GetAsync(redemption.SchoolId!, context.RequestAborted) : null;
         if (school is null)
         {
-            await audit.AppendAsync(new AuditEvent("device", AuditActions.EnrolmentRefused, RemoteAddress: remote), context.RequestAborted);
-            return Problems.Status(StatusCodes.Status401Unauthorized, "Enrolment refused",
-                "The enrolment code is not valid. Ask the school's eSafe administrator for the current code.");
+            await audit.AppendAsync(new AuditEvent("device", AuditActions.EnrolmentRefused, SchoolId: redemption.SchoolId, RemoteAddress: remote,
+                Detail: redemption.Outcome.ToString()), context.RequestAborted);
+            return EnrolmentRefused(redemption.Outcome);
         }
 
         var deviceId = Secrets.NewDeviceId();
@@ -70,6 +70,16 @@ public static class DeviceEndpoints
         return TypedResults.Json(new EnrolmentResponse(school.Id, deviceId, token, keys.Current, school.UserIdKey),
             ContractsJson.Default.EnrolmentResponse);
     }
+
+    private static IResult EnrolmentRefused(RedeemOutcome outcome) => outcome switch
+    {
+        RedeemOutcome.UsedUp => Problems.Status(StatusCodes.Status403Forbidden, "Enrolment code used up",
+            "This enrolment code has been used as many times as it allows. Ask the school's eSafe administrator for a new code."),
+        RedeemOutcome.Expired => Problems.Status(StatusCodes.Status403Forbidden, "Enrolment code expired",
+            "This enrolment code has expired. Ask the school's eSafe administrator for a new code."),
+        _ => Problems.Status(StatusCodes.Status401Unauthorized, "Enrolment refused",
+            "The enrolment code is not valid. Ask the school's eSafe administrator for the current code."),
+    };
 
     /// <summary>
     /// Checks, in order: the token (401), the size (413), the envelope (400), a repeat of a known ID (200,

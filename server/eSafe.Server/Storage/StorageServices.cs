@@ -17,6 +17,7 @@ public static class StorageServices
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
         services.AddSingleton<IAuditLog, LiteAuditLog>();
         services.AddSingleton<ISchoolLibraryStore, LiteSchoolLibraryStore>();
+        services.AddSingleton<IEnrolmentCodeStore, LiteEnrolmentCodeStore>();
         return services;
     }
 }
