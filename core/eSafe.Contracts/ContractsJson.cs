@@ -29,6 +29,9 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(SchoolLayerView))]
 [JsonSerializable(typeof(LibraryEntryPage))]
 [JsonSerializable(typeof(LibraryEntryQuery))]
+[JsonSerializable(typeof(IReadOnlyList<DeviceInfo>))]
+[JsonSerializable(typeof(DeviceInfo))]
+[JsonSerializable(typeof(RevokeDeviceRequest))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

@@ -46,6 +46,7 @@ public static class ServerApp
         services.AddLiteDbStorage(data);
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Provisioning>();
+        services.AddSingleton<DeviceManagement>();
         services.AddSingleton<DemoSeeder>();
         return services;
     }

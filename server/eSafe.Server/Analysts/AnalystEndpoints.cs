@@ -3,6 +3,7 @@ using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Incidents;
+using eSafe.Server.Devices;
 using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
@@ -34,6 +35,7 @@ public static class AnalystEndpoints
         console.MapGet("/incidents/{id}/screenshot", GetScreenshotAsync);
         console.MapLibrarySearch();
         console.MapSchoolLayerApi();
+        console.MapDeviceAdmin();
         return app;
     }
 

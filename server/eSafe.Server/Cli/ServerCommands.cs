@@ -7,7 +7,7 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Cli;
 
 /// <summary>
-/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password</c>.
+/// <c>esafe-server serve | school add | school list | school enrolment-code | analyst add | analyst reset-password | device list | device revoke</c>.
 /// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
 /// </summary>
 public static class ServerCommands
@@ -29,6 +29,7 @@ public static class ServerCommands
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
+        root.Subcommands.Add(DeviceCommands.Create(data));
         return root;
     }
 
@@ -161,7 +162,7 @@ public static class ServerCommands
         return new Command("analyst", "Manage console accounts.") { add, reset };
     }
 
-    private static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
+    internal static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;

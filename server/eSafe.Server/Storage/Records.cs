@@ -13,7 +13,11 @@ public sealed record DeviceRecord(
     string MachineName,
     string HostVersion,
     DateTimeOffset EnrolledAt,
-    string? EnrolledFrom);
+    string? EnrolledFrom,
+    DeviceRevocation? Revoked = null);
+
+/// <summary>When, by whom and why a device was revoked: its token no longer works.</summary>
+public sealed record DeviceRevocation(DateTimeOffset At, string By, string? Reason);
 
 /// <summary>Someone who signs in to the console: an analyst (every school) or, later, a school's contact (one school).</summary>
 public sealed record AnalystAccount(
@@ -107,6 +111,9 @@ public static class AuditActions
     public const string GlobalEntrySwitchedOn = "school-library-global-entry-on";
     public const string SchoolLayerRefused = "school-library-refused";
     public const string LibrarySearched = "library-searched";
+    public const string DevicesListed = "devices-listed";
+    public const string DeviceRevoked = "device-revoked";
+    public const string DeviceAccessRefused = "device-access-refused";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>
