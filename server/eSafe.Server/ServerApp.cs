@@ -8,6 +8,7 @@ using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
+using eSafe.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -27,7 +28,7 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var data = DataFolder.Open(options.DataDirectory);
+        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory);
         try
         {
             return Build(options, data);
@@ -123,6 +124,7 @@ public static class ServerApp
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
 
         app.UseExceptionHandler();
+        app.UseStorageFaults();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseHsts();

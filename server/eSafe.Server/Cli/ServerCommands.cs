@@ -13,6 +13,8 @@ namespace eSafe.Server.Cli;
 public static class ServerCommands
 {
     public const string DefaultDataDirectory = "./data";
+    public const string KeysOption = "--keys";
+    public const string KeysEnvironmentVariable = "ESAFE_KEYS_DIR";
 
     /// <summary>Ctrl+C and SIGTERM are left to the web host, which stops gracefully.</summary>
     public static InvocationConfiguration Invocation() => new() { ProcessTerminationTimeout = null };
@@ -25,11 +27,19 @@ public static class ServerCommands
             DefaultValueFactory = _ => DefaultDataDirectory,
             Recursive = true,
         };
-        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data };
+        var keys = new Option<string?>(KeysOption)
+        {
+            Description = "The keys folder, when the keys are not kept in DATA/keys (default: $" + KeysEnvironmentVariable + "). "
+                + "Kept apart, a copy of the data folder alone opens nothing.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(KeysEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+            Recursive = true,
+        };
+        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data, keys };
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
         root.Subcommands.Add(DeviceCommands.Create(data));
+        root.Subcommands.Add(KeyCommands.Create(data));
         return root;
     }
 
@@ -55,6 +65,7 @@ public static class ServerCommands
                 app = ServerApp.Build(new ServerOptions
                 {
                     DataDirectory = parse.GetValue(data)!,
+                    KeysDirectory = parse.GetValue<string?>(KeysOption),
                     Urls = parse.GetValue(urls)!,
                     Demo = parse.GetValue(demo),
                     Output = output,
@@ -169,7 +180,7 @@ public static class ServerCommands
         DataFolder folder;
         try
         {
-            folder = DataFolder.Open(parse.GetValue(data)!);
+            folder = DataFolder.Open(parse.GetValue(data)!, parse.GetValue<string?>(KeysOption));
         }
         catch (ServerSetupException e)
         {

@@ -1,0 +1,1 @@
+namespace eSafe.Server.Cli; internal static class KeyCommands { public static System.CommandLine.Command Create(System.CommandLine.Option<string> data) => new("keys", "Rotate and re-encrypt keys."); }
