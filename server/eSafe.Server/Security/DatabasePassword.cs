@@ -57,10 +57,19 @@ public static class DatabasePassword
             return;
         }
 
-        using (var plain = new LiteDatabase(new ConnectionString { Filename = databasePath, Connection = ConnectionType.Direct, Collation = collation }))
+        var plain = new LiteDatabase(new ConnectionString { Filename = databasePath, Connection = ConnectionType.Direct, Collation = collation });
+        try
         {
             plain.Checkpoint();
             plain.Rebuild(new RebuildOptions { Password = password, Collation = collation });
+        }
+        catch (LiteException) when (!IsUnencrypted(databasePath))
+        {
+            // LiteDB rebuilt the file with the password, then tried to go on without one: the file is done.
+        }
+        finally
+        {
+            DisposeQuietly(plain);
         }
 
         if (IsUnencrypted(databasePath))
@@ -72,6 +81,18 @@ public static class DatabasePassword
         foreach (var backup in Directory.GetFiles(Path.GetDirectoryName(databasePath)!, Path.GetFileNameWithoutExtension(databasePath) + "-backup*"))
         {
             File.Delete(backup);
+        }
+    }
+
+    private static void DisposeQuietly(LiteDatabase database)
+    {
+        try
+        {
+            database.Dispose();
+        }
+        catch (LiteException)
+        {
+            // Its engine did not reopen after the rebuild: there is nothing left to close.
         }
     }
 }

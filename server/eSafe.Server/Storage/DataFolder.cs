@@ -28,7 +28,7 @@ public sealed class DataFolder : IDisposable
     public const string DatabaseFileName = "esafe.db";
     public const string LockFileName = "esafe.lock";
     public const string DemoFileName = "demo.json";
-    private const string KeyCheckPurpose = "data-key-check";
+    internal const string KeyCheckPurpose = "data-key-check";
     private readonly FileStream _lock;
 
     private DataFolder(string root, string keys, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase database)

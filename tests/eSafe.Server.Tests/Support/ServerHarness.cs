@@ -37,7 +37,8 @@ public sealed class ServerHarness : IAsyncDisposable
     public static string NewDataDirectory() => Directory.CreateTempSubdirectory("esafe-server-tests-").FullName;
 
     /// <summary>Starts a server; with no folder given it makes one and deletes it on dispose.</summary>
-    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null)
+    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null,
+        string? keysDirectory = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
@@ -45,6 +46,7 @@ public sealed class ServerHarness : IAsyncDisposable
         var app = ServerApp.Build(new ServerOptions
         {
             DataDirectory = dataDirectory,
+            KeysDirectory = keysDirectory,
             Urls = "http://127.0.0.1:0",
             Demo = demo,
             Output = TextWriter.Synchronized(output),
