@@ -21,6 +21,7 @@ public sealed class ConsoleTests
     [TestCase("/dom.js", "text/javascript")]
     [TestCase("/school-words.js", "text/javascript")]
     [TestCase("/audit.js", "text/javascript")]
+    [TestCase("/devices.js", "text/javascript")]
     public async Task The_console_is_served_with_a_strict_content_security_policy(string path, string mediaType)
     {
         using var http = _server.HttpClient();
@@ -39,6 +40,7 @@ public sealed class ConsoleTests
     [TestCase("/dom.js")]
     [TestCase("/school-words.js")]
     [TestCase("/audit.js")]
+    [TestCase("/devices.js")]
     public async Task The_console_never_puts_data_into_markup(string path)
     {
         using var http = _server.HttpClient();

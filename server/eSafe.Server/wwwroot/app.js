@@ -3,9 +3,10 @@ import { HttpError, apiUrl, call, onSignedOut } from './api.js';
 import { $, categories, cell, option } from './dom.js';
 import { initSchoolWords, showSchoolWords } from './school-words.js';
 import { initAudit, showAudit } from './audit.js';
+import { initDevices, showDevices } from './devices.js';
 
 const statuses = ['new', 'in-review', 'no-action', 'escalated'];
-const sections = ['loading', 'login', 'queue', 'detail', 'words', 'audit'];
+const sections = ['loading', 'login', 'queue', 'detail', 'words', 'audit', 'devices'];
 const schoolNames = new Map();
 let schools = [];
 let me = null;
@@ -60,6 +61,9 @@ async function route() {
   } else if (location.hash === '#/school-words') {
     show('words');
     await showSchoolWords(me, schools);
+  } else if (location.hash === '#/devices') {
+    show('devices');
+    await showDevices(me, schools);
   } else {
     show('queue');
     await loadQueue(false);
@@ -127,7 +131,7 @@ async function showIncident(id) {
     ['Status', d.status],
     ['Occurred (device time)', deviceTime(d.occurredAt, d.localOffsetMinutes)],
     ['Occurred (UTC)', d.occurredAt],
-    ['Received', d.receivedAt],
+    ['Received', d.receivedAt + (d.deviceClockSuspect ? ` (the device's clock looks wrong by ${d.clockSkewSeconds} s)` : '')],
     ['Matched text', d.matchedText],
     ['Library phrase', `${d.phrase} (${d.ruleId})`],
     ['Source', d.source],
@@ -160,6 +164,7 @@ function init() {
   onSignedOut(() => show('login'));
   initSchoolWords();
   initAudit();
+  initDevices();
   for (const c of categories) option($('filters').elements.category, c, c);
   for (const s of statuses) option($('filters').elements.status, s, s);
 
