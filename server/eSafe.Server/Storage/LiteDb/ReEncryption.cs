@@ -26,6 +26,11 @@ public static class ReEncryption
         moved["devices"] = Move(db, "devices", "contents", d => LiteDeviceStore.Purpose(d["_id"].AsString, d["schoolId"].AsString), cipher);
         // Schools' user-ID keys, while the server still keeps them.
         moved["schools"] = Move(db, "schools", "userIdKey", d => "school-user-id-key\n" + d["_id"].AsString, cipher);
+        moved["incident workflows"] = Move(db, "incident_workflow", "blob",
+            d => incidents.FindById(d["_id"]) is { } clear && clear["workflowVersion"].IsInt32
+                ? LiteIncidentWorkflowStore.Purpose(clear["_id"].AsString, clear["workflowVersion"].AsInt32) : null, cipher);
+        moved["safeguarding"] = Move(db, "safeguarding", "blob", d => LiteSafeguardingStore.Purpose(d["_id"].AsString, d["version"].AsInt32), cipher);
+        moved["proposals"] = Move(db, "proposals", "blob", d => LiteProposalStore.Purpose(d["_id"].AsString), cipher);
         moved["key check"] = Move(db, "meta", "blob", d => d["_id"].AsString == DataFolder.KeyCheckPurpose ? DataFolder.KeyCheckPurpose : null, cipher);
         moved["cookie keys"] = MoveDataProtectionKeys(data.DataProtectionDirectory, cipher);
         db.Checkpoint();
