@@ -26,6 +26,8 @@ public sealed class HostSession
     // Unbounded: the reader must never wait for room here, or a capture reply behind a resent backlog
     // would go unread until the pipeline gave up on it. The extension caps its backlog (1000 events).
     private readonly Channel<TextEvent> _events = Channel.CreateUnbounded<TextEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private const int MaxEchoedEventId = 256;
+    private const int MaxErrorMessage = 1000;
     private BrowserSession? _browser;
 
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
@@ -74,6 +76,9 @@ public sealed class HostSession
     {
         switch (message)
         {
+            case HelloMessage hello when IncomingChecks.Problem(hello) is { } helloProblem:
+                await SendErrorAsync(helloProblem, null, cancellationToken);
+                break;
             case HelloMessage hello:
                 _browser = StartBrowserSession(hello);
                 await _channel.SendAsync(new HelloReply(NativeProtocol.Version, HostInfo.Version, _matcher.LibraryVersion,
@@ -83,7 +88,9 @@ public sealed class HostSession
                 var problem = textEvent is null ? "the event is missing" : textEvent.Problem(_clock.GetUtcNow());
                 if (problem is not null)
                 {
-                    await _channel.SendAsync(new ErrorMessage($"text event refused: {problem}", textEvent?.EventId), cancellationToken);
+                    // The event's ID only when it is one the extension could have made: the error names the event it drops.
+                    var eventId = textEvent?.EventId is { Length: > 0 and <= MaxEchoedEventId } id ? id : null;
+                    await SendErrorAsync($"text event refused: {problem}", eventId, cancellationToken);
                 }
                 else
                 {
@@ -91,17 +98,31 @@ public sealed class HostSession
                 }
 
                 break;
+            case CaptureReply reply when IncomingChecks.Problem(reply) is { } replyProblem:
+                // Whoever waits for this request hears at once that its screenshot will not come.
+                if (IncomingChecks.IsRequestId(reply.RequestId))
+                {
+                    _screenshots.Complete(new CaptureReply(reply.RequestId, null, "the browser's reply was refused: " + replyProblem));
+                }
+
+                await SendErrorAsync(replyProblem, null, cancellationToken);
+                break;
             case CaptureReply reply:
                 _screenshots.Complete(reply);
                 break;
             case UnreadableMessage unreadable:
-                await _channel.SendAsync(new ErrorMessage($"message not understood: {unreadable.Problem}", null), cancellationToken);
+                await SendErrorAsync($"message not understood: {unreadable.Problem}", null, cancellationToken);
                 break;
             default:
-                await _channel.SendAsync(new ErrorMessage($"a host does not take '{message.GetType().Name}' messages", null), cancellationToken);
+                await SendErrorAsync($"a host does not take '{message.GetType().Name}' messages", null, cancellationToken);
                 break;
         }
     }
+
+    // An error frame stays small whatever the message quoted: the browser refuses frames over 1 MB.
+    private Task SendErrorAsync(string message, string? eventId, CancellationToken cancellationToken) =>
+        _channel.SendAsync(new ErrorMessage(message.Length > MaxErrorMessage ? message[..MaxErrorMessage] + "…" : message, eventId),
+            cancellationToken);
 
     private async Task ProcessEventsAsync(CancellationToken cancellationToken)
     {

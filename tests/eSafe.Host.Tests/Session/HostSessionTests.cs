@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using eSafe.Contracts.Native;
 using eSafe.Detection;
 using eSafe.Host.Delivery;
+using eSafe.Host.Messaging;
 using eSafe.Host.Session;
 using eSafe.Host.Tests.Support;
 using eSafe.Incidents;
@@ -346,8 +347,8 @@ public sealed class HostSessionTests
     }
 
     [TestCase(0xFFFFFFFFu)]
-    [TestCase(NativeProtocol.MaxIncomingBytes + 1u)]
-    public async Task A_frame_over_the_cap_closes_the_connection(uint declared)
+    [TestCase(FrameReader.MaxSkippableBytes + 1u)]
+    public async Task A_frame_longer_than_chrome_ever_sends_closes_the_connection(uint declared)
     {
         await using var extension = Enrolled();
 
@@ -356,6 +357,21 @@ public sealed class HostSessionTests
 
         await extension.WaitForEndAsync(TimeSpan.FromSeconds(2));
         (await extension.RemainingAsync()).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task A_frame_over_the_cap_but_one_chrome_could_send_is_skipped_with_an_error_and_the_session_goes_on()
+    {
+        await using var extension = Enrolled();
+
+        await HelloAsync(extension);
+        await extension.SendBytesAsync(Frames.Of(new byte[NativeProtocol.MaxIncomingBytes + 1]));
+        await extension.SendAsync(Text("ev-after", "fine thanks"));
+
+        (await extension.ExpectAsync<ErrorMessage>()).Message.Should()
+            .Be($"message not understood: a frame of {NativeProtocol.MaxIncomingBytes + 1} bytes is over the limit of {NativeProtocol.MaxIncomingBytes}; it was skipped");
+        (await extension.ReceiveAsync()).Should().Be(new AckMessage("ev-after", 0));
+        (await extension.FinishAsync()).Should().BeEmpty();
     }
 
     [Test]
