@@ -24,8 +24,19 @@ public static class StatusCommand
             Console.WriteLine($"libraries: {libraries.Describe()}");
             using var outbox = new FileOutbox(paths.OutboxDirectory);
             Console.WriteLine($"outbox: {outbox.Pending().Count} waiting");
+            Report("rejected by the server", FileOutbox.SetAside(outbox.RejectedDirectory));
+            Report("damaged files set aside", FileOutbox.SetAside(outbox.DamagedDirectory));
             return 0;
         });
         return command;
+    }
+
+    private static void Report(string what, IReadOnlyList<(string Id, string Reason)> items)
+    {
+        Console.WriteLine($"{what}: {items.Count}");
+        foreach (var (id, reason) in items)
+        {
+            Console.WriteLine($"  {id}: {(reason.Length > 300 ? reason[..300] + "…" : reason)}");
+        }
     }
 }
