@@ -52,7 +52,8 @@ public static class IncidentSealer
         {
             ephemeral.ImportSubjectPublicKeyInfo(envelope.EphemeralPublicKey, out _);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        // An unknown curve's OID surfaces as PlatformNotSupportedException (found by the envelope fuzzer).
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             throw new CryptographicException("The envelope's ephemeral key is not a valid P-256 public key.", e);
         }

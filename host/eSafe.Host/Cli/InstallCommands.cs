@@ -1,6 +1,7 @@
 using System.CommandLine;
 using eSafe.Contracts.Native;
 using eSafe.Host.Configuration;
+using eSafe.Host.Delivery;
 using eSafe.Host.Installation;
 
 namespace eSafe.Host.Cli;
@@ -29,6 +30,11 @@ public static class InstallCommands
         // A string, not Option<Uri>: System.CommandLine converts Uri by reflection, which Native AOT lacks.
         var server = new Option<string?>("--server") { Description = "The eSafe server's URL, e.g. https://esafe.example.org" };
         var code = new Option<string?>("--enrolment-code") { Description = "The school's enrolment code, from the eSafe console" };
+        var pins = new Option<string[]>("--pin-sha256")
+        {
+            Description = "Accept only a server with this public key: base64 or hex SHA-256 of its SubjectPublicKeyInfo (repeat for rotation); replaces the certificate chain check",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var extensionId = new Option<string>("--extension-id")
         {
             Description = "The extension allowed to talk to the host",
@@ -36,7 +42,7 @@ public static class InstallCommands
         };
         var command = new Command("install", "Register the host with a browser, and point it at the eSafe server")
         {
-            UserDataDir, SystemWide, BrowserOption, server, code, extensionId,
+            UserDataDir, SystemWide, BrowserOption, server, code, pins, extensionId,
         };
         command.Validators.Add(Exclusive);
         command.Validators.Add(result =>
@@ -44,6 +50,18 @@ public static class InstallCommands
             if (result.GetValue(server) is { } given && ServerUrl(given) is null)
             {
                 result.AddError($"--server '{given}' is not an absolute http(s) URL");
+            }
+            else if (result.GetValue(server) is { } url && ServerTransport.Problem(ServerUrl(url)!) is { } problem)
+            {
+                result.AddError($"--server: {problem}");
+            }
+
+            foreach (var pin in result.GetValue(pins) ?? [])
+            {
+                if (ServerTransport.ParsePin(pin) is null)
+                {
+                    result.AddError($"--pin-sha256 '{pin}' is not a SHA-256 in base64 (44 characters) or hex (64 digits)");
+                }
             }
         });
         command.SetAction(async (result, cancellationToken) =>
@@ -60,7 +78,8 @@ public static class InstallCommands
             }
 
             var paths = HostPaths.ForCurrentUser();
-            var config = new HostConfig(url, result.GetValue(code));
+            var pinned = result.GetValue(pins) is { Length: > 0 } p ? p.Select(x => Convert.ToBase64String(ServerTransport.ParsePin(x)!)).ToArray() : null;
+            var config = new HostConfig(url, result.GetValue(code), pinned);
             Console.WriteLine($"Server settings saved: {HostInstaller.SaveConfig(paths, config, system)}");
             if (system || config.EnrolmentCode is null)
             {

@@ -18,6 +18,13 @@ public static class StatusCommand
             Console.WriteLine($"state folder: {paths.StateDirectory}");
             var config = DeviceEnrolment.ReadConfig(paths);
             Console.WriteLine(config is null ? "server: not configured" : $"server: {config.ServerUrl}");
+            if (config is not null)
+            {
+                Console.WriteLine(ServerTransport.Problem(config.ServerUrl) is { } refused
+                    ? $"transport: REFUSED, nothing is sent: {refused}"
+                    : $"transport: {config.ServerUrl.Scheme}, {(config.Pins() is { Count: > 0 } p ? $"{p.Count} pinned key(s)" : "certificate checked by its chain")}");
+            }
+
             var enrolment = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
             Console.WriteLine(enrolment is null ? "enrolled: no" : $"enrolled: device {enrolment.DeviceId} of school {enrolment.SchoolId}");
             var libraries = new LibraryCache(paths.LibraryDirectory, new HostLog(null)).Load(enrolment?.SchoolId);

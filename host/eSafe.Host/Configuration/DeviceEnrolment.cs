@@ -22,7 +22,7 @@ public static class DeviceEnrolment
             throw new InvalidOperationException("this device is not enrolled and has no enrolment code: run esafe-host install --enrolment-code CODE");
         }
 
-        using var client = new DeviceApiClient(config.ServerUrl);
+        using var client = new DeviceApiClient(config.ServerUrl, config.Pins());
         var answer = await client.Api.EnrolAsync(
             new EnrolmentRequest(config.EnrolmentCode, Environment.MachineName, hostVersion), cancellationToken);
         var state = new EnrolmentState(config.ServerUrl, answer.SchoolId, answer.DeviceId, answer.DeviceToken,

@@ -146,7 +146,10 @@ public sealed class HostSession
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // No eventId in the error: the extension drops an event refused by its ID, and this one must be resent.
                 _log.Error($"event {textEvent.EventId} not stored, left for the extension to resend: {e.Message}");
+                await SendErrorAsync($"event {textEvent.EventId} could not be stored on this device ({e.Message}); keep it and send it again",
+                    null, cancellationToken);
             }
         }
     }

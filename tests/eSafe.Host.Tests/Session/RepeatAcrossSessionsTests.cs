@@ -69,6 +69,9 @@ public sealed class RepeatAcrossSessionsTests
 
         await extension.SendAsync(Text("ev-1"));
         await extension.ReplyToCaptureAsync();
+        var error = await extension.ExpectAsync<ErrorMessage>();
+        error.EventId.Should().BeNull("an error naming the event would make the extension drop it");
+        error.Message.Should().Contain("ev-1").And.Contain("No space left on device").And.Contain("send it again");
         await extension.SendAsync(Text("ev-1"));
         await extension.ReplyToCaptureAsync();
 
