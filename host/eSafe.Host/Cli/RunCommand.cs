@@ -27,7 +27,7 @@ public static class RunCommand
         var matcher = new LiveMatcher(libraries.Load(enrolment?.SchoolId));
         log.Info($"libraries: {matcher.Libraries.Describe()}");
         var session = new HostSession(channel, matcher, outbox, enrolment, problem, log, TimeProvider.System,
-            new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log));
+            new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log), SchoolKeyFile.Parse(config?.UserIdKey));
 
         using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl, config?.Pins());
         var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);

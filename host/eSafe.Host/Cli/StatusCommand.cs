@@ -25,6 +25,9 @@ public static class StatusCommand
                     : $"transport: {config.ServerUrl.Scheme}, {(config.Pins() is { Count: > 0 } p ? $"{p.Count} pinned key(s)" : "certificate checked by its chain")}");
             }
 
+            Console.WriteLine(config?.UserIdKey is { } k && SchoolKeyFile.Parse(k) is not null
+                ? "school user-ID key: installed"
+                : "school user-ID key: MISSING from the install (Chrome policy userIdKey may still give it; otherwise incidents carry user ID 000…0)");
             var enrolment = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
             Console.WriteLine(enrolment is null ? "enrolled: no" : $"enrolled: device {enrolment.DeviceId} of school {enrolment.SchoolId}");
             var libraries = new LibraryCache(paths.LibraryDirectory, new HostLog(null)).Load(enrolment?.SchoolId);

@@ -26,7 +26,7 @@ public static class DeviceEnrolment
         var answer = await client.Api.EnrolAsync(
             new EnrolmentRequest(config.EnrolmentCode, Environment.MachineName, hostVersion), cancellationToken);
         var state = new EnrolmentState(config.ServerUrl, answer.SchoolId, answer.DeviceId, answer.DeviceToken,
-            answer.ServerKey.KeyId, answer.ServerKey.PublicKey, answer.UserIdKey);
+            answer.ServerKey.KeyId, answer.ServerKey.PublicKey);
         StateFiles.Write(paths.EnrolmentFile, state, HostJson.Default.EnrolmentState);
         return state;
     }

@@ -28,11 +28,14 @@ public sealed class HostSession
     private readonly Channel<TextEvent> _events = Channel.CreateUnbounded<TextEvent>(new UnboundedChannelOptions { SingleReader = true });
     private const int MaxEchoedEventId = 256;
     private const int MaxErrorMessage = 1000;
+    private readonly byte[]? _installedUserIdKey;
     private BrowserSession? _browser;
 
+    /// <param name="userIdKey">The school's user-ID key from the install; without it, the one Chrome policy sends in hello.</param>
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
-        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null)
+        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null, byte[]? userIdKey = null)
     {
+        _installedUserIdKey = userIdKey;
         _channel = channel;
         _matcher = matcher;
         _enrolment = enrolment;
@@ -80,9 +83,9 @@ public sealed class HostSession
                 await SendErrorAsync(helloProblem, null, cancellationToken);
                 break;
             case HelloMessage hello:
-                _browser = StartBrowserSession(hello);
+                _browser = StartBrowserSession(hello, out var keyProblem);
                 await _channel.SendAsync(new HelloReply(NativeProtocol.Version, HostInfo.Version, _matcher.LibraryVersion,
-                    _pipeline is not null, _notReadyBecause), cancellationToken);
+                    _pipeline is not null, _notReadyBecause ?? keyProblem), cancellationToken);
                 break;
             case TextMessage { Event: var textEvent }:
                 var problem = textEvent is null ? "the event is missing" : textEvent.Problem(_clock.GetUtcNow());
@@ -154,7 +157,10 @@ public sealed class HostSession
         }
     }
 
-    private BrowserSession StartBrowserSession(HelloMessage hello)
+    public const string NoKeyProblem =
+        "no school user-ID key: incidents are reported with the user ID 000…0, which names no pupil; install with --user-id-key-file or set the userIdKey policy";
+
+    private BrowserSession StartBrowserSession(HelloMessage hello, out string? keyProblem)
     {
         if (hello.Protocol != NativeProtocol.Version)
         {
@@ -162,7 +168,15 @@ public sealed class HostSession
         }
 
         var identity = string.IsNullOrWhiteSpace(hello.Account) ? "os:" + Environment.UserName : hello.Account;
-        var userId = _enrolment is null ? "" : PseudonymousId.Compute(_enrolment.UserIdKey, identity);
+        // The install's key first: an admin who installed one meant it. A missing key never stops an incident.
+        var key = _installedUserIdKey ?? SchoolKeyFile.Parse(hello.UserIdKey);
+        keyProblem = key is null ? NoKeyProblem : null;
+        if (key is null && _enrolment is not null)
+        {
+            _log.Error(NoKeyProblem);
+        }
+
+        var userId = key is null ? PseudonymousId.Unknown : PseudonymousId.Compute(key, identity);
         return new BrowserSession(userId, Truncate(hello.ExtensionVersion, 64));
     }
 

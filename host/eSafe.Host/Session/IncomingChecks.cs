@@ -22,6 +22,7 @@ public static class IncomingChecks
         hello.Protocol < 1 ? "hello refused: protocol is missing or not a positive number"
         : hello.Account is { Length: > MaxAccountLength } ? $"hello refused: account is longer than {MaxAccountLength} characters"
         : hello.ExtensionVersion is { Length: > MaxVersionLength } ? $"hello refused: extensionVersion is longer than {MaxVersionLength} characters"
+        : hello.UserIdKey is not null && Configuration.SchoolKeyFile.Parse(hello.UserIdKey) is null ? "hello refused: userIdKey is not a school key (base64 of 32 bytes)"
         : null;
 
     /// <summary>Why this capture reply cannot be used, or null.</summary>

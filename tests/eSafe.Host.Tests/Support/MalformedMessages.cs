@@ -53,8 +53,8 @@ public static class MalformedMessages
         // Host-bound messages: which fields may be missing or null.
         var messages = new (string Type, JsonObject Fields, string[] Optional, bool HostTakes)[]
         {
-            ("hello", new JsonObject { ["protocol"] = 1, ["extensionVersion"] = "1.0.0", ["account"] = "pupil@school.example" },
-                ["extensionVersion", "account"], true),
+            ("hello", new JsonObject { ["protocol"] = 1, ["extensionVersion"] = "1.0.0", ["account"] = "pupil@school.example",
+                ["userIdKey"] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }, ["extensionVersion", "account", "userIdKey"], true),
             ("text", new JsonObject { ["event"] = textEvent }, [], true),
             ("capture-reply", new JsonObject { ["requestId"] = "r-1", ["jpeg"] = "/9j/4AAQ", ["error"] = "the tab is not visible" },
                 ["jpeg", "error"], true),

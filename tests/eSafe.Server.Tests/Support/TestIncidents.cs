@@ -8,6 +8,9 @@ namespace eSafe.Server.Tests.Support;
 /// <summary>Incidents as a device would make them, and their envelopes.</summary>
 public static class TestIncidents
 {
+    /// <summary>The school's user-ID key, as the school's own tool would make it: the server never sees it.</summary>
+    public static readonly byte[] SchoolKey = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Random bytes behind a JPEG's start and end markers: enough for the server, which checks the magic only.</summary>
     public static byte[] NewJpeg(int size = 4096)
     {
@@ -30,7 +33,7 @@ public static class TestIncidents
             Id = IncidentId.New(at),
             SchoolId = device.SchoolId,
             DeviceId = device.DeviceId,
-            UserId = PseudonymousId.Compute(device.UserIdKey, "pupil@example.org"),
+            UserId = PseudonymousId.Compute(SchoolKey, "pupil@example.org"),
             MachineName = "LAB-PC-07",
             DeviceAddresses = ["10.1.2.3", "fe80::1"],
             OccurredAt = at,
