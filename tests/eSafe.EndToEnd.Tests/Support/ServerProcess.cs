@@ -28,10 +28,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public DemoSetup Demo { get; }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout)
+    /// <param name="url">The address to serve on (a restart keeps its devices' URL); a free loopback port when null.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, Uri? url = null)
     {
         var assembly = RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        url ??= new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
