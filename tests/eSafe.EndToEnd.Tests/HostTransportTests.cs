@@ -66,6 +66,35 @@ public sealed class HostTransportTests
         File.Exists(Path.Combine(folder.Sub("state"), "enrolment.json")).Should().BeFalse();
     }
 
+    [Test]
+    public async Task Settings_edited_to_plain_http_on_another_machine_are_refused_at_every_upload_and_shown_by_status()
+    {
+        using var folder = new TemporaryFolder("esafe-transport");
+        var state = folder.Sub("state");
+        Directory.CreateDirectory(state);
+        using var sealing = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        // As if an enrolled device's settings were changed by hand afterwards (install itself refuses such a URL).
+        await File.WriteAllTextAsync(Path.Combine(state, "host.json"), """{"serverUrl":"http://esafe.example.org/"}""");
+        await File.WriteAllTextAsync(Path.Combine(state, "enrolment.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            serverUrl = "http://esafe.example.org/", schoolId = "sch-1", deviceId = "dev-1", deviceToken = "dev-1.token",
+            serverKeyId = "k1", serverPublicKey = sealing.ExportSubjectPublicKeyInfo(),
+        }));
+        var device = new DeviceUnderTest(state, folder.Sub("profile"));
+
+        await using (var host = device.Start())
+        {
+            await host.SendAsync(new eSafe.Contracts.Native.HelloMessage(1, "0.1.0", DeviceUnderTest.Account, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));
+            (await host.ReceiveAsync()).Should().BeOfType<eSafe.Contracts.Native.HelloReply>().Which.Ready.Should().BeTrue();
+            await DeviceUnderTest.ThreatAsync(host, "ev-1");
+            (await host.CloseAsync()).Should().Be(0);
+            (await host.ErrorsAsync()).Should().Contain("refused: the server http://esafe.example.org is not https");
+        }
+
+        var status = await device.StatusAsync();
+        status.Should().Contain("transport: REFUSED, nothing is sent").And.Contain("outbox: 1 waiting", "the incident is kept, never sent in the clear");
+    }
+
     private static async Task<(int Exit, string Output)> InstallAsync(TemporaryFolder folder, string server, params string[] more)
     {
         var start = new ProcessStartInfo(RepositoryLayout.Require(RepositoryLayout.HostBinary, "run ./build.sh --target=Publish-Host"))
