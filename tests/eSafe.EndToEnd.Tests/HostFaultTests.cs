@@ -121,12 +121,13 @@ public sealed class HostFaultTests
             // Each host starts delivering at once; kill -9 it while the outbox drains, a few times over.
             var random = new Random(7);
             var kills = 0;
-            for (var round = 0; round < 6 && await OnServer() < Incidents; round++)
+            for (var round = 0; round < 10 && await OnServer() < Incidents; round++)
             {
                 await using var host = device.Start();
-                await Task.Delay(random.Next(50, 400));
+                await Task.Delay(random.Next(20, 150));
                 host.Kill();
                 kills++;
+                TestContext.Out.WriteLine($"after kill {kills}: {await OnServer()} of {Incidents} on the server");
             }
 
             await using (var last = device.Start())
