@@ -225,12 +225,54 @@ public sealed class HostFaultTests
         }
     }
 
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task A_device_clock_15_minutes_fast_never_puts_an_incident_in_rejected()
+    {
+        if (!File.Exists(NativeHostProcess.FakeTime))
+        {
+            Assert.Ignore("needs Debian's faketime (apt-get install faketime) to run the host with a fast clock");
+        }
+
+        var ahead = TimeSpan.FromMinutes(15);
+        using var folder = new TemporaryFolder("esafe-skew");
+        var device = new DeviceUnderTest(folder.Sub("host-state"), folder.Sub("profile"));
+        await using var server = await ServerProcess.StartAsync(folder.Sub("server-data"), TimeSpan.FromSeconds(60));
+        await device.InstallAsync(server);
+        var analyst = await server.LoginAsAnalystAsync();
+
+        string errors;
+        await using (var host = device.Start(ahead))
+        {
+            await DeviceUnderTest.HelloAsync(host);
+            await DeviceUnderTest.ThreatAsync(host, "ev-1", ahead);
+            // The server has it (it accepts and flags the skew), or refused it for now and the host keeps it.
+            await WaitForAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1, seconds: 10);
+            (await host.CloseAsync()).Should().Be(0);
+            errors = await host.ErrorsAsync();
+        }
+
+        var onServer = (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count;
+        var status = await device.StatusAsync();
+        TestContext.Out.WriteLine($"on the server: {onServer}\n{status}");
+        status.Should().Contain("rejected by the server: 0", "a clock that can be fixed is no reason to give an incident up");
+        if (onServer == 0)
+        {
+            status.Should().Contain("outbox: 1 waiting");
+            errors.Should().Contain("refused for now").And.Contain("occurredAt");
+        }
+        else
+        {
+            status.Should().Contain("outbox: 0 waiting");
+        }
+    }
+
     private static byte[] SchoolKey(string keyFile) =>
         Convert.FromBase64String(File.ReadAllLines(keyFile).First(l => l.Length > 0 && !l.StartsWith('#')));
 
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
+    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, int seconds = 60)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
         {
             if (await condition())

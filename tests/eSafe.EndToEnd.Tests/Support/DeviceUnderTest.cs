@@ -18,7 +18,7 @@ public sealed class DeviceUnderTest(string stateDirectory, string profileDirecto
     public Task<string> InstallAsync(ServerProcess server) =>
         HostInstallation.InstallAsync(profileDirectory, StateDirectory, server.Url, server.Demo.EnrolmentCode);
 
-    public NativeHostProcess Start() => NativeHostProcess.Start(StateDirectory);
+    public NativeHostProcess Start(TimeSpan? clockAhead = null) => NativeHostProcess.Start(StateDirectory, clockAhead: clockAhead);
 
     /// <summary>Says hello as the pupil's browser does; the host must be ready.</summary>
     public static async Task HelloAsync(NativeHostProcess host)
@@ -30,10 +30,12 @@ public sealed class DeviceUnderTest(string stateDirectory, string profileDirecto
     }
 
     /// <summary>One typed threat, its screenshot, and the host's ack: the incident is then in the outbox.</summary>
-    public static async Task ThreatAsync(NativeHostProcess host, string eventId)
+    /// <param name="clockAhead">How fast the device's clock is: the extension stamps the event by it too.</param>
+    public static async Task ThreatAsync(NativeHostProcess host, string eventId, TimeSpan? clockAhead = null)
     {
         await host.SendAsync(new TextMessage(new TextEvent(eventId, 5, "field-" + eventId, TextSources.Typed,
-            "https://chat.example.org/room", "Chat", "honestly i want to kill myself tonight", DateTimeOffset.UtcNow.AddSeconds(-1), 0)));
+            "https://chat.example.org/room", "Chat", "honestly i want to kill myself tonight",
+            DateTimeOffset.UtcNow.AddSeconds(-1) + (clockAhead ?? TimeSpan.Zero), 0)));
         var capture = (await host.ReceiveAsync()).Should().BeOfType<CaptureRequest>().Subject;
         await host.SendAsync(new CaptureReply(capture.RequestId, Jpeg, null));
         (await host.ReceiveAsync()).Should().Be(new AckMessage(eventId, 1));

@@ -26,19 +26,32 @@ public sealed class NativeHostProcess : IAsyncDisposable
         _errors = process.StandardError.ReadToEndAsync();
     }
 
+    public const string FakeTime = "/usr/bin/faketime";
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
-    public static NativeHostProcess Start(string stateDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="clockAhead">Runs the host under Debian's faketime with its clock this far ahead (a device clock that is fast).</param>
+    public static NativeHostProcess Start(string stateDirectory, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? clockAhead = null)
     {
-        var start = new ProcessStartInfo(RepositoryLayout.Require(RepositoryLayout.HostBinary, "run ./build.sh --target=Publish-Host"))
+        var binary = RepositoryLayout.Require(RepositoryLayout.HostBinary, "run ./build.sh --target=Publish-Host");
+        var start = new ProcessStartInfo(clockAhead is null ? binary : FakeTime)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (clockAhead is { } ahead)
+        {
+            start.ArgumentList.Add("-f");
+            start.ArgumentList.Add($"+{(int)ahead.TotalSeconds}s");
+            start.ArgumentList.Add(binary);
+            // Only the wall clock is the device's fast one; timers keep real time.
+            start.Environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1";
+        }
+
         start.ArgumentList.Add($"chrome-extension://{NativeProtocol.ExtensionId}/");
         start.Environment[HostInstallation.StateVariable] = stateDirectory;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
