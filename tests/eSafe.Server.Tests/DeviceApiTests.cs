@@ -35,7 +35,7 @@ public sealed class DeviceApiTests
     public async Task StopAsync() => await _server.DisposeAsync();
 
     [Test]
-    public async Task Enrolment_with_the_code_gives_identity_token_server_key_and_school_key()
+    public async Task Enrolment_with_the_code_gives_identity_token_and_server_key_and_never_a_user_id_key()
     {
         var enrolment = await _server.DeviceApi().EnrolAsync(
             new EnrolmentRequest(_server.Demo!.EnrolmentCode.ToLowerInvariant().Replace("-", " ", StringComparison.Ordinal), "LAB-PC-09", "0.1.0"),
@@ -45,7 +45,7 @@ public sealed class DeviceApiTests
         enrolment.DeviceId.Should().MatchRegex("^dev-[0-9a-z]{24}$").And.NotBe(_device.DeviceId);
         enrolment.DeviceToken.Should().StartWith(enrolment.DeviceId + ".");
         enrolment.ServerKey.KeyId.Should().Be("k1");
-        enrolment.UserIdKey.Should().HaveCount(32).And.Equal(_device.UserIdKey);
+        JsonSerializer.Serialize(enrolment, ContractsJson.Default.EnrolmentResponse).Should().NotContainEquivalentOf("userIdKey");
         using var key = ECDiffieHellman.Create();
         key.ImportSubjectPublicKeyInfo(enrolment.ServerKey.PublicKey, out _);
         key.KeySize.Should().Be(256);

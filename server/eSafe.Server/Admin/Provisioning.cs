@@ -26,7 +26,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
     ISessionStore sessions,
     IEnrolmentCodeStore codes)
 {
-    /// <summary>A new school with its own user-ID key and a new enrolment code (returned once, stored only as a hash).</summary>
+    /// <summary>A new school with a new enrolment code (returned once, stored only as a hash).</summary>
     public async Task<(SchoolRecord School, string EnrolmentCode)> AddSchoolAsync(string name, string actor, CancellationToken cancellationToken,
         EnrolmentCodeLimits? limits = null)
     {
@@ -39,7 +39,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
         }
 
         var code = Secrets.NewEnrolmentCode();
-        var school = new SchoolRecord(Secrets.NewSchoolId(), trimmed, RandomNumberGenerator.GetBytes(32),
+        var school = new SchoolRecord(Secrets.NewSchoolId(), trimmed,
             Secrets.HashEnrolmentCode(Secrets.NormaliseEnrolmentCode(code)!), clock.GetUtcNow());
         await schools.AddAsync(school, cancellationToken);
         await audit.AppendAsync(new AuditEvent(actor, AuditActions.SchoolAdded, SchoolId: school.Id), cancellationToken);

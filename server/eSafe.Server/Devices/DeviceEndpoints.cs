@@ -67,7 +67,7 @@ public static class DeviceEndpoints
             context.RequestAborted);
         var log = loggers.CreateLogger(typeof(DeviceEndpoints));
         DeviceLog.Enrolled(log, deviceId, school.Id);
-        return TypedResults.Json(new EnrolmentResponse(school.Id, deviceId, token, keys.Current, school.UserIdKey),
+        return TypedResults.Json(new EnrolmentResponse(school.Id, deviceId, token, keys.Current),
             ContractsJson.Default.EnrolmentResponse);
     }
 

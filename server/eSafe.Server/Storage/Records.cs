@@ -2,8 +2,8 @@ using eSafe.Incidents;
 
 namespace eSafe.Server.Storage;
 
-/// <summary>A school: its pupils' user IDs are made with <see cref="UserIdKey"/>; devices join with its enrolment code (only the hash is kept).</summary>
-public sealed record SchoolRecord(string Id, string Name, byte[] UserIdKey, string EnrolmentCodeHash, DateTimeOffset CreatedAt);
+/// <summary>A school; devices join with its enrolment code (only the hash is kept). The key behind its pupils' user IDs is the school's, never the server's.</summary>
+public sealed record SchoolRecord(string Id, string Name, string EnrolmentCodeHash, DateTimeOffset CreatedAt);
 
 /// <summary>An enrolled device; it authenticates with a token of which only the SHA-256 is kept.</summary>
 public sealed record DeviceRecord(

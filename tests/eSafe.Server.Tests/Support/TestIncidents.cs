@@ -16,6 +16,9 @@ public static class TestIncidents
         Global.Value.Entries.FirstOrDefault(e => e.Category == category && e.Severity == severity)
         ?? throw new ArgumentException($"The default library has no {category} entry of severity {severity}.");
 
+    /// <summary>The school's user-ID key, as the school's own tool would make it: the server never sees it.</summary>
+    public static readonly byte[] SchoolKey = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Random bytes behind a JPEG's start and end markers: enough for the server, which checks the magic only.</summary>
     public static byte[] NewJpeg(int size = 4096)
     {
@@ -39,7 +42,7 @@ public static class TestIncidents
             Id = IncidentId.New(at),
             SchoolId = device.SchoolId,
             DeviceId = device.DeviceId,
-            UserId = PseudonymousId.Compute(device.UserIdKey, "pupil@example.org"),
+            UserId = PseudonymousId.Compute(SchoolKey, "pupil@example.org"),
             MachineName = "LAB-PC-07",
             DeviceAddresses = ["10.1.2.3", "fe80::1"],
             OccurredAt = at,
