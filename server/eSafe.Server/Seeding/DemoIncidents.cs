@@ -52,27 +52,32 @@ public sealed class DemoIncidents(IIncidentStore incidents, IncidentDecisions de
 
         await AddContactsAsync(schoolId, cancellationToken);
         var now = clock.GetUtcNow();
-        var ids = new List<string>();
+        var ids = new List<string?>();
         for (var n = 0; n < Incidents.Length; n++)
         {
             ids.Add(await AddAsync(schoolId, Incidents[n], now.AddMinutes(-37 * (Incidents.Length - n)), n, cancellationToken));
         }
 
+        if (ids.Any(id => id is null))
+        {
+            return; // a server started with a library of its own: the demo texts are not all in it, so no decisions are made up around gaps
+        }
+
         // Decided by the demo analyst: one intervention (a report planned), one false positive, one urgent alert acknowledged by the school.
-        await decisions.DecideAsync(analyst, ids[3], new DecisionRequest
+        await decisions.DecideAsync(analyst, ids[3]!, new DecisionRequest
         {
             Outcome = DecisionOutcomes.Intervention,
             Severity = 4,
             Narrative = "(DEMO) The pupil wrote in a private chat that they would bring a knife to school the next day, aimed at a named classmate.",
             EscalationReason = "A stated plan to bring a weapon into school.",
         }, null, cancellationToken);
-        await decisions.DecideAsync(analyst, ids[4], new DecisionRequest
+        await decisions.DecideAsync(analyst, ids[4]!, new DecisionRequest
         {
             Outcome = DecisionOutcomes.NoAction,
             NoActionReason = NoActionReasons.FalsePositive,
             ProposedException = "the facts",
         }, null, cancellationToken);
-        await decisions.DecideAsync(analyst, ids[5], new DecisionRequest
+        await decisions.DecideAsync(analyst, ids[5]!, new DecisionRequest
         {
             Outcome = DecisionOutcomes.Intervention,
             Severity = 5,
@@ -80,7 +85,7 @@ public sealed class DemoIncidents(IIncidentStore incidents, IncidentDecisions de
             Narrative = "(DEMO) An adult in a game chat asked the pupil to keep their chats secret from their mother and to send a picture.",
             EscalationReason = "Grooming: secrecy and a request for images.",
         }, null, cancellationToken);
-        await decisions.AcknowledgeAsync(schoolContact, ids[5], null, cancellationToken);
+        await decisions.AcknowledgeAsync(schoolContact, ids[5]!, null, cancellationToken);
     }
 
     private async Task AddContactsAsync(string schoolId, CancellationToken cancellationToken)
@@ -94,11 +99,15 @@ public sealed class DemoIncidents(IIncidentStore incidents, IncidentDecisions de
             "head@demo-school.example.org", 1), null, cancellationToken);
     }
 
-    private async Task<string> AddAsync(string schoolId, Made made, DateTimeOffset at, int n, CancellationToken cancellationToken)
+    // The incident's ID, or null when the server's library does not find the demo text (a test's own small library).
+    private async Task<string?> AddAsync(string schoolId, Made made, DateTimeOffset at, int n, CancellationToken cancellationToken)
     {
         // The library itself finds what the made-up text holds, as a device would.
-        var hit = new ThreatMatcher(library).Scan(made.Context).OrderByDescending(m => m.Entry.Severity).FirstOrDefault()
-            ?? throw new InvalidOperationException($"The demo text \"{made.Context}\" matches nothing in library {library.Version}.");
+        if (new ThreatMatcher(library).Scan(made.Context).OrderByDescending(m => m.Entry.Severity).FirstOrDefault() is not { } hit)
+        {
+            return null;
+        }
+
         var entry = hit.Entry;
         var incident = new Incident
         {

@@ -16,7 +16,7 @@ export async function showDevices(me, schools) {
   const select = $('devices-school').elements.schoolId;
   select.replaceChildren();
   for (const s of schools) option(select, s.id, s.name);
-  select.disabled = me.role !== 'analyst' || schools.length < 2;
+  select.disabled = me.role === 'school-contact' || schools.length < 2;
   if (schools.length === 0) {
     $('devices-error').textContent = 'There is no school you may see.';
     return;

@@ -133,7 +133,8 @@ public sealed class ServerProcess : IAsyncDisposable
             output.Add(line);
         }
 
-        if (ready is not null && line.Contains("eSafe server listening on", StringComparison.Ordinal))
+        // The banner's last line (the server always runs with --demo here): every line before it, the TLS pins included, is in.
+        if (ready is not null && line.StartsWith("(also in ", StringComparison.Ordinal))
         {
             ready.TrySetResult();
         }
