@@ -33,11 +33,13 @@ export const REASONS = Object.freeze({
 // Chrome's words for a capture it will not allow, however often it is asked: a page extensions may not
 // read ("Cannot access contents of url …", "Missing host permission …"), screenshots turned off by
 // policy ("Taking screenshots has been disabled", "Administrator policy disables screen capture …").
-// Anything else ("Failed to capture tab: image readback failed", "… view is invisible") may pass.
+// Anything else ("Failed to capture tab: image readback failed", "… view is invisible") may pass, and
+// so does 'Cannot access contents of url ""': a tab so new it has no page yet (seen in Chromium 156).
 const REFUSAL = /cannot access|permission|disabled|policy/i;
+const NO_PAGE_YET = /url ""/;
 
 export function isRefusal(text) {
-  return REFUSAL.test(text);
+  return REFUSAL.test(text) && !NO_PAGE_YET.test(text);
 }
 
 function errorText(error) {
