@@ -3,6 +3,9 @@
 // to switch to it, and is otherwise answered with the reason. Chrome allows captureVisibleTab twice a
 // second, so calls are spaced at least 550 ms apart; requests wait their turn and every one gets an
 // answer. A JPEG over MAX_JPEG_CHARS is made smaller (lower quality, then half size) before it goes.
+// A capture that fails for a passing reason (a tab just getting its title or first paint gives "image
+// readback failed") is tried again while the patience lasts; only Chrome's refusals (a URL it never
+// lets an extension capture, a policy) are answered at once.
 
 export const MIN_INTERVAL_MS = 550;
 export const JPEG_QUALITY = 70;
@@ -22,9 +25,22 @@ export const REASONS = Object.freeze({
   closed: 'tab closed',
   minimised: 'window minimised',
   refused: 'capture refused by Chrome for this URL',
+  failed: 'capture failed',
   noJpeg: 'the browser returned no JPEG',
   tooBig: 'screenshot too large',
 });
+
+// Chrome's words for a capture it will not allow, however often it is asked: a page extensions may not
+// read ("Cannot access contents of url …", "Missing host permission …"), screenshots turned off by
+// policy ("Taking screenshots has been disabled", "Administrator policy disables screen capture …").
+// Anything else ("Failed to capture tab: image readback failed", "… view is invisible") may pass, and
+// so does 'Cannot access contents of url ""': a tab so new it has no page yet (seen in Chromium 156).
+const REFUSAL = /cannot access|permission|disabled|policy/i;
+const NO_PAGE_YET = /url ""/;
+
+export function isRefusal(text) {
+  return REFUSAL.test(text) && !NO_PAGE_YET.test(text);
+}
 
 function errorText(error) {
   return String(error?.message ?? error ?? 'capture failed') || 'capture failed';
@@ -189,7 +205,16 @@ export function createCaptureService({
         continue;
       }
       if (shot.error) {
-        return reply({ error: `${REASONS.refused}: ${errorText(shot.error)}` });
+        const text = errorText(shot.error);
+        if (isRefusal(text)) {
+          return reply({ error: `${REASONS.refused}: ${text}` });
+        }
+        // Tried again in its turn (spaced like every call), if that turn still comes within the patience.
+        if (now() + minIntervalMs <= deadline) {
+          log.warn('eSafe: screenshot failed, trying again:', text);
+          continue;
+        }
+        return reply({ error: `${REASONS.failed}: ${text}` });
       }
       if (typeof shot.dataUrl !== 'string' || !shot.dataUrl.startsWith(JPEG_PREFIX)) {
         return reply({ error: REASONS.noJpeg });

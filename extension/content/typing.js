@@ -66,24 +66,21 @@
 
   // Mid-composition (IME: Japanese, Chinese, Korean, some phone keyboards) the text is not final yet:
   // act on compositionend instead.
-  addEventListener('input', (event) => {
+  const onInput = (event) => {
     if (!event.isComposing) {
       tracker.input(origin(event), event.inputType, event.timeStamp);
     }
-  }, true);
+  };
 
   // Paste, drop and cut that an editor handles itself (it cancels the browser's and changes the text
   // through its own code) fire no input event: the field is noted here, before the change.
   const beforeEdit = (event) => tracker.beforeEdit(origin(event), event.timeStamp);
-  addEventListener('paste', beforeEdit, true);
-  addEventListener('drop', beforeEdit, true);
-  addEventListener('cut', beforeEdit, true);
 
-  addEventListener('compositionend', (event) => tracker.input(origin(event), '', event.timeStamp), true);
+  const onCompositionEnd = (event) => tracker.input(origin(event), '', event.timeStamp);
 
   // Enter: read the box before a chat's own handler sends and clears it. Undo and redo: editors
   // (Quill) cancel the key and change the text themselves, with no input event.
-  addEventListener('keydown', (event) => {
+  const onKeyDown = (event) => {
     const key = event.key;
     if (key === 'Enter') {
       if (!event.isComposing) {
@@ -92,17 +89,43 @@
     } else if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
       tracker.beforeEdit(origin(event), event.timeStamp);
     }
-  }, true);
+  };
 
-  addEventListener('focusout', (event) => tracker.flush(origin(event)), true);
+  const onFocusOut = (event) => tracker.flush(origin(event));
 
-  addEventListener('pointerdown', () => {
+  const onPointerDown = () => {
     if (tracker.pendingCount > 0) {
       tracker.flushAll();
     }
-  }, true);
+  };
 
-  addEventListener('submit', () => tracker.flushAll(), true);
+  const onLeave = () => tracker.flushAll();
 
-  addEventListener('pagehide', () => tracker.flushAll(), true);
+  // The same functions every time, so listening again where the listeners are still there adds nothing.
+  function listen() {
+    addEventListener('input', onInput, true);
+    addEventListener('paste', beforeEdit, true);
+    addEventListener('drop', beforeEdit, true);
+    addEventListener('cut', beforeEdit, true);
+    addEventListener('compositionend', onCompositionEnd, true);
+    addEventListener('keydown', onKeyDown, true);
+    addEventListener('focusout', onFocusOut, true);
+    addEventListener('pointerdown', onPointerDown, true);
+    addEventListener('submit', onLeave, true);
+    addEventListener('pagehide', onLeave, true);
+  }
+  listen();
+
+  // document.open() (frames that older rich editors write themselves) erases every listener on the
+  // window, these included, and keeps this world's globals, so the guard above would never let them
+  // back. It also replaces the document's children: an observer of the document's own children (not
+  // its subtree, so nothing per keystroke or per page change) sees the new root element and listens again.
+  if (typeof MutationObserver === 'function' && globalThis.document) {
+    new MutationObserver((records) => {
+      if (records.some((record) => record.addedNodes.length > 0)) {
+        plainTarget = null;
+        listen();
+      }
+    }).observe(document, { childList: true });
+  }
 })();

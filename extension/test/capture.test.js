@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCaptureService, MAX_JPEG_CHARS, MIN_INTERVAL_MS, PATIENCE_MS, REASONS } from '../background/capture.js';
+import { createCaptureService, isRefusal, MAX_JPEG_CHARS, MIN_INTERVAL_MS, PATIENCE_MS, REASONS } from '../background/capture.js';
 import { fakeClock, settle, silentLog } from '../test-support/fakes.js';
 
 const PREFIX = 'data:image/jpeg;base64,';
@@ -145,11 +145,68 @@ describe('capture', () => {
   it('turns a refused capture into the reason and Chrome\'s words', async () => {
     const clock = fakeClock(10_000);
     const tabs = fakeTabs(clock);
+    let calls = 0;
     tabs.captureVisibleTab = async () => {
+      calls++;
       throw new Error('Cannot access contents of url "chrome://settings/".');
     };
     const reply = await service(clock, tabs).handle({ requestId: 'r5', tabId: 5 });
     assert.deepEqual(reply, { type: 'capture-reply', requestId: 'r5', error: 'capture refused by Chrome for this URL: Cannot access contents of url "chrome://settings/".' });
+    assert.equal(calls, 1, 'a refusal is not asked again');
+  });
+
+  it('tries a capture that failed in passing again, in its turn, and replies with the image', async () => {
+    const clock = fakeClock(10_000);
+    const tabs = fakeTabs(clock);
+    const capture = tabs.captureVisibleTab;
+    tabs.captureVisibleTab = async (windowId, options) => {
+      const dataUrl = await capture(windowId, options);
+      if (tabs.calls.length === 1) {
+        throw new Error('Failed to capture tab: image readback failed');
+      }
+      return dataUrl;
+    };
+    const [reply] = await drive(clock, [service(clock, tabs).handle({ requestId: 'r7', tabId: 5 })]);
+    assert.deepEqual(reply, { type: 'capture-reply', requestId: 'r7', jpeg: 'SHOT2' });
+    assert.equal(tabs.calls.length, 2);
+    assert.ok(tabs.calls[1].at - tabs.calls[0].at >= MIN_INTERVAL_MS, 'the second try is spaced like any call');
+  });
+
+  it('says what went wrong, in Chrome\'s words and not as a refusal, when every try within the patience failed', async () => {
+    const clock = fakeClock(10_000);
+    const tabs = fakeTabs(clock);
+    tabs.captureVisibleTab = async (windowId, options) => {
+      tabs.calls.push({ at: clock.now(), windowId, options });
+      throw new Error('Failed to capture tab: image readback failed');
+    };
+    const [reply] = await drive(clock, [service(clock, tabs).handle({ requestId: 'r8', tabId: 5 })]);
+    assert.deepEqual(reply, { type: 'capture-reply', requestId: 'r8', error: 'capture failed: Failed to capture tab: image readback failed' });
+    const times = tabs.calls.map((c) => c.at);
+    assert.ok(times.length >= 2, `tried ${times.length} times`);
+    assert.ok(times.at(-1) <= 10_000 + PATIENCE_MS, 'the last try is within the patience');
+    assert.ok(clock.now() <= 10_000 + PATIENCE_MS, 'and so is the reply');
+    for (let i = 1; i < times.length; i++) {
+      assert.ok(times[i] - times[i - 1] >= MIN_INTERVAL_MS, `gap ${times[i] - times[i - 1]}`);
+    }
+  });
+
+  it('tells Chrome\'s refusals from failures that may pass', () => {
+    for (const refusal of [
+      'Cannot access contents of url "chrome://settings/".',
+      'Missing host permission for the tab',
+      'Taking screenshots has been disabled',
+      'Administrator policy disables screen capture when confidential content is visible',
+    ]) {
+      assert.equal(isRefusal(refusal), true, refusal);
+    }
+    for (const passing of [
+      'Failed to capture tab: image readback failed',
+      'Failed to capture tab: view is invisible',
+      'Failed to capture tab: internal error',
+      'Cannot access contents of url "". Extension manifest must request permission to access this host.',
+    ]) {
+      assert.equal(isRefusal(passing), false, passing);
+    }
   });
 
   it('answers malformed requests without capturing', async () => {

@@ -13,8 +13,21 @@ function loadPage() {
   const on = (target) => (type, fn, capture) => {
     listeners[`${target}:${type}`] = { fn, capture };
   };
+  // The observers the script makes, with what each watches, so a test can hand them records.
+  const observers = [];
+  class MutationObserver {
+    constructor(callback) {
+      this.callback = callback;
+    }
+
+    observe(target, options) {
+      observers.push({ observer: this, target, options });
+    }
+  }
+  const document = { title: 'Page title', addEventListener: on('document') };
   const context = vm.createContext({
-    document: { title: 'Page title', addEventListener: on('document') },
+    document,
+    MutationObserver,
     addEventListener: on('window'),
     location: { href: 'https://site.example/form' },
     chrome: { runtime: { sendMessage: async (m) => sent.push(m) } },
@@ -28,7 +41,7 @@ function loadPage() {
   vm.runInContext(readExtensionFile('content/capture-core.js'), context);
   vm.runInContext(readExtensionFile('content/typing.js'), context);
   const fire = (key, event) => listeners[key].fn({ composedPath: () => [event.target], ...event });
-  return { clock, listeners, sent, fire, context };
+  return { clock, listeners, sent, fire, context, observers, document };
 }
 
 const textarea = () => ({ localName: 'textarea', value: '', getAttribute: () => null });
@@ -212,5 +225,34 @@ describe('typing.js', () => {
     clock.advance(1000);
     await settle();
     assert.deepEqual(sent.map((m) => m.text), ['plain']);
+  });
+
+  it('listens again once document.open has replaced the document and erased every listener', async () => {
+    const { clock, sent, listeners, observers, document } = loadPage();
+    assert.equal(observers.length, 1);
+    const [{ observer, target, options }] = observers;
+    assert.equal(target, document);
+    assert.deepEqual({ ...options }, { childList: true }, "the document's own children only, never its subtree");
+
+    // document.open: the listeners go, the old root element is removed, the written one is added.
+    const kept = { ...listeners };
+    for (const key of Object.keys(listeners)) {
+      delete listeners[key];
+    }
+    observer.callback([{ addedNodes: [], removedNodes: [{}] }]);
+    assert.equal(listeners['window:input'], undefined, 'nothing to listen to until the new root is there');
+    observer.callback([{ addedNodes: [{ localName: 'html' }], removedNodes: [] }]);
+
+    assert.deepEqual(Object.keys(listeners).sort(), Object.keys(kept).sort());
+    for (const key of Object.keys(kept)) {
+      assert.equal(listeners[key].fn, kept[key].fn, `${key}: the same function, so a listener still there is not added twice`);
+      assert.equal(listeners[key].capture, true, key);
+    }
+    const field = textarea();
+    field.value = 'typed in the written frame';
+    listeners['window:input'].fn({ target: field, composedPath: () => [field] });
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(sent.map((m) => m.text), ['typed in the written frame']);
   });
 });

@@ -54,6 +54,23 @@ public sealed class FieldTests : CaptureTest
     }
 
     [Test]
+    public async Task Text_typed_in_frames_whose_document_the_page_wrote_with_document_open_is_captured()
+    {
+        var page = await OpenAsync("capture/written-frames.html");
+        await page.Locator("body[data-ready=yes]").WaitForAsync();
+        await TypeAsync(page.FrameLocator("#plain").Locator("#notes"), "i am going to stab you");
+        await page.FrameLocator("#rich").Locator("#essay").ClickAsync();
+        await TypeAsync(page, "after school i just want to kill myself");
+
+        var incidents = await IncidentsAsync(2);
+
+        incidents.Should().ContainSingle(i => i.Category == "violence").Which.Context.Should().Be("i am going to stab you");
+        incidents.Should().ContainSingle(i => i.Category == "suicide").Which.Context.Trim().Should().Be("after school i just want to kill myself");
+        incidents.Should().OnlyContain(i => i.Source == "typed" && i.PageTitle == "Essay frame",
+            "each frame's own written document, not the page around it");
+    }
+
+    [Test]
     public async Task Password_card_and_one_time_code_fields_are_never_captured()
     {
         var page = await OpenAsync("capture/secrets.html");
