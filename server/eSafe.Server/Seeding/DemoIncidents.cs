@@ -34,6 +34,9 @@ public sealed class DemoIncidents(IIncidentStore incidents, IncidentDecisions de
             "(DEMO) don't tell your mum about our chats, she wouldn't understand. send me a pic"),
     ];
 
+    /// <summary>Set to false (<c>Demo__Incidents=false</c>) for a demo school without made-up incidents: tests that count their own.</summary>
+    public const string Setting = "Demo:Incidents";
+
     /// <summary>How many demo incidents a demo school starts with.</summary>
     public static int Count => Incidents.Length;
 

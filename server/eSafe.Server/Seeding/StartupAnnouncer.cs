@@ -21,7 +21,10 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
         if (options.Demo)
         {
             demo = await services.GetRequiredService<DemoSeeder>().EnsureAsync(url, cancellationToken);
-            await services.GetRequiredService<DemoIncidents>().EnsureAsync(demo, cancellationToken);
+            if (services.GetRequiredService<IConfiguration>().GetValue(DemoIncidents.Setting, true))
+            {
+                await services.GetRequiredService<DemoIncidents>().EnsureAsync(demo, cancellationToken);
+            }
         }
 
         var output = options.Output;

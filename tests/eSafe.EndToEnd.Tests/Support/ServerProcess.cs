@@ -43,6 +43,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The demo school and analyst, without the made-up demo incidents: each test counts the incidents it makes.
+        start.Environment["Demo__Incidents"] = "false";
         foreach (var argument in new[] { assembly, "serve", "--data", dataDirectory, "--urls", url.ToString().TrimEnd('/'), "--demo" })
         {
             start.ArgumentList.Add(argument);

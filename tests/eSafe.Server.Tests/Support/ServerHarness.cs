@@ -57,7 +57,8 @@ public sealed class ServerHarness : IAsyncDisposable
             Output = TextWriter.Synchronized(output),
             MinimumLogLevel = LogLevel.Error,
             Clock = clock ?? TimeProvider.System,
-            Settings = settings ?? new Dictionary<string, string?>(),
+            // The demo school without its made-up incidents unless a test asks for them: tests count their own.
+            Settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { [Seeding.DemoIncidents.Setting] = settings?.GetValueOrDefault(Seeding.DemoIncidents.Setting) ?? "false" },
             ConfigureServices = services,
         };
         var app = ServerApp.Build(configure is null ? options : configure(options));
