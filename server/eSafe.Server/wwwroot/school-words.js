@@ -52,7 +52,7 @@ export async function showSchoolWords(me, schools) {
   select.replaceChildren();
   for (const s of schools) option(select, s.id, s.name);
   // A school's contact has exactly one school: nothing to pick.
-  select.disabled = me.role !== 'analyst' || schools.length < 2;
+  select.disabled = me.role === 'school-contact' || schools.length < 2;
   if (schools.length === 0) {
     $('words-error').textContent = 'There is no school you may see.';
     return;
