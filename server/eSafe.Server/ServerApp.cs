@@ -48,6 +48,7 @@ public static class ServerApp
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Provisioning>();
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<Safeguarding>();
         return services;
     }
 

@@ -6,6 +6,7 @@ using eSafe.Incidents;
 using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
+using eSafe.Server.Dashboard;
 using eSafe.Server.Escalation;
 using eSafe.Server.Web;
 using eSafe.Server.Workflow;
@@ -38,6 +39,8 @@ public static class AnalystEndpoints
         console.MapSchoolLayerApi();
         console.MapWorkflowApi();
         console.MapSafeguardingApi();
+        console.MapProposalApi();
+        console.MapDashboardApi();
         return app;
     }
 

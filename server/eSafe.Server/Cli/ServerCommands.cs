@@ -29,6 +29,8 @@ public static class ServerCommands
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
+        root.Subcommands.Add(SafeguardingCommands.Contact(data));
+        root.Subcommands.Add(SafeguardingCommands.Protocol(data));
         return root;
     }
 
@@ -115,7 +117,7 @@ public static class ServerCommands
             await output.WriteLineAsync($"Enrolment code: {code}");
         }));
 
-        return new Command("school", "Manage schools.") { add, list, newCode };
+        return new Command("school", "Manage schools.") { add, list, newCode, SafeguardingCommands.ReportPassword(data) };
     }
 
     private static Command Analyst(Option<string> data)
@@ -164,7 +166,7 @@ public static class ServerCommands
         return new Command("analyst", "Manage console accounts.") { add, reset, vetting };
     }
 
-    private static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
+    internal static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;

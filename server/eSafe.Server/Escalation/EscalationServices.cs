@@ -14,9 +14,9 @@ public static class EscalationServices
         }
 
         services.AddSingleton(options);
-        services.AddSingleton<Safeguarding>();
         services.AddSingleton<IncidentDecisions>();
         services.AddSingleton<AlertBoard>();
+        services.AddSingleton<ProposalReview>();
         services.AddSingleton(new EscalationChannels(Phone: false, Email: false));
         services.AddSingleton<JobRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());

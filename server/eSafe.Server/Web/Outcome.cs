@@ -36,6 +36,8 @@ public sealed record Outcome<T>
 /// <summary>Makes <see cref="Outcome{T}"/> values.</summary>
 public static class Outcome
 {
+    public static Outcome<T> Of<T>(T value) => value;
+
     public static Outcome<T> NotFound<T>(string message) => new(default, StatusCodes.Status404NotFound, message, null);
 
     public static Outcome<T> Forbidden<T>(string message) => new(default, StatusCodes.Status403Forbidden, message, null);
