@@ -39,6 +39,8 @@ export async function showQueue(fromHash) {
   for (const name of filterNames) {
     if (source.get(name)) params.set(name, source.get(name));
   }
+  // The defaults go into the address too, so that a copied link shows the same view.
+  if (source !== fromHash) history.replaceState(null, '', '#/?' + params);
   toForm();
   await load(false);
 }

@@ -130,7 +130,6 @@ async function post(action, body, form, errorId) {
     await reload();
   } catch (e) {
     showErrors(form, e, $(errorId));
-    if (e instanceof HttpError && e.status === 409) $(errorId).textContent = e.message;
   } finally {
     button.disabled = false;
   }
