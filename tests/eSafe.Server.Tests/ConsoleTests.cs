@@ -29,6 +29,7 @@ public sealed class ConsoleTests
     [TestCase("/session.js", "text/javascript")]
     [TestCase("/safeguarding.js", "text/javascript")]
     [TestCase("/dashboard.js", "text/javascript")]
+    [TestCase("/proposals.js", "text/javascript")]
     [TestCase("/lib/chart.umd.min.js", "text/javascript")]
     public async Task The_console_is_served_with_a_strict_content_security_policy(string path, string mediaType)
     {
@@ -56,6 +57,7 @@ public sealed class ConsoleTests
     [TestCase("/session.js")]
     [TestCase("/safeguarding.js")]
     [TestCase("/dashboard.js")]
+    [TestCase("/proposals.js")]
     public async Task The_console_never_puts_data_into_markup(string path)
     {
         using var http = _server.HttpClient();

@@ -9,6 +9,7 @@ import { initIncident, showIncident } from './incident.js';
 import { initSchoolWords, showSchoolWords } from './school-words.js';
 import { initSafeguarding, showSafeguarding } from './safeguarding.js';
 import { initDashboard, showDashboard } from './dashboard.js';
+import { initProposals, showProposals } from './proposals.js';
 
 // Route path → [section id, show(params, match)]. A view added later is one line here, a nav link and a <section>.
 const routes = [
@@ -16,6 +17,7 @@ const routes = [
   [/^\/school-words$/, 'words', () => showSchoolWords(session.me, session.schools)],
   [/^\/school-setup$/, 'setup', (params) => showSafeguarding(params)],
   [/^\/dashboard$/, 'dashboard', (params) => showDashboard(params)],
+  [/^\/proposals$/, 'proposals', (params) => showProposals(params)],
   [/^\/?$/, 'queue', (params) => showQueue(params)],
 ];
 
@@ -75,6 +77,7 @@ function init() {
   initSchoolWords();
   initSafeguarding();
   initDashboard();
+  initProposals();
 
   $('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();
