@@ -6,6 +6,7 @@ using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
 using eSafe.Server.Escalation;
 using eSafe.Server.Libraries;
+using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
@@ -61,6 +62,7 @@ public static class ServerApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(options.Urls);
+        builder.Configuration.AddInMemoryCollection(options.Settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -90,7 +92,9 @@ public static class ServerApp
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
         services.AddSingleton<SchoolLayerChanges>();
+        services.AddSingleton<DemoIncidents>();
         services.AddHostedService<StartupAnnouncer>();
+        services.AddPhoneNotifications(builder.Configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -117,8 +121,9 @@ public static class ServerApp
             cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
         services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
-            policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst, Roles.SchoolContact));
+            policy.RequireAuthenticatedUser().RequireRole([.. Roles.All]));
 
+        options.ConfigureServices?.Invoke(services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
 
@@ -134,6 +139,7 @@ public static class ServerApp
         app.MapDeviceApi();
         app.MapLibraryDownloads();
         app.MapAnalystApi();
+        app.MapPhoneWebhooks();
         app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));
         return app;
     }

@@ -28,4 +28,10 @@ public sealed record ServerOptions
 
     /// <summary>How the escalation keeps time; null to read the configuration section <c>Escalation</c> (defaults when absent).</summary>
     public Escalation.EscalationOptions? Escalation { get; init; }
+
+    /// <summary>Settings laid over the configuration (appsettings.json, environment), e.g. a test's phone provider.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Run after the server's own service registrations: tests put stand-ins for parts built elsewhere here.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }

@@ -64,6 +64,14 @@ public sealed record ConsoleUser(string Username, string DisplayName, string Rol
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
+    /// <summary>The user an account stands for (the server's own seeding acts as one).</summary>
+    public static ConsoleUser Of(AnalystAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new ConsoleUser(account.Username, account.DisplayName, account.Role,
+            AccessScope.Of(account.Role, account.SchoolId) ?? throw new InvalidOperationException($"Account {account.Username} has no scope."));
+    }
+
     /// <summary>The user a principal stands for, or null when it is not a console user with a scope.</summary>
     public static ConsoleUser? From(ClaimsPrincipal principal)
     {

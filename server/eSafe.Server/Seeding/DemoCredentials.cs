@@ -11,7 +11,10 @@ public sealed record DemoCredentials(
     string SchoolName,
     string EnrolmentCode,
     string AnalystUsername,
-    string AnalystPassword)
+    string AnalystPassword,
+    string? ContactUsername = null,
+    string? ContactPassword = null,
+    string? ReportPassword = null)
 {
     /// <summary>Reads demo.json; null when it is missing or not readable.</summary>
     public static DemoCredentials? Read(string path)

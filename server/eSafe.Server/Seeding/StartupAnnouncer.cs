@@ -19,6 +19,7 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
         if (options.Demo)
         {
             demo = await services.GetRequiredService<DemoSeeder>().EnsureAsync(url, cancellationToken);
+            await services.GetRequiredService<DemoIncidents>().EnsureAsync(demo, cancellationToken);
         }
 
         var output = options.Output;
@@ -31,6 +32,8 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
         if (demo is not null)
         {
             await output.WriteLineAsync($"Analyst console: {url}/  username: {demo.AnalystUsername}  password: {demo.AnalystPassword}");
+            await output.WriteLineAsync($"School's view (the demo DSL): username: {demo.ContactUsername}  password: {demo.ContactPassword}");
+            await output.WriteLineAsync($"Demo school's report password (opens its PDF reports): {demo.ReportPassword}");
             await output.WriteLineAsync($"Demo school: {demo.SchoolName} ({demo.SchoolId})  enrolment code: {demo.EnrolmentCode}");
             await output.WriteLineAsync($"Point a device at it: esafe-host install --server {url} --enrolment-code {demo.EnrolmentCode}");
             await output.WriteLineAsync($"(also in {Path.Combine(options.DataDirectory, Storage.DataFolder.DemoFileName)})");

@@ -36,8 +36,12 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public static string NewDataDirectory() => Directory.CreateTempSubdirectory("esafe-server-tests-").FullName;
 
-    /// <summary>Starts a server; with no folder given it makes one and deletes it on dispose.</summary>
-    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null)
+    /// <summary>
+    /// Starts a server; with no folder given it makes one and deletes it on dispose. <paramref name="settings"/> are laid
+    /// over its configuration; <paramref name="services"/> runs after its own registrations (stand-ins go there).
+    /// </summary>
+    public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
@@ -50,6 +54,8 @@ public sealed class ServerHarness : IAsyncDisposable
             Output = TextWriter.Synchronized(output),
             MinimumLogLevel = LogLevel.Error,
             Clock = clock ?? TimeProvider.System,
+            Settings = settings ?? new Dictionary<string, string?>(),
+            ConfigureServices = services,
         });
         await app.StartAsync();
         return new ServerHarness(dataDirectory, owns, app, output);
