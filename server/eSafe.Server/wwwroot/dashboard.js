@@ -98,7 +98,8 @@ function draw(Chart, v) {
     scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
     plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
   };
-  const categories = [...new Set(v.days.flatMap((d) => Object.keys(d.byCategory)))].sort();
+  // Only the categories that happened: eleven empty legends would hide the few that matter.
+  const categories = [...new Set(v.days.flatMap((d) => Object.keys(d.byCategory).filter((c) => d.byCategory[c] > 0)))].sort();
   chart(Chart, 'chart-category', {
     type: 'bar',
     data: {
@@ -124,6 +125,7 @@ function draw(Chart, v) {
     .map((r) => ({ ...r, rate: (100 * r.falsePositives) / r.decided }))
     .sort((a, b) => b.rate - a.rate || b.decided - a.decided)
     .slice(0, 10);
+  $('false-positives-empty').hidden = rates.length > 0;
   chart(Chart, 'chart-false-positives', {
     type: 'bar',
     data: {
