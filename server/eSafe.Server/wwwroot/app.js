@@ -42,7 +42,7 @@ async function start() {
 
 async function signedIn(user) {
   setSession(user, await call('/schools'));
-  $('who').textContent = `${user.displayName} (${user.role})`;
+  $('who').textContent = `${user.displayName} · ${user.role.replace('-', ' ')}`;
   document.body.classList.toggle('staff', isStaff());
   startLive(user);
   await route();

@@ -296,9 +296,9 @@ public sealed partial class IncidentConsoleTests
 
     [Test]
     [CancelAfter(120_000)]
-    public async Task The_school_set_up_is_read_only_for_an_analyst_and_a_senior_analyst_changes_contacts_protocol_and_the_report_password()
+    public async Task The_school_set_up_is_read_only_for_the_schools_contact_and_a_senior_analyst_changes_contacts_protocol_and_the_report_password()
     {
-        var page = await _browser.SignInAsync(_server.Url, _server.Demo.AnalystUsername, _server.Demo.AnalystPassword, Laptop);
+        var page = await _browser.SignInAsync(_server.Url, ContactUsername, _contactPassword, Laptop);
         await page.GetByRole(AriaRole.Link, new() { Name = "School set-up" }).ClickAsync();
         await Expect(page.Locator("#setup-note")).ToBeVisibleAsync();
         await Expect(page.Locator("#contact-form")).ToBeHiddenAsync();
