@@ -70,23 +70,32 @@ Task("Compile-Library")
     }
 });
 
-Task("Install-Chromium")
-    .Description("Debian's chromium, for the browser tests, when it is missing")
+Task("Install-Test-Tools")
+    .Description("Debian's packages the tests use, when missing: chromium (browser tests), qpdf and poppler-utils (the PDF reports)")
     .Does(() =>
 {
-    if (FileExists("/usr/bin/chromium"))
+    // Each package with a file that shows it is installed; one apt-get update, and only when something is missing.
+    var packages = new (string Package, string Probe)[]
+    {
+        ("chromium", "/usr/bin/chromium"),
+        ("qpdf", "/usr/bin/qpdf"),
+        ("poppler-utils", "/usr/bin/pdftotext"),
+    };
+    var missing = packages.Where(p => !FileExists(p.Probe)).Select(p => p.Package).ToList();
+    if (missing.Count == 0)
     {
         return;
     }
 
     var sudo = Environment.UserName == "root" ? "" : "sudo ";
-    Information("Installing Debian's chromium for the browser tests…");
-    Shell($"{sudo}apt-get update -qq && {sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium");
+    var list = string.Join(" ", missing);
+    Information($"Installing Debian's {list} for the tests…");
+    Shell($"{sudo}apt-get update -qq && {sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {list}");
 });
 
 Task("Test")
     .Description("Every test: .NET suites (with the end-to-end chain) and the extension's node tests")
-    .IsDependentOn("Install-Chromium")
+    .IsDependentOn("Install-Test-Tools")
     .IsDependentOn("Build")
     .IsDependentOn("Publish-Host")
     .IsDependentOn("Publish-Server")

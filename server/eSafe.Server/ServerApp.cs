@@ -10,6 +10,7 @@ using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
+using eSafe.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -63,6 +64,7 @@ public static class ServerApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Configuration.AddInMemoryCollection(options.Settings);
+        builder.AddTransportSecurity(options, data.KeysDirectory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -85,9 +87,11 @@ public static class ServerApp
         services.AddSingleton(options);
         services.AddServerCore(data, options.Clock);
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ServerSessions>();
+        services.AddHostedService<ExpirySweeper>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentAccess>();
-        services.AddEscalation(options.Escalation ?? builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
+        services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
@@ -114,12 +118,16 @@ public static class ServerApp
             cookie.Cookie.SameSite = SameSiteMode.Strict;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.Cookie.IsEssential = true;
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
-            cookie.SlidingExpiration = true;
+            // The session itself lives on the server (ServerSessions), which enforces the idle and absolute lifetimes.
+            cookie.ExpireTimeSpan = options.SessionLifetime;
+            cookie.SlidingExpiration = false;
+            cookie.TimeProvider = options.Clock;
             cookie.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
             cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<ServerSessions>((cookie, sessions) => cookie.SessionStore = sessions);
         services.AddAuthorizationBuilder().AddPolicy(AnalystEndpoints.ConsolePolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole([.. Roles.All]));
 
@@ -127,6 +135,7 @@ public static class ServerApp
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolder>(); // now owned (and disposed) by the app's container
 
+        app.UseTrustedProxies(options);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -26,12 +26,28 @@ public sealed record ServerOptions
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>How the escalation keeps time; null to read the configuration section <c>Escalation</c> (defaults when absent).</summary>
-    public Escalation.EscalationOptions? Escalation { get; init; }
-
     /// <summary>Settings laid over the configuration (appsettings.json, environment), e.g. a test's phone provider.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Run after the server's own service registrations: tests put stand-ins for parts built elsewhere here.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
+    /// <summary>A console session ends after this long without a request (enforced on the server).</summary>
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A console session ends this long after sign-in, however busy (enforced on the server).</summary>
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>The TLS certificate for https URLs: a PEM file (with <see cref="CertificateKeyFile"/>) or a PFX file.</summary>
+    public string? CertificateFile { get; init; }
+
+    /// <summary>The PEM private key of <see cref="CertificateFile"/>; null when the certificate is a PFX.</summary>
+    public string? CertificateKeyFile { get; init; }
+
+    public string? CertificatePassword { get; init; }
+
+    /// <summary>Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For/Proto/Host headers are believed.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    /// <summary>The audit log's head is written to audit-anchors.log every this many entries (and at shutdown).</summary>
+    public int AuditAnchorInterval { get; init; } = 100;
 }

@@ -31,6 +31,7 @@ public sealed class ConsoleTests
     [TestCase("/dashboard.js", "text/javascript")]
     [TestCase("/proposals.js", "text/javascript")]
     [TestCase("/lib/chart.umd.min.js", "text/javascript")]
+    [TestCase("/audit.js", "text/javascript")]
     public async Task The_console_is_served_with_a_strict_content_security_policy(string path, string mediaType)
     {
         using var http = _server.HttpClient();
@@ -58,6 +59,7 @@ public sealed class ConsoleTests
     [TestCase("/safeguarding.js")]
     [TestCase("/dashboard.js")]
     [TestCase("/proposals.js")]
+    [TestCase("/audit.js")]
     public async Task The_console_never_puts_data_into_markup(string path)
     {
         using var http = _server.HttpClient();

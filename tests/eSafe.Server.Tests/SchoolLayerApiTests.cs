@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Server.Admin;
@@ -140,7 +139,7 @@ public sealed class SchoolLayerApiTests
             .Should().ThrowAsync<ApiException>();
 
         refused.Which.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        var (detail, errors) = Problem(refused.Which);
+        var (detail, errors) = ProblemDocument.Of(refused.Which);
         errors.Should().ContainKey(field).WhoseValue.Should().Contain(p => p.Contains(problem, StringComparison.Ordinal));
         detail.Should().Be("The entry is not valid; nothing was changed.");
         (await _analyst.GetSchoolLayerAsync(_schoolId, CancellationToken.None)).Should().BeEquivalentTo(before);
@@ -158,7 +157,7 @@ public sealed class SchoolLayerApiTests
         var replaced = await _analyst.SaveSchoolEntryAsync(school.Id, "a",
             new SchoolEntry("a", "the old quarry", "violence", 3, "en-GB", null), CancellationToken.None);
 
-        Problem(refused.Which).Errors["phrase"].Should().Equal("The school's entry a has this phrase already.");
+        ProblemDocument.Of(refused.Which).Errors["phrase"].Should().Equal("The school's entry a has this phrase already.");
         replaced.Entries.Should().ContainSingle().Which.Severity.Should().Be(3, "an entry may keep its own phrase");
     }
 
@@ -169,7 +168,7 @@ public sealed class SchoolLayerApiTests
                 new SchoolEntry("e-1", "", "rudeness", 9, "en-GB", null), CancellationToken.None))
             .Should().ThrowAsync<ApiException>();
 
-        Problem(refused.Which).Errors.Keys.Should().BeEquivalentTo("phrase", "category", "severity");
+        ProblemDocument.Of(refused.Which).Errors.Keys.Should().BeEquivalentTo("phrase", "category", "severity");
     }
 
     [TestCase("not json")]
@@ -201,7 +200,7 @@ public sealed class SchoolLayerApiTests
         var replaced = await _analyst.SaveSchoolEntryAsync(school.Id, "w-7",
             new SchoolEntry("w-7", "seven words", ThreatCategories.Bullying, 2, "en-GB", null), CancellationToken.None);
 
-        Problem(refused.Which).Errors["entries"].Should().ContainSingle().Which.Should().Contain("at most 5000");
+        ProblemDocument.Of(refused.Which).Errors["entries"].Should().ContainSingle().Which.Should().Contain("at most 5000");
         replaced.Entries.Should().HaveCount(5000, "replacing an entry of a full layer is fine");
     }
 
@@ -250,13 +249,6 @@ public sealed class SchoolLayerApiTests
 
         unknown.Which.StatusCode.Should().Be(HttpStatusCode.NotFound);
         anonymous.Which.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-    }
-
-    private static (string? Detail, Dictionary<string, string[]> Errors) Problem(ApiException refused)
-    {
-        var problem = JsonNode.Parse(refused.Content!)!;
-        return (problem["detail"]?.GetValue<string>(), problem["errors"]!.AsObject()
-            .ToDictionary(p => p.Key, p => p.Value!.AsArray().Select(e => e!.GetValue<string>()).ToArray()));
     }
 
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync(string schoolId) =>

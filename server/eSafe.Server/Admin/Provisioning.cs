@@ -22,7 +22,8 @@ public sealed class ProvisioningException : Exception
 }
 
 /// <summary>Adds schools and console accounts; used by the CLI and the demo seeding. Every change is audited.</summary>
-public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, IAuditLog audit, PasswordHashing passwords, TimeProvider clock)
+public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, IAuditLog audit, PasswordHashing passwords, TimeProvider clock,
+    ISessionStore sessions)
 {
     /// <summary>A new school with its own user-ID key and a new enrolment code (returned once, stored only as a hash).</summary>
     public async Task<(SchoolRecord School, string EnrolmentCode)> AddSchoolAsync(string name, string actor, CancellationToken cancellationToken)
@@ -106,6 +107,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
         var account = await accounts.FindAsync(username, cancellationToken) ?? throw new ProvisioningException($"There is no account {username}.");
         var password = Secrets.NewPassword();
         await accounts.UpdateAsync(account with { PasswordHash = passwords.Hash(account.Username, password), SecurityStamp = NewStamp() }, cancellationToken);
+        await sessions.RemoveForAccountAsync(account.Username, cancellationToken);
         await audit.AppendAsync(new AuditEvent(actor, AuditActions.PasswordReset, Detail: account.Username), cancellationToken);
         return password;
     }

@@ -41,6 +41,7 @@ public static class AnalystEndpoints
         console.MapSafeguardingApi();
         console.MapProposalApi();
         console.MapDashboardApi();
+        console.MapAuditView();
         return app;
     }
 
@@ -66,20 +67,21 @@ public static class AnalystEndpoints
         var username = request.Username.Trim();
         var remote = ClientAddress.Of(context);
         var actor = new string([.. username.Select(c => char.IsControl(c) ? '?' : c)]);
-        if (throttle.LockedFor(username) is { } wait)
+        if (await throttle.CheckAsync(username, remote, context.RequestAborted) is { } refusal)
         {
-            await audit.AppendAsync(new AuditEvent(actor, AuditActions.LoginThrottled, RemoteAddress: remote), context.RequestAborted);
-            var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await audit.AppendAsync(new AuditEvent(actor, AuditActions.LoginThrottled, RemoteAddress: remote, Detail: refusal.Reason), context.RequestAborted);
+            var seconds = Math.Max(1, (int)Math.Ceiling(refusal.Wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            var wait = seconds < 60 ? $"{seconds} seconds" : $"{(seconds + 59) / 60} minutes";
             return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many failed logins",
-                $"Too many failed logins for this username: try again in {minutes} minute{(minutes == 1 ? "" : "s")}.");
+                $"Too many failed logins for this username from here: try again in {wait}.");
         }
 
         var account = await accounts.FindAsync(username, context.RequestAborted);
         var check = passwords.Verify(account?.Username ?? username, account?.PasswordHash, request.Password);
         if (account is null || check == PasswordCheck.Failed || AccessScope.Of(account.Role, account.SchoolId) is null)
         {
-            throttle.Failed(username);
+            await throttle.FailedAsync(username, remote, context.RequestAborted);
             await audit.AppendAsync(new AuditEvent(actor, AuditActions.LoginFailed, RemoteAddress: remote), context.RequestAborted);
             return Problems.Status(StatusCodes.Status401Unauthorized, "Login failed", "The username or password is not right.");
         }
@@ -90,7 +92,7 @@ public static class AnalystEndpoints
             await accounts.UpdateAsync(account, context.RequestAborted);
         }
 
-        throttle.Succeeded(username);
+        await throttle.SucceededAsync(username, remote, context.RequestAborted);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             ConsoleUser.Principal(account, CookieAuthenticationDefaults.AuthenticationScheme));
         await audit.AppendAsync(new AuditEvent(account.Username, AuditActions.LoginSucceeded, SchoolId: account.SchoolId, RemoteAddress: remote),

@@ -7,7 +7,7 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Cli;
 
 /// <summary>
-/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password</c>.
+/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password | audit verify</c>.
 /// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
 /// </summary>
 public static class ServerCommands
@@ -31,6 +31,8 @@ public static class ServerCommands
         root.Subcommands.Add(Analyst(data));
         root.Subcommands.Add(SafeguardingCommands.Contact(data));
         root.Subcommands.Add(SafeguardingCommands.Protocol(data));
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(AuditCommands.Create(data));
         return root;
     }
 
@@ -45,7 +47,9 @@ public static class ServerCommands
         {
             Description = "Make (or reuse) a demo school and a demo analyst; print their credentials and write them to DATA/demo.json.",
         };
+        var transport = new ServeTransportOptions();
         var serve = new Command("serve", "Run the server.") { urls, demo };
+        transport.AddTo(serve);
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -53,13 +57,13 @@ public static class ServerCommands
             WebApplication app;
             try
             {
-                app = ServerApp.Build(new ServerOptions
+                app = ServerApp.Build(transport.Apply(parse, new ServerOptions
                 {
                     DataDirectory = parse.GetValue(data)!,
                     Urls = parse.GetValue(urls)!,
                     Demo = parse.GetValue(demo),
                     Output = output,
-                });
+                }));
             }
             catch (ServerSetupException e)
             {

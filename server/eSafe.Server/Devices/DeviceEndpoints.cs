@@ -77,7 +77,7 @@ public static class DeviceEndpoints
     /// only then is anything stored.
     /// </summary>
     private static async Task<IResult> IngestAsync(HttpContext context, DeviceAuthenticator authenticator, IIncidentStore incidents,
-        SealingKeyRing keys, TimeProvider clock, ILoggerFactory loggers)
+        SealingKeyRing keys, TimeProvider clock, ILoggerFactory loggers, IAuditLog audit)
     {
         var log = loggers.CreateLogger(typeof(DeviceEndpoints));
         var device = await authenticator.AuthenticateAsync(context.Request);
@@ -179,6 +179,8 @@ public static class DeviceEndpoints
         if (outcome == AddOutcome.Added)
         {
             DeviceLog.Received(log, incident.Id, device.Id, device.SchoolId, incident.Severity);
+            await audit.AppendAsync(new AuditEvent("device:" + device.Id, AuditActions.IncidentReceived, incident.Id, device.SchoolId,
+                stored.ServerSeenAddress), context.RequestAborted);
         }
 
         return TypedResults.Json(new IngestReceipt(incident.Id, outcome == AddOutcome.Duplicate), ContractsJson.Default.IngestReceipt);

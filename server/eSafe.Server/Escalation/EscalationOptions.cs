@@ -6,13 +6,12 @@ namespace eSafe.Server.Escalation;
 /// </summary>
 public sealed record EscalationOptions
 {
+    public const string SectionName = "Escalation";
+
     public double MinuteSeconds { get; init; } = 60;
 
     /// <summary>How often a server process looks for due work.</summary>
     public double PollSeconds { get; init; } = 5;
-
-    /// <summary>The server's public https address, for the links in texts and the provider's webhooks; the listening address when unset.</summary>
-    public string? PublicUrl { get; init; }
 
     /// <summary>When each school's weekly summary goes out (UTC).</summary>
     public DayOfWeek WeeklySummaryDay { get; init; } = DayOfWeek.Monday;
@@ -34,11 +33,6 @@ public sealed record EscalationOptions
         if (PollSeconds is < 0.05 or > 300)
         {
             problems.Add("Escalation:PollSeconds must be between 0.05 and 300.");
-        }
-
-        if (PublicUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
-        {
-            problems.Add("Escalation:PublicUrl must be an absolute https address.");
         }
 
         if (WeeklySummaryHour is < 0 or > 23)

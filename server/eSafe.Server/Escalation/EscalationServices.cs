@@ -1,3 +1,4 @@
+using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Workflow;
 
 namespace eSafe.Server.Escalation;
@@ -17,7 +18,10 @@ public static class EscalationServices
         services.AddSingleton<IncidentDecisions>();
         services.AddSingleton<AlertBoard>();
         services.AddSingleton<ProposalReview>();
-        services.AddSingleton(new EscalationChannels(Phone: false, Email: false));
+        services.AddSingleton(provider => new EscalationChannels(provider.GetService<IPhoneNotifier>() is not null,
+            Email: false));
+        services.AddSingleton<IPhoneAcknowledgements, AlertAcknowledgements>();
+        services.AddSingleton<IJobHandler, AlertCallHandler>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<JobRunner>());
         return services;

@@ -16,6 +16,9 @@ public interface IJobHandler
 /// </summary>
 public sealed record JobResult(string State, string? Outcome, string? Error, IReadOnlyList<EscalationJob> FollowUps)
 {
+    /// <summary>The contact the job reached (a call step learns whom it rang only when it runs).</summary>
+    public string? ContactId { get; init; }
+
     public static JobResult Done(string outcome, params EscalationJob[] followUps) => new(JobStates.Done, outcome, null, followUps);
 
     public static JobResult Cancelled(string why) => new(JobStates.Cancelled, why, null, []);

@@ -76,6 +76,7 @@ public sealed partial class JobRunner(IJobStore jobs, IEnumerable<IJobHandler> h
 
         var now = clock.GetUtcNow();
         var attempts = job.Attempts + 1;
+        job = job with { ContactId = result.ContactId ?? job.ContactId };
         var finished = result.State switch
         {
             JobStates.Pending when attempts >= options.MaxAttempts =>

@@ -33,9 +33,6 @@ public static class Secrets
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("esafe-enrolment-code\n" + normalisedCode)));
 
     /// <summary>About 100 random bits: four groups of five lower-case base32 characters.</summary>
-    /// <summary>The secret in an urgent alert's acknowledgement links (32 characters, 160 bits).</summary>
-    public static string NewAlertToken() => Base32.Random(32, lowerCase: true);
-
     /// <summary>A sortable ID for jobs and proposals, made like an incident ID.</summary>
     public static string NewRecordId(DateTimeOffset at) => Incidents.IncidentId.New(at);
 

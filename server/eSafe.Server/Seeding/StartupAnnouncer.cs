@@ -11,6 +11,8 @@ namespace eSafe.Server.Seeding;
 public sealed class StartupAnnouncer(IServer server, IServiceProvider services, ServerOptions options) : IHostedLifecycleService
 {
     public const string ListeningLine = "eSafe server listening on ";
+    public const string CertificateLine = "TLS certificate SHA-256: ";
+    public const string PublicKeyLine = "TLS public key (SubjectPublicKeyInfo) SHA-256, base64: ";
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +26,12 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
 
         var output = options.Output;
         await output.WriteLineAsync(ListeningLine + url);
+        if (services.GetService<Security.ServerCertificate>() is { } certificate)
+        {
+            await output.WriteLineAsync($"TLS certificate{(certificate.SelfSigned ? " (self-signed)" : "")}: {certificate.Source}");
+            await output.WriteLineAsync(CertificateLine + certificate.CertificateSha256);
+            await output.WriteLineAsync(PublicKeyLine + certificate.PublicKeySha256);
+        }
         if (!ClientAddress.IsLoopback(url) && url.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
         {
             await output.WriteLineAsync("Warning: this is plain HTTP on a network address; serve it behind TLS.");

@@ -150,6 +150,10 @@ public static class AuditActions
     public const string ProposalDecided = "library-proposal-decided";
     public const string DashboardRead = "dashboard-read";
     public const string WorkflowRefused = "workflow-refused";
+    public const string IncidentReceived = "incident-received";
+    public const string IncidentDeleted = "incident-deleted";
+    public const string AuditRead = "audit-read";
+    public const string AuditKeyed = "audit-log-keyed";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>

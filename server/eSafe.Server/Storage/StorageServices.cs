@@ -21,6 +21,8 @@ public static class StorageServices
         services.AddSingleton<ISafeguardingStore, LiteSafeguardingStore>();
         services.AddSingleton<IJobStore, LiteJobStore>();
         services.AddSingleton<IProposalStore, LiteProposalStore>();
+        services.AddSingleton<ISessionStore, LiteSessionStore>();
+        services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using eSafe.Contracts.Http;
 using eSafe.Server.Analysts;
 using eSafe.Server.Escalation;
+using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Web;
@@ -61,7 +62,7 @@ public sealed class IncidentDecisions(
         var school = await safeguarding.GetAsync(stored.Incident.SchoolId, cancellationToken);
         var intervention = decision.Outcome == DecisionOutcomes.Intervention;
         var alert = intervention && EscalationPlanner.IsAlert(decision, school) && !workflow.AlertOpen
-            ? new UrgentAlert(Secrets.NewAlertToken(), now, null)
+            ? new UrgentAlert(AcknowledgeTokens.New(), now, null)
             : workflow.Alert;
         var decided = workflow with
         {

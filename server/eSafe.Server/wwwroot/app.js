@@ -3,13 +3,14 @@
 import { HttpError, call, onSignedOut } from './api.js';
 import { $ } from './dom.js';
 import { startLive, stopLive } from './live.js';
-import { isStaff, session, setSession } from './session.js';
+import { isSenior, isStaff, session, setSession } from './session.js';
 import { initQueue, showQueue } from './queue.js';
 import { initIncident, showIncident } from './incident.js';
 import { initSchoolWords, showSchoolWords } from './school-words.js';
 import { initSafeguarding, showSafeguarding } from './safeguarding.js';
 import { initDashboard, showDashboard } from './dashboard.js';
 import { initProposals, showProposals } from './proposals.js';
+import { initAudit, showAudit } from './audit.js';
 
 // Route path → [section id, show(params, match)]. A view added later is one line here, a nav link and a <section>.
 const routes = [
@@ -18,6 +19,7 @@ const routes = [
   [/^\/school-setup$/, 'setup', (params) => showSafeguarding(params)],
   [/^\/dashboard$/, 'dashboard', (params) => showDashboard(params)],
   [/^\/proposals$/, 'proposals', (params) => showProposals(params)],
+  [/^\/audit$/, 'audit', () => showAudit()],
   [/^\/?$/, 'queue', (params) => showQueue(params)],
 ];
 
@@ -44,6 +46,7 @@ async function signedIn(user) {
   setSession(user, await call('/schools'));
   $('who').textContent = `${user.displayName} · ${user.role.replace('-', ' ')}`;
   document.body.classList.toggle('staff', isStaff());
+  $('nav-audit').hidden = !isSenior();
   startLive(user);
   await route();
 }
@@ -78,6 +81,7 @@ function init() {
   initSafeguarding();
   initDashboard();
   initProposals();
+  initAudit();
 
   $('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -14,7 +14,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         _browser = browser;
     }
 
-    public static async Task<ConsoleBrowser> LaunchAsync()
+    /// <param name="arguments">More Chromium switches (e.g. to trust a test server's certificate by its key).</param>
+    public static async Task<ConsoleBrowser> LaunchAsync(params string[] arguments)
     {
         var chromium = RepositoryLayout.Require(RepositoryLayout.Chromium, "install Debian's chromium (./build.sh --target=Test does)");
         var playwright = await Playwright.CreateAsync();
@@ -22,7 +23,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         {
             ExecutablePath = chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", .. arguments],
         });
         return new ConsoleBrowser(playwright, browser);
     }

@@ -28,10 +28,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public DemoSetup Demo { get; }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout)
+    /// <summary>With https: the SHA-256 of the self-signed certificate's public key (base64), as the banner prints it.</summary>
+    public string? PublicKeyPin { get; private init; }
+
+    /// <param name="https">Serve https with the self-signed certificate that --demo makes.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false)
     {
         var assembly = RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var url = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -62,7 +66,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var demo = JsonSerializer.Deserialize<DemoSetup>(await File.ReadAllTextAsync(Path.Combine(dataDirectory, "demo.json")), Json)!;
-        return new ServerProcess(process, url, demo);
+        const string pinLabel = "TLS public key (SubjectPublicKeyInfo) SHA-256, base64: ";
+        string? pin;
+        lock (output)
+        {
+            pin = output.FirstOrDefault(l => l.StartsWith(pinLabel, StringComparison.Ordinal))?[pinLabel.Length..].Trim();
+        }
+
+        return new ServerProcess(process, url, demo) { PublicKeyPin = pin };
     }
 
     /// <summary>Runs one of the server's admin commands on a data folder no server has open; its output.</summary>

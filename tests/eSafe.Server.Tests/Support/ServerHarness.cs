@@ -40,13 +40,15 @@ public sealed class ServerHarness : IAsyncDisposable
     /// Starts a server; with no folder given it makes one and deletes it on dispose. <paramref name="settings"/> are laid
     /// over its configuration; <paramref name="services"/> runs after its own registrations (stand-ins go there).
     /// </summary>
+    /// <param name="configure">Changes to the options the harness would use (URLs, certificate, proxies, lifetimes).</param>
     public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null,
-        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        Func<ServerOptions, ServerOptions>? configure = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
         var output = new StringWriter();
-        var app = ServerApp.Build(new ServerOptions
+        var options = new ServerOptions
         {
             DataDirectory = dataDirectory,
             Urls = "http://127.0.0.1:0",
@@ -56,7 +58,8 @@ public sealed class ServerHarness : IAsyncDisposable
             Clock = clock ?? TimeProvider.System,
             Settings = settings ?? new Dictionary<string, string?>(),
             ConfigureServices = services,
-        });
+        };
+        var app = ServerApp.Build(configure is null ? options : configure(options));
         await app.StartAsync();
         return new ServerHarness(dataDirectory, owns, app, output);
     }

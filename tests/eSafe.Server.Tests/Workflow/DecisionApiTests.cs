@@ -61,10 +61,10 @@ public sealed class DecisionApiTests
         var analyst = await _school.SignInAsync(Roles.Analyst);
 
         var refused = await FluentActions.Awaiting(() => analyst.DecideAsync(incident.Id, request, CancellationToken.None))
-            .Should().ThrowAsync<ValidationApiException>();
+            .Should().ThrowAsync<ApiException>();
 
         refused.Which.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        refused.Which.Content!.Errors.Should().ContainKey(field);
+        ProblemDocument.Of(refused.Which).Errors.Should().ContainKey(field);
         var detail = await analyst.GetIncidentAsync(incident.Id, CancellationToken.None);
         detail.Status.Should().Be(IncidentStatuses.New);
         detail.Workflow.Version.Should().Be(0);
@@ -96,8 +96,8 @@ public sealed class DecisionApiTests
         again.Which.StatusCode.Should().Be(HttpStatusCode.Conflict);
 
         var noReason = await FluentActions.Awaiting(() => analyst.ReopenAsync(incident.Id, new ReopenRequest(""), CancellationToken.None))
-            .Should().ThrowAsync<ValidationApiException>();
-        noReason.Which.Content!.Errors.Should().ContainKey("reason");
+            .Should().ThrowAsync<ApiException>();
+        ProblemDocument.Of(noReason.Which).Errors.Should().ContainKey("reason");
 
         var reopened = await analyst.ReopenAsync(incident.Id, new ReopenRequest("New context from the school.", ExpectedVersion: 1), CancellationToken.None);
         reopened.Status.Should().Be(IncidentStatuses.New);
@@ -147,8 +147,8 @@ public sealed class DecisionApiTests
 
         var badResponse = await FluentActions.Awaiting(() => contact.RespondAsync(incident.Id,
             new SchoolResponseRequest("", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5), ""), CancellationToken.None))
-            .Should().ThrowAsync<ValidationApiException>();
-        badResponse.Which.Content!.Errors.Keys.Should().BeEquivalentTo(["actionTaken", "actionDate", "actionBy"]);
+            .Should().ThrowAsync<ApiException>();
+        ProblemDocument.Of(badResponse.Which).Errors.Keys.Should().BeEquivalentTo(["actionTaken", "actionDate", "actionBy"]);
 
         var closed = await contact.RespondAsync(incident.Id, new SchoolResponseRequest("Met the pupil with a parent; referred to CAMHS.",
             DateOnly.FromDateTime(DateTime.UtcNow), "Dana DSL"), CancellationToken.None);

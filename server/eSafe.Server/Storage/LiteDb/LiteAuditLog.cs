@@ -1,34 +1,60 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using eSafe.Server.Security;
 using LiteDB;
 
 namespace eSafe.Server.Storage.LiteDb;
 
 /// <summary>
-/// The audit log as a LiteDB collection keyed by sequence number. Each line carries the SHA-256 of itself
-/// and the line before, so a line changed or removed in the file breaks the chain (<see cref="FindBreakAsync"/>).
+/// The audit log as a LiteDB collection keyed by sequence number. Each line's hash is an HMAC-SHA256, with the key
+/// in keys/audit.key, of the line and the hash of the line before: a line changed, removed or inserted breaks the
+/// chain, and without the key the chain cannot be recomputed. Every <see cref="ServerOptions.AuditAnchorInterval"/>
+/// lines, and when the log is closed, the head is appended to keys/audit-anchors.log (<see cref="AuditAnchors"/>),
+/// so lines cut from the end show too. <see cref="VerifyAsync"/> checks all of it.
 /// </summary>
-public sealed class LiteAuditLog : IAuditLog
+public sealed class LiteAuditLog : IAuditLog, IDisposable
 {
     private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+    private const string KeyedMarker = "audit-keyed";
     private readonly ILiteCollection<BsonDocument> _lines;
     private readonly TimeProvider _clock;
+    private readonly AuditKey _key;
+    private readonly AuditAnchors _anchors;
+    private readonly int _anchorInterval;
     private readonly Lock _append = new();
     private long _lastSequence;
     private string _lastHash = Genesis;
+    private long _lastAnchored;
 
-    public LiteAuditLog(DataFolder data, TimeProvider clock)
+    public LiteAuditLog(DataFolder data, TimeProvider clock, ServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         _clock = clock;
+        _anchorInterval = Math.Max(1, options?.AuditAnchorInterval ?? 100);
         _lines = data.Database.GetCollection("audit");
         _lines.EnsureIndex("incidentId");
+        _lines.EnsureIndex("action");
+        _lines.EnsureIndex("actor");
+        var meta = data.Database.GetCollection("meta");
+        var keyed = meta.FindById(KeyedMarker) is not null;
+        var empty = _lines.Count() == 0;
+        _key = AuditKey.Load(data.KeysDirectory, mayCreate: !keyed || empty)
+            ?? throw new ServerSetupException($"keys/{AuditKey.FileName} is missing but the audit log was keyed with it: restore the keys folder from its backup.");
+        _anchors = new AuditAnchors(Path.Combine(data.KeysDirectory, AuditAnchors.FileName), _key);
+        if (!keyed)
+        {
+            RekeyLegacyLines(data.Database);
+            meta.Upsert(new BsonDocument { ["_id"] = KeyedMarker, ["at"] = Bson.Time(clock.GetUtcNow()) });
+        }
+
         if (_lines.Query().OrderByDescending("$._id").Limit(1).FirstOrDefault() is { } last)
         {
             _lastSequence = last["_id"].AsInt64;
             _lastHash = last["hash"].AsString;
         }
+
+        _lastAnchored = _anchors.LastCount();
     }
 
     public Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -40,21 +66,14 @@ public sealed class LiteAuditLog : IAuditLog
             var unhashed = new AuditEntry(_lastSequence + 1, at, auditEvent.Actor, auditEvent.Action, auditEvent.IncidentId,
                 auditEvent.SchoolId, auditEvent.RemoteAddress, auditEvent.Detail, _lastHash, "");
             var entry = unhashed with { Hash = HashOf(unhashed) };
-            _lines.Insert(new BsonDocument
-            {
-                ["_id"] = entry.Sequence,
-                ["at"] = Bson.Time(entry.At),
-                ["actor"] = entry.Actor,
-                ["action"] = entry.Action,
-                ["incidentId"] = Bson.Text(entry.IncidentId),
-                ["schoolId"] = Bson.Text(entry.SchoolId),
-                ["remoteAddress"] = Bson.Text(entry.RemoteAddress),
-                ["detail"] = Bson.Text(entry.Detail),
-                ["previousHash"] = entry.PreviousHash,
-                ["hash"] = entry.Hash,
-            });
+            _lines.Insert(Write(entry));
             _lastSequence = entry.Sequence;
             _lastHash = entry.Hash;
+            if (_lastSequence - _lastAnchored >= _anchorInterval)
+            {
+                Anchor();
+            }
+
             return Task.FromResult(entry);
         }
     }
@@ -65,13 +84,36 @@ public sealed class LiteAuditLog : IAuditLog
         return Task.FromResult(lines);
     }
 
+    public Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var q = _lines.Query().Where("$._id > @0", query.After);
+        if (query.Action is not null)
+        {
+            q = q.Where("$.action = @0", query.Action);
+        }
+
+        if (query.Actor is not null)
+        {
+            q = q.Where("$.actor = @0", query.Actor);
+        }
+
+        if (query.IncidentId is not null)
+        {
+            q = q.Where("$.incidentId = @0 OR ($.action = @1 AND $.detail LIKE @2)", query.IncidentId, AuditActions.QueueRead, "%" + query.IncidentId + "%");
+        }
+
+        IReadOnlyList<AuditEntry> lines = [.. q.OrderBy("$._id").Limit(query.Limit).ToList().Select(Read)];
+        return Task.FromResult(lines);
+    }
+
     public Task<long?> FindBreakAsync(CancellationToken cancellationToken)
     {
         var previous = Genesis;
         var expected = 1L;
         foreach (var entry in _lines.Query().OrderBy("$._id").ToEnumerable().Select(Read))
         {
-            if (entry.Sequence != expected || entry.PreviousHash != previous || HashOf(entry) != entry.Hash)
+            if (entry.Sequence != expected || entry.PreviousHash != previous || !AuditKey.Same(HashOf(entry), entry.Hash))
             {
                 return Task.FromResult<long?>(entry.Sequence);
             }
@@ -83,12 +125,131 @@ public sealed class LiteAuditLog : IAuditLog
         return Task.FromResult<long?>(null);
     }
 
-    private static AuditEntry Read(BsonDocument d) => new(d["_id"].AsInt64, Bson.Time(d["at"]), d["actor"].AsString, d["action"].AsString,
-        Bson.Text(d["incidentId"]), Bson.Text(d["schoolId"]), Bson.Text(d["remoteAddress"]), Bson.Text(d["detail"]),
-        d["previousHash"].AsString, d["hash"].AsString);
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var anchors = _anchors.ReadAll();
+        for (var i = 0; i < anchors.Count; i++)
+        {
+            if (anchors[i] is null)
+            {
+                problems.Add($"Anchor line {i + 1} of {AuditAnchors.FileName} was changed or not written by this server.");
+            }
+        }
 
-    // Every field length-prefixed, so no two different lines hash the same text.
-    private static string HashOf(AuditEntry e)
+        var valid = anchors.OfType<AuditAnchor>().ToList();
+        var anchoredCounts = valid.Select(a => a.Count).ToHashSet();
+        var hashes = new Dictionary<long, string>();
+        var previous = Genesis;
+        var expected = 1L;
+        foreach (var entry in _lines.Query().OrderBy("$._id").ToEnumerable().Select(Read))
+        {
+            if (entry.Sequence != expected)
+            {
+                problems.Add(entry.Sequence > expected
+                    ? $"Entries {expected} to {entry.Sequence - 1} are missing."
+                    : $"Entry {entry.Sequence} is out of order.");
+            }
+            else if (entry.PreviousHash != previous)
+            {
+                problems.Add($"Entry {entry.Sequence} does not follow the entry before it (its previous hash differs).");
+            }
+
+            if (!AuditKey.Same(HashOf(entry), entry.Hash))
+            {
+                problems.Add($"Entry {entry.Sequence} was changed: its keyed hash does not match its contents.");
+            }
+
+            if (anchoredCounts.Contains(entry.Sequence))
+            {
+                hashes[entry.Sequence] = entry.Hash;
+            }
+
+            previous = entry.Hash;
+            expected = entry.Sequence + 1;
+        }
+
+        var entries = expected - 1;
+        foreach (var anchor in valid)
+        {
+            if (anchor.Count > entries)
+            {
+                problems.Add($"The log ends at entry {entries} but an anchor of {anchor.At:u} recorded {anchor.Count} entries: entries were removed from the end.");
+            }
+            else if (anchor.Count > 0 && (!hashes.TryGetValue(anchor.Count, out var hash) || hash != anchor.Head))
+            {
+                problems.Add($"Entry {anchor.Count} is not the one anchored at {anchor.At:u}: the log was rewritten.");
+            }
+        }
+
+        if (valid.Count == 0 && entries > 0)
+        {
+            problems.Add($"There is no anchor in {AuditAnchors.FileName}: the log cannot be checked for entries cut from its end.");
+        }
+
+        return Task.FromResult(new AuditVerification(entries, valid.Count, valid.Count > 0 ? valid.Max(a => a.Count) : 0, problems));
+    }
+
+    /// <summary>Anchors the head when the log closes (server shutdown, end of an admin command).</summary>
+    public void Dispose()
+    {
+        lock (_append)
+        {
+            if (_lastSequence > _lastAnchored)
+            {
+                Anchor();
+            }
+        }
+    }
+
+    private void Anchor()
+    {
+        _anchors.Append(_lastSequence, _lastHash, _clock.GetUtcNow());
+        _lastAnchored = _lastSequence;
+    }
+
+    // Logs written before lines were keyed: checked against their old unkeyed chain, then chained again with the key, once,
+    // with a line that says so. What was changed before this moment cannot be told apart any more, which the line records.
+    private void RekeyLegacyLines(LiteDatabase database)
+    {
+        var legacy = _lines.Query().OrderBy("$._id").ToList().Select(Read).ToList();
+        if (legacy.Count == 0)
+        {
+            return;
+        }
+
+        var previous = Genesis;
+        var legacyPrevious = Genesis;
+        long? broken = null;
+        database.BeginTrans();
+        foreach (var entry in legacy)
+        {
+            if (broken is null && (entry.PreviousHash != legacyPrevious || LegacyHashOf(entry) != entry.Hash))
+            {
+                broken = entry.Sequence;
+            }
+
+            legacyPrevious = entry.Hash;
+
+            var rekeyed = entry with { PreviousHash = previous, Hash = "" };
+            rekeyed = rekeyed with { Hash = HashOf(rekeyed) };
+            _lines.Update(Write(rekeyed));
+            previous = rekeyed.Hash;
+        }
+
+        database.Commit();
+        _lastSequence = legacy[^1].Sequence;
+        _lastHash = previous;
+        AppendAsync(new AuditEvent("server", AuditActions.AuditKeyed, Detail: broken is null
+            ? $"entries 1 to {legacy.Count} had an intact unkeyed chain and were keyed"
+            : $"entries 1 to {legacy.Count} were keyed; their unkeyed chain was broken at entry {broken}"), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private string HashOf(AuditEntry e) => _key.Mac(
+        e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        e.Actor, e.Action, e.IncidentId, e.SchoolId, e.RemoteAddress, e.Detail, e.PreviousHash);
+
+    private static string LegacyHashOf(AuditEntry e)
     {
         var text = new StringBuilder();
         foreach (var field in new[]
@@ -102,4 +263,22 @@ public sealed class LiteAuditLog : IAuditLog
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
+
+    private static BsonDocument Write(AuditEntry entry) => new()
+    {
+        ["_id"] = entry.Sequence,
+        ["at"] = Bson.Time(entry.At),
+        ["actor"] = entry.Actor,
+        ["action"] = entry.Action,
+        ["incidentId"] = Bson.Text(entry.IncidentId),
+        ["schoolId"] = Bson.Text(entry.SchoolId),
+        ["remoteAddress"] = Bson.Text(entry.RemoteAddress),
+        ["detail"] = Bson.Text(entry.Detail),
+        ["previousHash"] = entry.PreviousHash,
+        ["hash"] = entry.Hash,
+    };
+
+    private static AuditEntry Read(BsonDocument d) => new(d["_id"].AsInt64, Bson.Time(d["at"]), d["actor"].AsString, d["action"].AsString,
+        Bson.Text(d["incidentId"]), Bson.Text(d["schoolId"]), Bson.Text(d["remoteAddress"]), Bson.Text(d["detail"]),
+        d["previousHash"].AsString, d["hash"].AsString);
 }
