@@ -84,7 +84,10 @@ function alertLine(alert) {
     span('alert-title', 'Urgent alert open'), ' — ', span('school', alert.schoolName), ' — ', alert.category, ' · ',
     severityBadge(alert.severity), ` — open ${since(alert.raisedAt)} — ${calls}`);
   line.querySelector('.alert-title').title = `Raised ${alert.raisedAt}`;
-  if (alert.noPhoneProvider) line.append(' — ', span('warning', 'no phone provider configured: ring the school yourself'));
+  if (alert.noPhoneProvider) {
+    const staff = me.role !== 'school-contact';
+    line.append(' — ', span('warning', staff ? 'no phone provider configured: ring the school yourself' : 'no phone provider configured'));
+  }
   line.append(' ', link);
   return line;
 }
