@@ -71,7 +71,7 @@ Task("Compile-Library")
 });
 
 Task("Install-Test-Tools")
-    .Description("Debian's packages the tests use, when missing: chromium (browser tests), qpdf and poppler-utils (the PDF reports)")
+    .Description("Debian's packages the tests use, when missing: chromium (browser tests), qpdf and poppler-utils (the PDF reports), faketime (a device clock ahead), openssl (TLS versions)")
     .Does(() =>
 {
     // Each package with a file that shows it is installed; one apt-get update, and only when something is missing.
@@ -80,6 +80,8 @@ Task("Install-Test-Tools")
         ("chromium", "/usr/bin/chromium"),
         ("qpdf", "/usr/bin/qpdf"),
         ("poppler-utils", "/usr/bin/pdftotext"),
+        ("faketime", "/usr/bin/faketime"),
+        ("openssl", "/usr/bin/openssl"),
     };
     var missing = packages.Where(p => !FileExists(p.Probe)).Select(p => p.Package).ToList();
     if (missing.Count == 0)

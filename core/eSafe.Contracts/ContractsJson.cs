@@ -43,6 +43,9 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(Proposal))]
 [JsonSerializable(typeof(ProposalDecision))]
 [JsonSerializable(typeof(DashboardView))]
+[JsonSerializable(typeof(IReadOnlyList<DeviceInfo>))]
+[JsonSerializable(typeof(DeviceInfo))]
+[JsonSerializable(typeof(RevokeDeviceRequest))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

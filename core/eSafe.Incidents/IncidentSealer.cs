@@ -42,10 +42,9 @@ public static class IncidentSealer
             throw new CryptographicException($"Envelope version {envelope.Version} is not supported.");
         }
 
-        if (envelope.Nonce is not { Length: NonceSize } || envelope.Ciphertext is not { Length: >= TagSize }
-            || envelope.EphemeralPublicKey is not { Length: > 0 })
+        if (Malformed(envelope) is { } problem)
         {
-            throw new CryptographicException("The envelope is malformed.");
+            throw new CryptographicException($"The envelope is malformed: {problem}.");
         }
 
         using var ephemeral = ECDiffieHellman.Create();
@@ -53,7 +52,8 @@ public static class IncidentSealer
         {
             ephemeral.ImportSubjectPublicKeyInfo(envelope.EphemeralPublicKey, out _);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        // An unknown curve's OID surfaces as PlatformNotSupportedException (found by the envelope fuzzer).
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             throw new CryptographicException("The envelope's ephemeral key is not a valid P-256 public key.", e);
         }
@@ -74,6 +74,19 @@ public static class IncidentSealer
 
         CryptographicOperations.ZeroMemory(key);
         return plaintext;
+    }
+
+    /// <summary>What is wrong with an envelope's shape (before any key is tried), or null.</summary>
+    public static string? Malformed(SealedIncident envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return envelope.Version != CurrentVersion ? $"version {envelope.Version} is not {CurrentVersion}"
+            : !IncidentId.IsValid(envelope.IncidentId) ? "incidentId is not an incident ID"
+            : string.IsNullOrWhiteSpace(envelope.KeyId) || envelope.KeyId.Length > 64 ? "keyId is missing or too long"
+            : envelope.EphemeralPublicKey is not { Length: > 0 and <= 1024 } ? "ephemeralPublicKey is missing or too long"
+            : envelope.Nonce is not { Length: NonceSize } ? $"nonce is not {NonceSize} bytes"
+            : envelope.Ciphertext is not { Length: >= TagSize } ? "ciphertext is shorter than its tag"
+            : null;
     }
 
     private static byte[] DeriveKey(byte[] sharedSecret, byte[] ephemeralPublic, string keyId)

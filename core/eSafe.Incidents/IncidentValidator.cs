@@ -7,6 +7,7 @@ namespace eSafe.Incidents;
 public static class IncidentValidator
 {
     /// <summary>Every problem found, empty when the incident is valid.</summary>
+    /// <remarks>The device's clock is not judged here: an incident with a wrong device time is still an incident (the server flags it).</remarks>
     public static IReadOnlyList<string> Problems(Incident incident, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incident);
@@ -26,7 +27,6 @@ public static class IncidentValidator
         Check(IsText(incident.MachineName, 255), "machineName is missing or longer than 255 characters");
         Check(incident.DeviceAddresses is { Count: <= 32 } a && a.All(x => IPAddress.TryParse(x, out _)),
             "deviceAddresses must be at most 32 IP addresses");
-        Check(TextEvent.IsPlausibleTime(incident.OccurredAt, now), "occurredAt is before 2020 or in the future");
         Check(incident.LocalOffsetMinutes is >= -14 * 60 and <= 14 * 60, "localOffsetMinutes is outside ±14 hours");
         Check(TextEvent.IsWebUrl(incident.Url), "url is not an http(s) URL of at most 8 KB");
         Check(incident.PageTitle is null || incident.PageTitle.Length <= TextEvent.MaxTitleLength, "pageTitle is too long");

@@ -11,6 +11,12 @@ public static class PseudonymousId
 {
     public const int Length = 32;
 
+    /// <summary>
+    /// The user ID of an incident from a device that has no school key (an install error, shown by the host's
+    /// status): well formed, so the incident is never lost, and the same for every pupil, so it links to no one.
+    /// </summary>
+    public static readonly string Unknown = new('0', Length);
+
     public static string Compute(ReadOnlySpan<byte> schoolKey, string identity)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);

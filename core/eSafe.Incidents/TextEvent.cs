@@ -32,6 +32,7 @@ public sealed record TextEvent(
     public const int MaxTextLength = 64 * 1024;
     public const int MaxUrlLength = 8 * 1024;
     public const int MaxTitleLength = 1024;
+    public const int MaxFieldIdLength = 256;
 
     /// <summary>How far ahead of the receiver's clock a device's may run.</summary>
     public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(10);
@@ -42,7 +43,9 @@ public sealed record TextEvent(
     /// <summary>Why this event cannot be used, or null when it can.</summary>
     public string? Problem(DateTimeOffset now) =>
         string.IsNullOrWhiteSpace(EventId) || EventId.Length > 64 ? "eventId is missing or longer than 64 characters"
-        : !TextSources.IsKnown(Source) ? $"source '{Source}' is not typed, page or search"
+        : TabId < 0 ? "tabId is negative"
+        : FieldId is { Length: > MaxFieldIdLength } ? $"fieldId is longer than {MaxFieldIdLength} characters"
+        : !TextSources.IsKnown(Source) ? $"source '{Shown(Source)}' is not typed, page or search"
         : Text is null ? "text is missing"
         : Text.Length > MaxTextLength ? $"text is longer than {MaxTextLength} characters"
         : !IsWebUrl(Url) ? "url is not an http(s) URL of at most 8 KB"
@@ -50,6 +53,9 @@ public sealed record TextEvent(
         : !IsPlausibleTime(OccurredAt, now) ? "occurredAt is missing, before 2020 or in the future"
         : LocalOffsetMinutes is < -14 * 60 or > 14 * 60 ? "localOffsetMinutes is outside ±14 hours"
         : null;
+
+    // Quoted back in an error: a little of it is enough.
+    private static string? Shown(string? value) => value is { Length: > 40 } ? value[..40] + "…" : value;
 
     public static bool IsPlausibleTime(DateTimeOffset at, DateTimeOffset now) => at > Earliest && at <= now + AllowedClockSkew;
 

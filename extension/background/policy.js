@@ -3,7 +3,9 @@
 // chrome.storage.session; a policy change refreshes the cache.
 
 export const POLICY_KEY = 'policy';
-export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: 'native', enabled: true });
+export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: 'native', enabled: true, userIdKey: null });
+// 32 bytes in base64, as `esafe-host school-key new` writes it.
+const SCHOOL_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_SCHOOL_ID = 128;
 
 function httpUrl(value) {
@@ -27,6 +29,7 @@ export function normalizePolicy(raw) {
     schoolId: schoolId !== '' && schoolId.length <= MAX_SCHOOL_ID ? schoolId : null,
     mode: source.mode === 'direct' ? 'direct' : 'native',
     enabled: source.enabled !== false,
+    userIdKey: typeof source.userIdKey === 'string' && SCHOOL_KEY.test(source.userIdKey.trim()) ? source.userIdKey.trim() : null,
   };
 }
 

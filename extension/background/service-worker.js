@@ -62,6 +62,8 @@ async function makeHello() {
     protocol: PROTOCOL_VERSION,
     extensionVersion: chrome.runtime.getManifest().version,
     account: await signedInAccount(),
+    // The school's user-ID key from policy, for a host installed without one; the server never gets it.
+    ...(policy?.userIdKey ? { userIdKey: policy.userIdKey } : {}),
   };
 }
 

@@ -27,9 +27,16 @@ describe('policy', () => {
   });
 
   it('takes good values and replaces bad ones', () => {
-    assert.deepEqual(normalizePolicy({ serverUrl: 'https://esafe.example.org', schoolId: ' s-1 ', mode: 'direct', enabled: false }),
-      { serverUrl: 'https://esafe.example.org/', schoolId: 's-1', mode: 'direct', enabled: false });
-    assert.deepEqual(normalizePolicy({ serverUrl: 'javascript:alert(1)', schoolId: 7, mode: 'carrier-pigeon', enabled: 'no' }), DEFAULT_POLICY);
+    const key = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+    assert.deepEqual(normalizePolicy({ serverUrl: 'https://esafe.example.org', schoolId: ' s-1 ', mode: 'direct', enabled: false, userIdKey: ` ${key} ` }),
+      { serverUrl: 'https://esafe.example.org/', schoolId: 's-1', mode: 'direct', enabled: false, userIdKey: key });
+    assert.deepEqual(normalizePolicy({ serverUrl: 'javascript:alert(1)', schoolId: 7, mode: 'carrier-pigeon', enabled: 'no', userIdKey: 'c2hvcnQ=' }), DEFAULT_POLICY);
+  });
+
+  it('takes a school user-ID key only when it is 32 bytes in base64', () => {
+    for (const bad of [42, '', 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8', 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==', `${'A'.repeat(43)}=x`]) {
+      assert.equal(normalizePolicy({ userIdKey: bad }).userIdKey, null, String(bad));
+    }
   });
 
   it('reads managed storage once and then the session cache', async () => {

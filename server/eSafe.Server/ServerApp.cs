@@ -30,7 +30,7 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var data = DataFolder.Open(options.DataDirectory);
+        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory);
         try
         {
             return Build(options, data);
@@ -49,6 +49,7 @@ public static class ServerApp
         services.AddLiteDbStorage(data);
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Provisioning>();
+        services.AddSingleton<DeviceManagement>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<Safeguarding>();
         return services;
@@ -90,7 +91,10 @@ public static class ServerApp
         services.AddSingleton<ServerSessions>();
         services.AddHostedService<ExpirySweeper>();
         services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<IncidentRules>();
+        services.AddSingleton<EnrolmentCodeCheck>();
         services.AddSingleton<IncidentAccess>();
+        services.AddEmail(builder.Configuration);
         services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
@@ -137,6 +141,7 @@ public static class ServerApp
 
         app.UseTrustedProxies(options);
         app.UseExceptionHandler();
+        app.UseStorageFaults();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseHsts();

@@ -10,6 +10,9 @@ public sealed record ServerOptions
     /// <summary>The data folder: database, keys, demo.json. Made (mode 700) when missing.</summary>
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>The keys folder, when not <c>keys/</c> inside the data folder (<c>--keys</c>, <c>ESAFE_KEYS_DIR</c>).</summary>
+    public string? KeysDirectory { get; init; }
+
     /// <summary>Where to listen; <c>http://127.0.0.1:0</c> picks a free port.</summary>
     public string Urls { get; init; } = DefaultUrls;
 

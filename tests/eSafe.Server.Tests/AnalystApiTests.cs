@@ -35,7 +35,7 @@ public sealed class AnalystApiTests
         var device = await _server.EnrolAsync(code);
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         string[] categories = ["bullying", "self-harm", "drugs", "bullying", "violence", "bullying", "self-harm"];
-        _schoolIncidents = [.. categories.Select((category, n) => TestIncidents.New(device, start.AddMinutes(n), category, severity: n % 5 + 1))];
+        _schoolIncidents = [.. categories.Select((category, n) => TestIncidents.New(device, start.AddMinutes(n), category, severity: n % 4 + 2))];
         foreach (var incident in _schoolIncidents)
         {
             await UploadAsync(device, incident);

@@ -65,7 +65,7 @@ public sealed class AuditTests
 
     private static void Edit(string data, Action<ILiteCollection<BsonDocument>> change)
     {
-        using var database = new LiteDatabase(new ConnectionString { Filename = Path.Combine(data, DataFolder.DatabaseFileName), Connection = ConnectionType.Direct });
+        using var database = DataFolderDatabase.Open(data);
         change(database.GetCollection("audit"));
     }
 
@@ -216,7 +216,7 @@ public sealed class AuditTests
         try
         {
             // Make the copy look like an older server's: unkeyed SHA-256 chain, no key, no marker, no anchors.
-            using (var database = new LiteDatabase(new ConnectionString { Filename = Path.Combine(data, DataFolder.DatabaseFileName), Connection = ConnectionType.Direct }))
+            using (var database = DataFolderDatabase.Open(data))
             {
                 Rechain(database.GetCollection("audit"), 1, key: null);
                 database.GetCollection("meta").Delete("audit-keyed");

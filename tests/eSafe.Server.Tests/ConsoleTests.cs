@@ -32,6 +32,7 @@ public sealed class ConsoleTests
     [TestCase("/proposals.js", "text/javascript")]
     [TestCase("/lib/chart.umd.min.js", "text/javascript")]
     [TestCase("/audit.js", "text/javascript")]
+    [TestCase("/devices.js", "text/javascript")]
     public async Task The_console_is_served_with_a_strict_content_security_policy(string path, string mediaType)
     {
         using var http = _server.HttpClient();
@@ -60,6 +61,7 @@ public sealed class ConsoleTests
     [TestCase("/dashboard.js")]
     [TestCase("/proposals.js")]
     [TestCase("/audit.js")]
+    [TestCase("/devices.js")]
     public async Task The_console_never_puts_data_into_markup(string path)
     {
         using var http = _server.HttpClient();

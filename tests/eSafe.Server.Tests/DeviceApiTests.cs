@@ -35,7 +35,7 @@ public sealed class DeviceApiTests
     public async Task StopAsync() => await _server.DisposeAsync();
 
     [Test]
-    public async Task Enrolment_with_the_code_gives_identity_token_server_key_and_school_key()
+    public async Task Enrolment_with_the_code_gives_identity_token_and_server_key_and_never_a_user_id_key()
     {
         var enrolment = await _server.DeviceApi().EnrolAsync(
             new EnrolmentRequest(_server.Demo!.EnrolmentCode.ToLowerInvariant().Replace("-", " ", StringComparison.Ordinal), "LAB-PC-09", "0.1.0"),
@@ -45,7 +45,7 @@ public sealed class DeviceApiTests
         enrolment.DeviceId.Should().MatchRegex("^dev-[0-9a-z]{24}$").And.NotBe(_device.DeviceId);
         enrolment.DeviceToken.Should().StartWith(enrolment.DeviceId + ".");
         enrolment.ServerKey.KeyId.Should().Be("k1");
-        enrolment.UserIdKey.Should().HaveCount(32).And.Equal(_device.UserIdKey);
+        JsonSerializer.Serialize(enrolment, ContractsJson.Default.EnrolmentResponse).Should().NotContainEquivalentOf("userIdKey");
         using var key = ECDiffieHellman.Create();
         key.ImportSubjectPublicKeyInfo(enrolment.ServerKey.PublicKey, out _);
         key.KeySize.Should().Be(256);
@@ -228,7 +228,12 @@ public sealed class DeviceApiTests
             (Body(IncidentSealer.Seal("{\"hello\":1}"u8, i.Id, t._device.ServerKey)), t._device.DeviceToken)),
         new("invalid fields", HttpStatusCode.BadRequest, "not valid", (t, i) =>
             t.Sealed(i with { Category = "nope", Severity = 9, Url = "ftp://x", UserId = "Pupil Name" })),
-        new("occurred in the future", HttpStatusCode.BadRequest, "occurredAt is before 2020 or in the future", (t, i) => t.Sealed(i with { OccurredAt = DateTimeOffset.UtcNow.AddHours(2) })),
+        new("a made-up rule", HttpStatusCode.BadRequest, "is not in the global library", (t, i) => t.Sealed(i with { RuleId = "gro-9999" })),
+        new("a real rule, made graver", HttpStatusCode.BadRequest, "not those of rule", (t, i) => t.Sealed(i with { Category = "grooming", Severity = 5 })),
+        new("a real rule, made milder", HttpStatusCode.BadRequest, "not those of rule", (t, i) => t.Sealed(i with { Severity = i.Severity - 1 })),
+        new("another school's entry", HttpStatusCode.BadRequest, "is not in the global library", (t, i) => t.Sealed(i with { RuleId = t._otherSchoolDevice.SchoolId + ".words-1" })),
+        new("an entry this school never had", HttpStatusCode.BadRequest, "is not an entry of this school's library", (t, i) => t.Sealed(i with { RuleId = t._device.SchoolId + ".never-1" })),
+        new("a bidi override in the machine name", HttpStatusCode.BadRequest, "machineName holds a control", (t, i) => t.Sealed(i with { MachineName = "LAB\u202EPC" })),
         new("screenshot not a JPEG", HttpStatusCode.BadRequest, "screenshot is not a JPEG", (t, i) => t.Sealed(i with { Screenshot = [1, 2, 3, 4, 5, 6] })),
         new("no screenshot and no reason", HttpStatusCode.BadRequest, "needs a reason", (t, i) => t.Sealed(i with { Screenshot = null, ScreenshotMissingReason = null })),
         new("other school's IDs", HttpStatusCode.Forbidden, "must be those of the device", (t, i) =>

@@ -55,6 +55,9 @@ public sealed record TextSpan(int Start, int Length)
 public sealed record IncidentPage(IReadOnlyList<IncidentSummary> Items, string? Next);
 
 /// <summary>Everything about one incident but the screenshot's bytes (fetched on their own).</summary>
+/// <param name="OccurredAt">The device's claimed time; <see cref="ReceivedAt"/> is the server's own.</param>
+/// <param name="DeviceClockSuspect">True when the device's time cannot be right (far ahead of the server's, or before 2020).</param>
+/// <param name="ClockSkewSeconds">Then: the device's time minus the server's receipt time, in seconds.</param>
 public sealed record IncidentDetail(
     string Id,
     string SchoolId,
@@ -83,7 +86,9 @@ public sealed record IncidentDetail(
     string? ExtensionVersion,
     TextSpan ContextMatch,
     WorkflowView Workflow,
-    IReadOnlyList<TimelineItem> Timeline);
+    IReadOnlyList<TimelineItem> Timeline,
+    bool DeviceClockSuspect = false,
+    long? ClockSkewSeconds = null);
 
 /// <summary>Filters of the queue; every one optional.</summary>
 public sealed record IncidentQuery

@@ -6,15 +6,14 @@ namespace eSafe.Contracts.Http;
 public sealed record EnrolmentRequest(string EnrolmentCode, string MachineName, string HostVersion);
 
 /// <summary>
-/// What an enrolled device needs: its identity, the token it authenticates with, the key it seals
-/// incidents to, and the school's key for pseudonymous user IDs.
+/// What an enrolled device needs: its identity, the token it authenticates with and the key it seals
+/// incidents to. The key behind pupils' user IDs is the school's alone and never comes from the server.
 /// </summary>
 public sealed record EnrolmentResponse(
     string SchoolId,
     string DeviceId,
     string DeviceToken,
-    ServerSealingKey ServerKey,
-    byte[] UserIdKey);
+    ServerSealingKey ServerKey);
 
 /// <summary>The server has the incident (now, or already before: <see cref="Duplicate"/>).</summary>
 public sealed record IngestReceipt(string IncidentId, bool Duplicate);

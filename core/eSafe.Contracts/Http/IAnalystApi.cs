@@ -39,6 +39,14 @@ public interface IAnalystApi
     [Delete("/api/v1/schools/{schoolId}/library/disabled/{globalId}")]
     Task<SchoolLayerView> EnableGlobalEntryAsync(string schoolId, string globalId, CancellationToken cancellationToken);
 
+    /// <summary>The school's enrolled devices, revoked ones included.</summary>
+    [Get("/api/v1/schools/{schoolId}/devices")]
+    Task<IReadOnlyList<DeviceInfo>> ListDevicesAsync(string schoolId, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a device: its token stops working for uploads and library downloads.</summary>
+    [Post("/api/v1/devices/{deviceId}/revoke")]
+    Task<DeviceInfo> RevokeDeviceAsync(string deviceId, [Body] RevokeDeviceRequest request, CancellationToken cancellationToken);
+
     [Get("/api/v1/incidents")]
     Task<IncidentPage> ListIncidentsAsync([Query] IncidentQuery query, CancellationToken cancellationToken);
 

@@ -3,8 +3,11 @@ namespace eSafe.Contracts.Http;
 /// <summary>
 /// What a device's school works with now: the global library's name and version and the version of the
 /// school's own layer (0 while it has none). A device downloads only what differs from what it has.
+/// <see cref="ServerKey"/> is the key the server wants incidents sealed to now: after a rotation a device
+/// seals to it from its next check (keys it had before still open on the server).
 /// </summary>
-public sealed record LibraryVersions(string GlobalName, string GlobalVersion, string SchoolId, int SchoolVersion);
+public sealed record LibraryVersions(string GlobalName, string GlobalVersion, string SchoolId, int SchoolVersion,
+    eSafe.Incidents.ServerSealingKey? ServerKey = null);
 
 /// <summary>
 /// A school's layer as a device gets it: the school's own entries compiled (LibraryFormat bytes, null while

@@ -19,7 +19,8 @@ public abstract record NativeMessage;
 
 /// <summary>Extension → host, first on every connection.</summary>
 /// <param name="Account">The browser's signed-in account (email); it stays on the device and is only ever hashed.</param>
-public sealed record HelloMessage(int Protocol, string? ExtensionVersion, string? Account) : NativeMessage;
+/// <param name="UserIdKey">The school's user-ID key (base64) from Chrome policy, for a host installed without one.</param>
+public sealed record HelloMessage(int Protocol, string? ExtensionVersion, string? Account, string? UserIdKey = null) : NativeMessage;
 
 /// <summary>Host → extension, answering hello.</summary>
 /// <param name="Ready">False when the host cannot report yet (not enrolled, no server); <see cref="Problem"/> says why.</param>

@@ -22,7 +22,7 @@ public static class HostCommandLine
         {
             if (result.GetValue(origin) is { } given && !given.StartsWith("chrome-extension://", StringComparison.Ordinal))
             {
-                result.AddError($"'{given}' is not a command of esafe-host (install, uninstall, status, run, scan, library)");
+                result.AddError($"'{given}' is not a command of esafe-host (install, uninstall, status, run, scan, library, school-key, roster)");
             }
         });
         root.SetAction((_, cancellationToken) => Run(cancellationToken));
@@ -35,6 +35,8 @@ public static class HostCommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(LibraryCommand.Create());
+        root.Subcommands.Add(SchoolKeyCommands.SchoolKey());
+        root.Subcommands.Add(SchoolKeyCommands.Roster());
         return root;
     }
 

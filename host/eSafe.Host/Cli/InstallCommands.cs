@@ -1,6 +1,7 @@
 using System.CommandLine;
 using eSafe.Contracts.Native;
 using eSafe.Host.Configuration;
+using eSafe.Host.Delivery;
 using eSafe.Host.Installation;
 
 namespace eSafe.Host.Cli;
@@ -29,6 +30,15 @@ public static class InstallCommands
         // A string, not Option<Uri>: System.CommandLine converts Uri by reflection, which Native AOT lacks.
         var server = new Option<string?>("--server") { Description = "The eSafe server's URL, e.g. https://esafe.example.org" };
         var code = new Option<string?>("--enrolment-code") { Description = "The school's enrolment code, from the eSafe console" };
+        var pins = new Option<string[]>("--pin-sha256")
+        {
+            Description = "Accept only a server with this public key: base64 or hex SHA-256 of its SubjectPublicKeyInfo (repeat for rotation); replaces the certificate chain check",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var keyFile = new Option<string?>("--user-id-key-file")
+        {
+            Description = "The school's user-ID key file (esafe-host school-key new); kept in the host's settings, never sent to the server",
+        };
         var extensionId = new Option<string>("--extension-id")
         {
             Description = "The extension allowed to talk to the host",
@@ -36,7 +46,7 @@ public static class InstallCommands
         };
         var command = new Command("install", "Register the host with a browser, and point it at the eSafe server")
         {
-            UserDataDir, SystemWide, BrowserOption, server, code, extensionId,
+            UserDataDir, SystemWide, BrowserOption, server, code, pins, keyFile, extensionId,
         };
         command.Validators.Add(Exclusive);
         command.Validators.Add(result =>
@@ -44,6 +54,30 @@ public static class InstallCommands
             if (result.GetValue(server) is { } given && ServerUrl(given) is null)
             {
                 result.AddError($"--server '{given}' is not an absolute http(s) URL");
+            }
+            else if (result.GetValue(server) is { } url && ServerTransport.Problem(ServerUrl(url)!) is { } problem)
+            {
+                result.AddError($"--server: {problem}");
+            }
+
+            if (result.GetValue(keyFile) is { } file)
+            {
+                try
+                {
+                    SchoolKeyFile.Read(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    result.AddError($"--user-id-key-file: {e.Message}");
+                }
+            }
+
+            foreach (var pin in result.GetValue(pins) ?? [])
+            {
+                if (ServerTransport.ParsePin(pin) is null)
+                {
+                    result.AddError($"--pin-sha256 '{pin}' is not a SHA-256 in base64 (44 characters) or hex (64 digits)");
+                }
             }
         });
         command.SetAction(async (result, cancellationToken) =>
@@ -60,7 +94,14 @@ public static class InstallCommands
             }
 
             var paths = HostPaths.ForCurrentUser();
-            var config = new HostConfig(url, result.GetValue(code));
+            var pinned = result.GetValue(pins) is { Length: > 0 } p ? p.Select(x => Convert.ToBase64String(ServerTransport.ParsePin(x)!)).ToArray() : null;
+            var key = result.GetValue(keyFile) is { } file ? Convert.ToBase64String(SchoolKeyFile.Read(file)) : null;
+            var config = new HostConfig(url, result.GetValue(code), pinned, key);
+            if (key is null)
+            {
+                Console.Error.WriteLine("No school user-ID key: incidents will carry the user ID 000…0 until one is installed (--user-id-key-file) or set by Chrome policy (userIdKey).");
+            }
+
             Console.WriteLine($"Server settings saved: {HostInstaller.SaveConfig(paths, config, system)}");
             if (system || config.EnrolmentCode is null)
             {

@@ -19,7 +19,7 @@ public static class RunCommand
         var log = new HostLog(paths.LogFile);
         log.Info($"esafe-host {HostInfo.Version} started, state in {paths.StateDirectory}");
 
-        var (enrolment, problem) = await TryEnrolAsync(paths, log, cancellationToken);
+        var (config, enrolment, problem) = await TryEnrolAsync(paths, log, cancellationToken);
         using var outbox = new FileOutbox(paths.OutboxDirectory);
         using var channel = new NativeChannel(input, output);
         // The cached libraries first, so that a start without the network scans with the school's words too.
@@ -27,9 +27,9 @@ public static class RunCommand
         var matcher = new LiveMatcher(libraries.Load(enrolment?.SchoolId));
         log.Info($"libraries: {matcher.Libraries.Describe()}");
         var session = new HostSession(channel, matcher, outbox, enrolment, problem, log, TimeProvider.System,
-            new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log));
+            new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log), SchoolKeyFile.Parse(config?.UserIdKey));
 
-        using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl);
+        using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl, config?.Pins());
         var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);
         var updater = client is null ? null : new LibraryUpdater(client.Api, enrolment!.DeviceToken, enrolment.SchoolId, libraries, matcher, log);
         using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -51,25 +51,26 @@ public static class RunCommand
         return 0;
     }
 
-    private static async Task<(EnrolmentState?, string?)> TryEnrolAsync(HostPaths paths, HostLog log, CancellationToken cancellationToken)
+    private static async Task<(HostConfig?, EnrolmentState?, string?)> TryEnrolAsync(HostPaths paths, HostLog log, CancellationToken cancellationToken)
     {
+        HostConfig? config = null;
         try
         {
-            var config = DeviceEnrolment.ReadConfig(paths);
+            config = DeviceEnrolment.ReadConfig(paths);
             if (config is null)
             {
-                return (null, "the host is not configured: run esafe-host install --server URL --enrolment-code CODE");
+                return (null, null, "the host is not configured: run esafe-host install --server URL --enrolment-code CODE");
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(EnrolmentTimeout);
-            return (await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, timeout.Token), null);
+            return (config, await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, timeout.Token), null);
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException or HttpRequestException
                                       or OperationCanceledException or Refit.ApiExceptionBase or IOException)
         {
             log.Error($"not ready to report: {e.Message}");
-            return (null, e.Message);
+            return (config, null, e.Message);
         }
     }
 }

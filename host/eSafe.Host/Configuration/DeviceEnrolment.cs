@@ -22,13 +22,29 @@ public static class DeviceEnrolment
             throw new InvalidOperationException("this device is not enrolled and has no enrolment code: run esafe-host install --enrolment-code CODE");
         }
 
-        using var client = new DeviceApiClient(config.ServerUrl);
+        using var client = new DeviceApiClient(config.ServerUrl, config.Pins());
         var answer = await client.Api.EnrolAsync(
             new EnrolmentRequest(config.EnrolmentCode, Environment.MachineName, hostVersion), cancellationToken);
         var state = new EnrolmentState(config.ServerUrl, answer.SchoolId, answer.DeviceId, answer.DeviceToken,
-            answer.ServerKey.KeyId, answer.ServerKey.PublicKey, answer.UserIdKey);
+            answer.ServerKey.KeyId, answer.ServerKey.PublicKey);
         StateFiles.Write(paths.EnrolmentFile, state, HostJson.Default.EnrolmentState);
+        ForgetEnrolmentCode(paths);
         return state;
+    }
+
+    /// <summary>
+    /// Once enrolled, the user's own settings drop the enrolment code: a copy of the folder then cannot enrol
+    /// another device. (The machine-wide settings of install --system are not the user's to change.)
+    /// </summary>
+    public static void ForgetEnrolmentCode(HostPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var own = StateFiles.Read(paths.ConfigFile, HostJson.Default.HostConfig);
+        var enrolled = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
+        if (own?.EnrolmentCode is not null && enrolled is not null && enrolled.ServerUrl == own.ServerUrl)
+        {
+            StateFiles.Write(paths.ConfigFile, own with { EnrolmentCode = null }, HostJson.Default.HostConfig);
+        }
     }
 
     /// <summary>The user's config, else the machine's (from install --system), else null.</summary>

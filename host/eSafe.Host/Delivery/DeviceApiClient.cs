@@ -11,7 +11,8 @@ public sealed class DeviceApiClient : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public DeviceApiClient(Uri serverUrl)
+    /// <param name="pins">The server's pinned public keys (SHA-256 of SubjectPublicKeyInfo); none: the usual certificate checks.</param>
+    public DeviceApiClient(Uri serverUrl, IReadOnlyList<byte[]>? pins = null)
     {
         var services = new ServiceCollection();
         // The generated client: no reflection, so it survives Native AOT.
@@ -22,7 +23,9 @@ public sealed class DeviceApiClient : IDisposable
                 client.Timeout = TimeSpan.FromSeconds(30);
                 // Bounds every answer read into memory: the largest is a library download.
                 client.MaxResponseContentBufferSize = LibraryUpdater.MaxDownloadBytes;
-            });
+            })
+            // Every request (enrolment, uploads, libraries) goes through the transport's checks.
+            .ConfigurePrimaryHttpMessageHandler(() => ServerTransport.Handler(pins ?? []));
         _services = services.BuildServiceProvider();
         Api = _services.GetRequiredService<IDeviceApi>();
     }

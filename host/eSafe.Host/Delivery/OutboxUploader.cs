@@ -6,12 +6,18 @@ namespace eSafe.Host.Delivery;
 
 /// <summary>
 /// Sends what waits in the outbox to the server, oldest first, and removes each incident only once the
-/// server has acknowledged it. Backs off while the server cannot be reached.
+/// server has acknowledged it. Backs off while the server cannot be reached. Only a refusal that can never
+/// pass (the incident itself is invalid) moves an incident to <c>rejected/</c>; one that may pass later
+/// (a clock the server thinks is fast, a server fault) keeps it in the outbox to be tried again.
 /// </summary>
-public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string deviceToken, HostLog log)
+public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string deviceToken, HostLog log, TimeProvider? clock = null)
 {
+    private static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
-    private TimeSpan _backOff = TimeSpan.FromSeconds(1);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    // Incidents the server refused for now, for a reason of their own: when each may be tried again.
+    private readonly Dictionary<string, (DateTimeOffset NotBefore, TimeSpan BackOff)> _heldBack = new(StringComparer.Ordinal);
+    private TimeSpan _backOff = FirstBackOff;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +26,13 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
             while (!cancellationToken.IsCancellationRequested)
             {
                 var delivered = await DeliverPendingAsync(cancellationToken);
-                await outbox.WaitForAdditionAsync(delivered ? TimeSpan.FromMinutes(1) : _backOff, cancellationToken);
+                var wait = delivered ? TimeSpan.FromMinutes(1) : _backOff;
+                if (NextHeldBack() is { } next && next < wait)
+                {
+                    wait = next;
+                }
+
+                await outbox.WaitForAdditionAsync(wait, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -29,33 +41,34 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
         }
     }
 
-    /// <summary>One pass over the outbox; true when it is empty afterwards.</summary>
+    /// <summary>One pass over the outbox; true when nothing was left for want of a server (held-back incidents aside).</summary>
     public async Task<bool> DeliverPendingAsync(CancellationToken cancellationToken)
     {
-        foreach (var id in outbox.Pending())
+        var pending = outbox.Pending();
+        foreach (var gone in _heldBack.Keys.Except(pending, StringComparer.Ordinal).ToList())
         {
-            var incident = outbox.Read(id);
-            if (incident is null)
+            _heldBack.Remove(gone);
+        }
+
+        foreach (var id in pending)
+        {
+            if (_heldBack.TryGetValue(id, out var held) && held.NotBefore > _clock.GetUtcNow())
             {
                 continue;
             }
 
             try
             {
-                var receipt = await api.UploadIncidentAsync(incident, deviceToken, cancellationToken);
-                outbox.Remove(id);
-                log.Info($"incident {id} delivered{(receipt.Duplicate ? " (server had it already)" : "")}");
-                _backOff = TimeSpan.FromSeconds(1);
+                if (!await DeliverAsync(id, cancellationToken))
+                {
+                    return false;
+                }
             }
-            catch (ApiException e) when (IsFinalRefusal(e.StatusCode))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                outbox.Reject(id);
-                log.Error($"incident {id} refused by the server ({(int)e.StatusCode}); kept in {outbox.RejectedDirectory}: {e.Content}");
-            }
-            catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                log.Error($"cannot deliver incident {id} yet: {e.Message}; trying again in {_backOff.TotalSeconds:0} s");
-                _backOff = TimeSpan.FromTicks(Math.Min(_backOff.Ticks * 2, MaxBackOff.Ticks));
+                // The outbox itself failed (a full disk, a folder made read-only): try again later, never crash.
+                log.Error($"the outbox cannot be used for incident {id}: {e.Message}; trying again in {_backOff.TotalSeconds:0} s");
+                BackOff();
                 return false;
             }
         }
@@ -63,8 +76,82 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
         return true;
     }
 
-    // The server will never take these as they are; retrying would block the queue behind them.
-    private static bool IsFinalRefusal(HttpStatusCode status) =>
-        status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.RequestEntityTooLarge
-            or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity;
+    /// <summary>False when the server cannot take anything now: the pass stops.</summary>
+    private async Task<bool> DeliverAsync(string id, CancellationToken cancellationToken)
+    {
+        var incident = outbox.Read(id, out var damage);
+        if (incident is null)
+        {
+            if (damage is not null)
+            {
+                log.Error($"outbox file {id}.json is damaged ({damage}); moved to {outbox.DamagedDirectory}");
+            }
+
+            return true;
+        }
+
+        try
+        {
+            var receipt = await api.UploadIncidentAsync(incident, deviceToken, cancellationToken);
+            outbox.Remove(id);
+            _heldBack.Remove(id);
+            log.Info($"incident {id} delivered{(receipt.Duplicate ? " (server had it already)" : "")}");
+            _backOff = FirstBackOff;
+            return true;
+        }
+        catch (ApiException e) when (Classify(e) == Refusal.Final)
+        {
+            var reason = $"{(int)e.StatusCode} {e.StatusCode}: {e.Content}";
+            outbox.Reject(id, reason);
+            _heldBack.Remove(id);
+            log.Error($"incident {id} refused by the server; kept in {outbox.RejectedDirectory}: {reason}");
+            return true;
+        }
+        catch (ApiException e) when (Classify(e) == Refusal.ThisOneForNow)
+        {
+            var backOff = _heldBack.TryGetValue(id, out var held) ? Double(held.BackOff) : FirstBackOff;
+            _heldBack[id] = (_clock.GetUtcNow() + backOff, backOff);
+            log.Error($"incident {id} refused for now ({(int)e.StatusCode}: {e.Content}); kept, trying again in {backOff.TotalSeconds:0} s");
+            return true;
+        }
+        catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            log.Error($"cannot deliver incident {id} yet: {e.Message}; trying again in {_backOff.TotalSeconds:0} s");
+            BackOff();
+            return false;
+        }
+    }
+
+    private enum Refusal
+    {
+        /// <summary>The incident itself is invalid: it will be refused whenever it is sent.</summary>
+        Final,
+
+        /// <summary>This incident, for a reason that may pass (a device clock the server thinks fast): skip it for a while.</summary>
+        ThisOneForNow,
+
+        /// <summary>The server cannot take anything now (down, overloaded, the device not recognised).</summary>
+        Everything,
+    }
+
+    private static Refusal Classify(ApiException e) => e.StatusCode switch
+    {
+        HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity when AboutTime(e.Content) => Refusal.ThisOneForNow,
+        HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge
+            or HttpStatusCode.Forbidden or HttpStatusCode.Conflict => Refusal.Final,
+        HttpStatusCode.Unauthorized or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests => Refusal.Everything,
+        >= HttpStatusCode.InternalServerError => Refusal.Everything,
+        _ => Refusal.ThisOneForNow,
+    };
+
+    // A time the server found in the future is the device's clock or the server's, not the incident: both get fixed.
+    private static bool AboutTime(string? content) =>
+        content is not null && content.Contains("occurredAt", StringComparison.OrdinalIgnoreCase);
+
+    private TimeSpan? NextHeldBack() =>
+        _heldBack.Count == 0 ? null : _heldBack.Values.Min(h => h.NotBefore) - _clock.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+
+    private void BackOff() => _backOff = Double(_backOff);
+
+    private static TimeSpan Double(TimeSpan backOff) => TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
 }

@@ -16,7 +16,16 @@ public sealed class NativeChannel(Stream input, Stream output) : IDisposable
     /// </summary>
     public async Task<NativeMessage?> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var frame = await _reader.ReadAsync(cancellationToken);
+        byte[]? frame;
+        try
+        {
+            frame = await _reader.ReadAsync(cancellationToken);
+        }
+        catch (SkippedFrameException e)
+        {
+            return new UnreadableMessage(e.Message);
+        }
+
         if (frame is null)
         {
             return null;

@@ -26,11 +26,16 @@ public sealed class HostSession
     // Unbounded: the reader must never wait for room here, or a capture reply behind a resent backlog
     // would go unread until the pipeline gave up on it. The extension caps its backlog (1000 events).
     private readonly Channel<TextEvent> _events = Channel.CreateUnbounded<TextEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private const int MaxEchoedEventId = 256;
+    private const int MaxErrorMessage = 1000;
+    private readonly byte[]? _installedUserIdKey;
     private BrowserSession? _browser;
 
+    /// <param name="userIdKey">The school's user-ID key from the install; without it, the one Chrome policy sends in hello.</param>
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
-        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null)
+        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null, byte[]? userIdKey = null)
     {
+        _installedUserIdKey = userIdKey;
         _channel = channel;
         _matcher = matcher;
         _enrolment = enrolment;
@@ -74,16 +79,21 @@ public sealed class HostSession
     {
         switch (message)
         {
+            case HelloMessage hello when IncomingChecks.Problem(hello) is { } helloProblem:
+                await SendErrorAsync(helloProblem, null, cancellationToken);
+                break;
             case HelloMessage hello:
-                _browser = StartBrowserSession(hello);
+                _browser = StartBrowserSession(hello, out var keyProblem);
                 await _channel.SendAsync(new HelloReply(NativeProtocol.Version, HostInfo.Version, _matcher.LibraryVersion,
-                    _pipeline is not null, _notReadyBecause), cancellationToken);
+                    _pipeline is not null, _notReadyBecause ?? keyProblem), cancellationToken);
                 break;
             case TextMessage { Event: var textEvent }:
                 var problem = textEvent is null ? "the event is missing" : textEvent.Problem(_clock.GetUtcNow());
                 if (problem is not null)
                 {
-                    await _channel.SendAsync(new ErrorMessage($"text event refused: {problem}", textEvent?.EventId), cancellationToken);
+                    // The event's ID only when it is one the extension could have made: the error names the event it drops.
+                    var eventId = textEvent?.EventId is { Length: > 0 and <= MaxEchoedEventId } id ? id : null;
+                    await SendErrorAsync($"text event refused: {problem}", eventId, cancellationToken);
                 }
                 else
                 {
@@ -91,17 +101,31 @@ public sealed class HostSession
                 }
 
                 break;
+            case CaptureReply reply when IncomingChecks.Problem(reply) is { } replyProblem:
+                // Whoever waits for this request hears at once that its screenshot will not come.
+                if (IncomingChecks.IsRequestId(reply.RequestId))
+                {
+                    _screenshots.Complete(new CaptureReply(reply.RequestId, null, "the browser's reply was refused: " + replyProblem));
+                }
+
+                await SendErrorAsync(replyProblem, null, cancellationToken);
+                break;
             case CaptureReply reply:
                 _screenshots.Complete(reply);
                 break;
             case UnreadableMessage unreadable:
-                await _channel.SendAsync(new ErrorMessage($"message not understood: {unreadable.Problem}", null), cancellationToken);
+                await SendErrorAsync($"message not understood: {unreadable.Problem}", null, cancellationToken);
                 break;
             default:
-                await _channel.SendAsync(new ErrorMessage($"a host does not take '{message.GetType().Name}' messages", null), cancellationToken);
+                await SendErrorAsync($"a host does not take '{message.GetType().Name}' messages", null, cancellationToken);
                 break;
         }
     }
+
+    // An error frame stays small whatever the message quoted: the browser refuses frames over 1 MB.
+    private Task SendErrorAsync(string message, string? eventId, CancellationToken cancellationToken) =>
+        _channel.SendAsync(new ErrorMessage(message.Length > MaxErrorMessage ? message[..MaxErrorMessage] + "…" : message, eventId),
+            cancellationToken);
 
     private async Task ProcessEventsAsync(CancellationToken cancellationToken)
     {
@@ -125,12 +149,18 @@ public sealed class HostSession
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // No eventId in the error: the extension drops an event refused by its ID, and this one must be resent.
                 _log.Error($"event {textEvent.EventId} not stored, left for the extension to resend: {e.Message}");
+                await SendErrorAsync($"event {textEvent.EventId} could not be stored on this device ({e.Message}); keep it and send it again",
+                    null, cancellationToken);
             }
         }
     }
 
-    private BrowserSession StartBrowserSession(HelloMessage hello)
+    public const string NoKeyProblem =
+        "no school user-ID key: incidents are reported with the user ID 000…0, which names no pupil; install with --user-id-key-file or set the userIdKey policy";
+
+    private BrowserSession StartBrowserSession(HelloMessage hello, out string? keyProblem)
     {
         if (hello.Protocol != NativeProtocol.Version)
         {
@@ -138,7 +168,15 @@ public sealed class HostSession
         }
 
         var identity = string.IsNullOrWhiteSpace(hello.Account) ? "os:" + Environment.UserName : hello.Account;
-        var userId = _enrolment is null ? "" : PseudonymousId.Compute(_enrolment.UserIdKey, identity);
+        // The install's key first: an admin who installed one meant it. A missing key never stops an incident.
+        var key = _installedUserIdKey ?? SchoolKeyFile.Parse(hello.UserIdKey);
+        keyProblem = key is null ? NoKeyProblem : null;
+        if (key is null && _enrolment is not null)
+        {
+            _log.Error(NoKeyProblem);
+        }
+
+        var userId = key is null ? PseudonymousId.Unknown : PseudonymousId.Compute(key, identity);
         return new BrowserSession(userId, Truncate(hello.ExtensionVersion, 64));
     }
 

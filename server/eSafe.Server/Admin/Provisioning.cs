@@ -23,11 +23,15 @@ public sealed class ProvisioningException : Exception
 
 /// <summary>Adds schools and console accounts; used by the CLI and the demo seeding. Every change is audited.</summary>
 public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, IAuditLog audit, PasswordHashing passwords, TimeProvider clock,
-    ISessionStore sessions)
+    ISessionStore sessions,
+    IEnrolmentCodeStore codes)
 {
-    /// <summary>A new school with its own user-ID key and a new enrolment code (returned once, stored only as a hash).</summary>
-    public async Task<(SchoolRecord School, string EnrolmentCode)> AddSchoolAsync(string name, string actor, CancellationToken cancellationToken)
+    /// <summary>A new school with a new enrolment code (returned once, stored only as a hash).</summary>
+    public async Task<(SchoolRecord School, string EnrolmentCode)> AddSchoolAsync(string name, string actor, CancellationToken cancellationToken,
+        EnrolmentCodeLimits? limits = null)
     {
+        limits ??= EnrolmentCodeLimits.Default;
+        CheckLimits(limits);
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > 120 || trimmed.Any(char.IsControl))
         {
@@ -35,24 +39,52 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
         }
 
         var code = Secrets.NewEnrolmentCode();
-        var school = new SchoolRecord(Secrets.NewSchoolId(), trimmed, RandomNumberGenerator.GetBytes(32),
+        var school = new SchoolRecord(Secrets.NewSchoolId(), trimmed,
             Secrets.HashEnrolmentCode(Secrets.NormaliseEnrolmentCode(code)!), clock.GetUtcNow());
         await schools.AddAsync(school, cancellationToken);
         await audit.AppendAsync(new AuditEvent(actor, AuditActions.SchoolAdded, SchoolId: school.Id), cancellationToken);
+        await StoreCodeAsync(school.Id, school.EnrolmentCodeHash, limits, actor, cancellationToken);
         return (school, code);
     }
 
-    /// <summary>Replaces a school's enrolment code (enrolled devices are not affected) and returns the new one.</summary>
-    public async Task<string> IssueEnrolmentCodeAsync(string schoolId, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a school's enrolment code (enrolled devices are not affected; the old code stops working) and returns
+    /// the new one, which works for <see cref="EnrolmentCodeLimits.Uses"/> enrolments until it expires.
+    /// </summary>
+    public async Task<string> IssueEnrolmentCodeAsync(string schoolId, string actor, CancellationToken cancellationToken,
+        EnrolmentCodeLimits? limits = null)
     {
+        limits ??= EnrolmentCodeLimits.Default;
+        CheckLimits(limits);
         var code = Secrets.NewEnrolmentCode();
-        if (!await schools.SetEnrolmentCodeHashAsync(schoolId, Secrets.HashEnrolmentCode(Secrets.NormaliseEnrolmentCode(code)!), cancellationToken))
+        var hash = Secrets.HashEnrolmentCode(Secrets.NormaliseEnrolmentCode(code)!);
+        if (!await schools.SetEnrolmentCodeHashAsync(schoolId, hash, cancellationToken))
         {
             throw new ProvisioningException($"There is no school {schoolId}.");
         }
 
-        await audit.AppendAsync(new AuditEvent(actor, AuditActions.EnrolmentCodeIssued, SchoolId: schoolId), cancellationToken);
+        await StoreCodeAsync(schoolId, hash, limits, actor, cancellationToken);
         return code;
+    }
+
+    /// <summary>The limits of a school's current code as stored; null for a code issued before codes had limits (see <see cref="Devices.EnrolmentCodeCheck"/>).</summary>
+    public Task<EnrolmentCodeRecord?> CodeAsync(string codeHash, CancellationToken cancellationToken) => codes.GetAsync(codeHash, cancellationToken);
+
+    private void CheckLimits(EnrolmentCodeLimits limits)
+    {
+        if (limits.Problem(clock.GetUtcNow()) is { } problem)
+        {
+            throw new ProvisioningException(problem);
+        }
+    }
+
+    private async Task StoreCodeAsync(string schoolId, string hash, EnrolmentCodeLimits limits, string actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var record = new EnrolmentCodeRecord(hash, schoolId, limits.Uses, 0, now, limits.ExpiryFrom(now));
+        await codes.IssueAsync(record, cancellationToken);
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.EnrolmentCodeIssued, SchoolId: schoolId,
+            Detail: $"{record.MaxUses} uses, expires {record.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC"), cancellationToken);
     }
 
     /// <summary>A new console account with a generated password (returned once, stored only as a hash).</summary>

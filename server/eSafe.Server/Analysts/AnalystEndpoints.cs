@@ -3,6 +3,7 @@ using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Incidents;
+using eSafe.Server.Devices;
 using eSafe.Server.Libraries;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
@@ -42,6 +43,7 @@ public static class AnalystEndpoints
         console.MapProposalApi();
         console.MapDashboardApi();
         console.MapAuditView();
+        console.MapDeviceAdmin();
         return app;
     }
 

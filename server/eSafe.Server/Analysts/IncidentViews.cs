@@ -26,7 +26,8 @@ public static class IncidentViews
         return new IncidentDetail(i.Id, i.SchoolId, i.DeviceId, i.UserId, i.MachineName, i.DeviceAddresses, stored.ServerSeenAddress,
             i.OccurredAt, i.LocalOffsetMinutes, stored.ReceivedAt, i.Url, i.PageTitle, i.Source, i.RuleId, i.Phrase, i.MatchedText,
             i.Category, i.Severity, i.Context, stored.HasScreenshot, i.ScreenshotMissingReason, stored.Status, i.HostVersion,
-            i.LibraryVersion, i.ExtensionVersion, Find(i.Context, i.MatchedText), workflow, timeline);
+            i.LibraryVersion, i.ExtensionVersion, Find(i.Context, i.MatchedText), workflow, timeline,
+            stored.ClockSkewSeconds is not null, stored.ClockSkewSeconds);
     }
 
     public static TimelineItem TimelineItem(StoredIncident stored)

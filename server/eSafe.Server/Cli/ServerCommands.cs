@@ -7,12 +7,14 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Cli;
 
 /// <summary>
-/// <c>esafe-server serve | school add | school list | school new-code | analyst add | analyst reset-password | audit verify</c>.
+/// <c>esafe-server serve | school … | analyst … | contact … | protocol … | report sample | audit verify | device list|revoke | keys …</c>.
 /// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
 /// </summary>
 public static class ServerCommands
 {
     public const string DefaultDataDirectory = "./data";
+    public const string KeysOption = "--keys";
+    public const string KeysEnvironmentVariable = "ESAFE_KEYS_DIR";
 
     /// <summary>Ctrl+C and SIGTERM are left to the web host, which stops gracefully.</summary>
     public static InvocationConfiguration Invocation() => new() { ProcessTerminationTimeout = null };
@@ -25,7 +27,14 @@ public static class ServerCommands
             DefaultValueFactory = _ => DefaultDataDirectory,
             Recursive = true,
         };
-        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data };
+        var keys = new Option<string?>(KeysOption)
+        {
+            Description = "The keys folder, when the keys are not kept in DATA/keys (default: $" + KeysEnvironmentVariable + "). "
+                + "Kept apart, a copy of the data folder alone opens nothing.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(KeysEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+            Recursive = true,
+        };
+        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data, keys };
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
@@ -33,6 +42,8 @@ public static class ServerCommands
         root.Subcommands.Add(SafeguardingCommands.Protocol(data));
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(AuditCommands.Create(data));
+        root.Subcommands.Add(DeviceCommands.Create(data));
+        root.Subcommands.Add(KeyCommands.Create(data));
         return root;
     }
 
@@ -60,6 +71,7 @@ public static class ServerCommands
                 app = ServerApp.Build(transport.Apply(parse, new ServerOptions
                 {
                     DataDirectory = parse.GetValue(data)!,
+                    KeysDirectory = parse.GetValue<string?>(KeysOption),
                     Urls = parse.GetValue(urls)!,
                     Demo = parse.GetValue(demo),
                     Output = output,
@@ -94,14 +106,17 @@ public static class ServerCommands
     private static Command School(Option<string> data)
     {
         var name = new Option<string>("--name") { Description = "The school's name.", Required = true };
-        var add = new Command("add", "Add a school and print its ID and enrolment code.") { name };
+        var (addUses, addExpires) = EnrolmentCodeOptions.Create();
+        var add = new Command("add", "Add a school and print its ID and enrolment code.") { name, addUses, addExpires };
         add.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
         {
-            var (school, code) = await services.GetRequiredService<Provisioning>().AddSchoolAsync(parse.GetValue(name)!, "cli", cancellationToken);
+            var limits = EnrolmentCodeOptions.Limits(parse, addUses, addExpires);
+            var (school, code) = await services.GetRequiredService<Provisioning>().AddSchoolAsync(parse.GetValue(name)!, "cli", cancellationToken, limits);
             await output.WriteLineAsync($"School: {school.Name}");
             await output.WriteLineAsync($"School ID: {school.Id}");
             await output.WriteLineAsync($"Enrolment code: {code}");
-            await output.WriteLineAsync("The code is shown only now; `esafe-server school new-code` issues another.");
+            await EnrolmentCodeOptions.DescribeAsync(services, code, output, cancellationToken);
+            await output.WriteLineAsync("The code is shown only now; `esafe-server school enrolment-code` issues another.");
         }));
 
         var list = new Command("list", "List the schools.");
@@ -114,11 +129,19 @@ public static class ServerCommands
         }));
 
         var schoolId = new Option<string>("--school") { Description = "The school's ID.", Required = true };
-        var newCode = new Command("new-code", "Issue a new enrolment code for a school (devices already enrolled are not affected).") { schoolId };
+        var (uses, expires) = EnrolmentCodeOptions.Create();
+        var newCode = new Command("enrolment-code",
+            "Issue a new enrolment code for a school; the old code stops working (devices already enrolled are not affected).")
+        {
+            schoolId, uses, expires,
+        };
+        newCode.Aliases.Add("new-code");
         newCode.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
         {
-            var code = await services.GetRequiredService<Provisioning>().IssueEnrolmentCodeAsync(parse.GetValue(schoolId)!, "cli", cancellationToken);
+            var limits = EnrolmentCodeOptions.Limits(parse, uses, expires);
+            var code = await services.GetRequiredService<Provisioning>().IssueEnrolmentCodeAsync(parse.GetValue(schoolId)!, "cli", cancellationToken, limits);
             await output.WriteLineAsync($"Enrolment code: {code}");
+            await EnrolmentCodeOptions.DescribeAsync(services, code, output, cancellationToken);
         }));
 
         return new Command("school", "Manage schools.") { add, list, newCode, SafeguardingCommands.ReportPassword(data) };
@@ -177,7 +200,7 @@ public static class ServerCommands
         DataFolder folder;
         try
         {
-            folder = DataFolder.Open(parse.GetValue(data)!);
+            folder = DataFolder.Open(parse.GetValue(data)!, parse.GetValue<string?>(KeysOption));
         }
         catch (ServerSetupException e)
         {

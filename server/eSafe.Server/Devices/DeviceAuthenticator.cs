@@ -9,7 +9,7 @@ public sealed class DeviceAuthenticator(IDeviceStore devices)
 {
     private static readonly byte[] Decoy = Secrets.HashDeviceToken("decoy");
 
-    /// <summary>The device the request's token belongs to, or null when there is no valid token.</summary>
+    /// <summary>The device the request's token belongs to, or null when there is no valid token or the device was revoked.</summary>
     public async Task<DeviceRecord?> AuthenticateAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -26,6 +26,6 @@ public sealed class DeviceAuthenticator(IDeviceStore devices)
 
         // Compare even when the device is unknown, so the answer takes the same time.
         var matches = Secrets.DeviceTokenMatches(token, device?.TokenHash ?? Decoy);
-        return device is not null && matches ? device : null;
+        return device is not null && matches && device.Revoked is null ? device : null;
     }
 }

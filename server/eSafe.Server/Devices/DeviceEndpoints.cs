@@ -19,8 +19,8 @@ public static class DeviceEndpoints
         return app;
     }
 
-    private static async Task<IResult> EnrolAsync(HttpContext context, ISchoolStore schools, IDeviceStore devices, SealingKeyRing keys,
-        IAuditLog audit, TimeProvider clock, ILoggerFactory loggers)
+    private static async Task<IResult> EnrolAsync(HttpContext context, EnrolmentCodeCheck codeCheck, ISchoolStore schools, IDeviceStore devices,
+        SealingKeyRing keys, IAuditLog audit, TimeProvider clock, ILoggerFactory loggers)
     {
         var (request, error) = await RequestBody.ReadJsonAsync(context, DeviceLimits.MaxEnrolmentBytes, ContractsJson.Default.EnrolmentRequest);
         if (request is null)
@@ -34,14 +34,14 @@ public static class DeviceEndpoints
             errors["enrolmentCode"] = ["enrolmentCode is required."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.MachineName) || request.MachineName.Length > 255 || request.MachineName.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(request.MachineName) || request.MachineName.Length > 255 || !UntrustedText.IsSafe(request.MachineName))
         {
-            errors["machineName"] = ["machineName must be 1 to 255 characters of text."];
+            errors["machineName"] = ["machineName must be 1 to 255 characters of text, without control or text-direction characters."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.HostVersion) || request.HostVersion.Length > 64 || request.HostVersion.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(request.HostVersion) || request.HostVersion.Length > 64 || !UntrustedText.IsSafe(request.HostVersion))
         {
-            errors["hostVersion"] = ["hostVersion must be 1 to 64 characters of text."];
+            errors["hostVersion"] = ["hostVersion must be 1 to 64 characters of text, without control or text-direction characters."];
         }
 
         if (errors.Count > 0)
@@ -50,13 +50,13 @@ public static class DeviceEndpoints
         }
 
         var remote = ClientAddress.Of(context);
-        var code = Secrets.NormaliseEnrolmentCode(request.EnrolmentCode);
-        var school = code is null ? null : await schools.FindByEnrolmentCodeHashAsync(Secrets.HashEnrolmentCode(code), context.RequestAborted);
+        var redemption = await codeCheck.RedeemAsync(request.EnrolmentCode, context.RequestAborted);
+        var school = redemption.Outcome == RedeemOutcome.Redeemed ? await schools.GetAsync(redemption.SchoolId!, context.RequestAborted) : null;
         if (school is null)
         {
-            await audit.AppendAsync(new AuditEvent("device", AuditActions.EnrolmentRefused, RemoteAddress: remote), context.RequestAborted);
-            return Problems.Status(StatusCodes.Status401Unauthorized, "Enrolment refused",
-                "The enrolment code is not valid. Ask the school's eSafe administrator for the current code.");
+            await audit.AppendAsync(new AuditEvent("device", AuditActions.EnrolmentRefused, SchoolId: redemption.SchoolId, RemoteAddress: remote,
+                Detail: redemption.Outcome.ToString()), context.RequestAborted);
+            return EnrolmentRefused(redemption.Outcome);
         }
 
         var deviceId = Secrets.NewDeviceId();
@@ -67,17 +67,29 @@ public static class DeviceEndpoints
             context.RequestAborted);
         var log = loggers.CreateLogger(typeof(DeviceEndpoints));
         DeviceLog.Enrolled(log, deviceId, school.Id);
-        return TypedResults.Json(new EnrolmentResponse(school.Id, deviceId, token, keys.Current, school.UserIdKey),
+        return TypedResults.Json(new EnrolmentResponse(school.Id, deviceId, token, keys.Current),
             ContractsJson.Default.EnrolmentResponse);
     }
 
+    private static IResult EnrolmentRefused(RedeemOutcome outcome) => outcome switch
+    {
+        RedeemOutcome.UsedUp => Problems.Status(StatusCodes.Status403Forbidden, "Enrolment code used up",
+            "This enrolment code has been used as many times as it allows. Ask the school's eSafe administrator for a new code."),
+        RedeemOutcome.Expired => Problems.Status(StatusCodes.Status403Forbidden, "Enrolment code expired",
+            "This enrolment code has expired. Ask the school's eSafe administrator for a new code."),
+        _ => Problems.Status(StatusCodes.Status401Unauthorized, "Enrolment refused",
+            "The enrolment code is not valid. Ask the school's eSafe administrator for the current code."),
+    };
+
     /// <summary>
     /// Checks, in order: the token (401), the size (413), the envelope (400), a repeat of a known ID (200,
-    /// duplicate), the seal (400), the incident's fields (400), that it is the token's school and device (403);
+    /// duplicate), the seal (400), the incident's fields and text (400; pupil and page text is neutralised, see
+    /// <see cref="IncidentText"/>), that it names a rule the server knows with its category and severity (400,
+    /// <see cref="IncidentRules"/>), that it is the token's school and device (403);
     /// only then is anything stored.
     /// </summary>
     private static async Task<IResult> IngestAsync(HttpContext context, DeviceAuthenticator authenticator, IIncidentStore incidents,
-        SealingKeyRing keys, TimeProvider clock, ILoggerFactory loggers, IAuditLog audit)
+        SealingKeyRing keys, IncidentRules rules, TimeProvider clock, ILoggerFactory loggers, IAuditLog audit)
     {
         var log = loggers.CreateLogger(typeof(DeviceEndpoints));
         var device = await authenticator.AuthenticateAsync(context.Request);
@@ -157,7 +169,13 @@ public static class DeviceEndpoints
             return Problems.BadRequest("The incident's id is not the envelope's incidentId.");
         }
 
-        var problems = IncidentValidator.Problems(incident, clock.GetUtcNow());
+        incident = IncidentText.Neutralise(incident);
+        List<string> problems = [.. IncidentValidator.Problems(incident, clock.GetUtcNow()), .. IncidentText.Problems(incident)];
+        if (problems.Count == 0 && await rules.ProblemAsync(incident, device.SchoolId, context.RequestAborted) is { } ruleProblem)
+        {
+            problems.Add(ruleProblem);
+        }
+
         if (problems.Count > 0)
         {
             DeviceLog.Refused(log, device.Id, "invalid incident fields");

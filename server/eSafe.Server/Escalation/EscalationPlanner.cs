@@ -11,7 +11,7 @@ namespace eSafe.Server.Escalation;
 public static class EscalationPlanner
 {
     public static IReadOnlyList<EscalationJob> Plan(string schoolId, string incidentId, int decisionNumber, Decision decision,
-        SafeguardingRecord safeguarding, DateTimeOffset now)
+        SafeguardingRecord safeguarding, EscalationOptions options, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(safeguarding);
@@ -29,6 +29,12 @@ public static class EscalationPlanner
             {
                 jobs.Add(New(JobKinds.ReportEmail, schoolId, incidentId, decisionNumber, contact.Id, 0, $"report:{incidentId}:{decisionNumber}:{contact.Id}", now));
             }
+        }
+
+        if (rule.Weekly && !IsAlert(decision, safeguarding))
+        {
+            // The school's weekly summary will carry it: make sure one is planned (the same job for every concern of the week).
+            jobs.Add(WeeklySummaryHandler.Plan(schoolId, WeeklySummaryHandler.NextRun(now, options)));
         }
 
         if (IsAlert(decision, safeguarding))

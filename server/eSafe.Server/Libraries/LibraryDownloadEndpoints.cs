@@ -22,7 +22,7 @@ public static class LibraryDownloadEndpoints
     }
 
     private static async Task<IResult> VersionsAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages,
-        ISchoolLibraryStore layers)
+        ISchoolLibraryStore layers, Security.SealingKeyRing keys)
     {
         if (await authenticator.AuthenticateAsync(context.Request) is not { } device)
         {
@@ -30,7 +30,7 @@ public static class LibraryDownloadEndpoints
         }
 
         var schoolVersion = await layers.GetVersionAsync(device.SchoolId, context.RequestAborted);
-        return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, schoolVersion),
+        return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, schoolVersion, keys.Current),
             ContractsJson.Default.LibraryVersions);
     }
 

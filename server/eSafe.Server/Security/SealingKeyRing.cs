@@ -39,6 +39,19 @@ public sealed class SealingKeyRing
         return key;
     }
 
+    /// <summary>Adds the next sealing key (<c>sealing-k{n+1}.pem</c>); devices are told of it from the server's next start. Returns its ID.</summary>
+    public static string Rotate(string keysDirectory)
+    {
+        var highest = Directory.GetFiles(keysDirectory, FilePrefix + "k*.pem")
+            .Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f).AsSpan(FilePrefix.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .DefaultIfEmpty(0).Max();
+        var keyId = "k" + (highest + 1).ToString(CultureInfo.InvariantCulture);
+        using var created = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        SecureFiles.Write(Path.Combine(keysDirectory, FilePrefix + keyId + ".pem"),
+            System.Text.Encoding.ASCII.GetBytes(created.ExportPkcs8PrivateKeyPem() + "\n"), overwrite: false);
+        return keyId;
+    }
+
     /// <summary>Loads every sealing key in the folder; makes <c>k1</c> when there is none and <paramref name="mayCreate"/>.</summary>
     public static SealingKeyRing Load(string keysDirectory, bool mayCreate)
     {

@@ -34,6 +34,9 @@ public sealed class DemoIncidents(IIncidentStore incidents, IncidentDecisions de
             "(DEMO) don't tell your mum about our chats, she wouldn't understand. send me a pic"),
     ];
 
+    /// <summary>How many demo incidents a demo school starts with.</summary>
+    public static int Count => Incidents.Length;
+
     public async Task EnsureAsync(DemoCredentials demo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(demo);

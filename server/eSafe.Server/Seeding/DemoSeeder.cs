@@ -11,7 +11,8 @@ namespace eSafe.Server.Seeding;
 /// and written to demo.json. Later starts reuse them; whatever demo.json no longer matches is issued afresh.
 /// </summary>
 public sealed class DemoSeeder(DataFolder data, ISchoolStore schools, IAnalystStore accounts, Provisioning provisioning, PasswordHashing passwords,
-    Safeguarding safeguarding, ISafeguardingStore safeguardingStore)
+    Safeguarding safeguarding, ISafeguardingStore safeguardingStore,
+    TimeProvider clock)
 {
     public const string SchoolName = "Demo School";
     public const string AnalystUsername = "analyst";
@@ -30,7 +31,8 @@ public sealed class DemoSeeder(DataFolder data, ISchoolStore schools, IAnalystSt
             (school, code) = await provisioning.AddSchoolAsync(SchoolName, Actor, cancellationToken);
         }
         else if (saved is not null && Secrets.NormaliseEnrolmentCode(saved.EnrolmentCode) is { } normalised
-            && Secrets.HashEnrolmentCode(normalised) == school.EnrolmentCodeHash)
+            && Secrets.HashEnrolmentCode(normalised) == school.EnrolmentCodeHash
+            && await StillWorksAsync(school.EnrolmentCodeHash, cancellationToken))
         {
             code = saved.EnrolmentCode;
         }
@@ -78,4 +80,9 @@ public sealed class DemoSeeder(DataFolder data, ISchoolStore schools, IAnalystSt
             ? savedPassword
             : await provisioning.ResetPasswordAsync(username, Actor, cancellationToken);
     }
+
+    // A saved code that is used up or expired is replaced, so the banner never prints a dead code.
+    private async Task<bool> StillWorksAsync(string codeHash, CancellationToken cancellationToken) =>
+        await provisioning.CodeAsync(codeHash, cancellationToken) is not { } code
+        || (code.Uses < code.MaxUses && code.ExpiresAt > clock.GetUtcNow());
 }

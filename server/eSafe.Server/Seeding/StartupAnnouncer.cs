@@ -43,7 +43,9 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
             await output.WriteLineAsync($"School's view (the demo DSL): username: {demo.ContactUsername}  password: {demo.ContactPassword}");
             await output.WriteLineAsync($"Demo school's report password (opens its PDF reports): {demo.ReportPassword}");
             await output.WriteLineAsync($"Demo school: {demo.SchoolName} ({demo.SchoolId})  enrolment code: {demo.EnrolmentCode}");
-            await output.WriteLineAsync($"Point a device at it: esafe-host install --server {url} --enrolment-code {demo.EnrolmentCode}");
+            // The school's user-ID key is the school's alone: made beside the device, never in the server's data folder.
+            await output.WriteLineAsync("The school's user-ID key (never given to this server): esafe-host school-key new --output school.key");
+            await output.WriteLineAsync($"Point a device at it: esafe-host install --server {url} --enrolment-code {demo.EnrolmentCode} --user-id-key-file school.key");
             await output.WriteLineAsync($"(also in {Path.Combine(options.DataDirectory, Storage.DataFolder.DemoFileName)})");
         }
 

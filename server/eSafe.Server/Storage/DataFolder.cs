@@ -1,33 +1,40 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using eSafe.Server.Security;
+using eSafe.Server.Storage.LiteDb;
 using LiteDB;
+using LiteDB.Engine;
 
 namespace eSafe.Server.Storage;
 
 /// <summary>
 /// The server's data folder, opened by one process at a time (a lock file says so):
 /// <code>
-/// esafe.db            LiteDB: what queries need in the clear, the rest encrypted by the application
-/// keys/               mode 700
-///   sealing-k1.pem    the P-256 private key devices seal incidents to (mode 600)
-///   data.key          the 32-byte AES-256-GCM key for data at rest (mode 600)
+/// esafe.db            LiteDB, opened with the password in the keys folder; inside it, what queries need in the
+///                     clear and the rest encrypted by the application with the data key
+/// keys/               mode 700; or a folder of its own (serve --keys DIR, ESAFE_KEYS_DIR), so that a copy of
+///                     the data folder alone opens nothing
+///   sealing-k1.pem    the P-256 private keys devices seal incidents to (k2, k3, … after a rotation; mode 600)
+///   data.key          the 32-byte AES-256-GCM data key (data-k2.key, … after a rotation; mode 600)
+///   database.password the LiteDB file's password (mode 600)
 ///   data-protection/  ASP.NET Core's cookie keys, encrypted with the data key
 /// demo.json           with --demo: the demo school's enrolment code and the demo analyst's password (mode 600)
 /// </code>
-/// Keys are made on first start; a database without its keys refuses to open rather than make new ones.
+/// Keys are made on first start; a database without its keys refuses to open rather than make new ones. A database
+/// from before it had a password is given one (rebuilt, nothing lost) on its first start.
 /// </summary>
 public sealed class DataFolder : IDisposable
 {
     public const string DatabaseFileName = "esafe.db";
     public const string LockFileName = "esafe.lock";
     public const string DemoFileName = "demo.json";
-    private const string KeyCheckPurpose = "data-key-check";
+    internal const string KeyCheckPurpose = "data-key-check";
     private readonly FileStream _lock;
 
-    private DataFolder(string root, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase database)
+    private DataFolder(string root, string keys, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase database)
     {
         Root = root;
+        KeysDirectory = keys;
         _lock = lockFile;
         Cipher = cipher;
         SealingKeys = sealingKeys;
@@ -35,7 +42,8 @@ public sealed class DataFolder : IDisposable
     }
 
     public string Root { get; }
-    public string KeysDirectory => Path.Combine(Root, "keys");
+    /// <summary>The keys folder: <c>keys/</c> in the data folder, or the folder given to <see cref="Open"/>.</summary>
+    public string KeysDirectory { get; }
     public string DataProtectionDirectory => Path.Combine(KeysDirectory, "data-protection");
     public string DatabasePath => Path.Combine(Root, DatabaseFileName);
     public string DemoFilePath => Path.Combine(Root, DemoFileName);
@@ -45,7 +53,9 @@ public sealed class DataFolder : IDisposable
     /// <summary>The one LiteDB connection to this folder's database in this process.</summary>
     public LiteDatabase Database { get; }
 
-    public static DataFolder Open(string path)
+    /// <param name="path">The data folder.</param>
+    /// <param name="keysDirectory">Where the keys are kept when not in <c>keys/</c> inside the data folder.</param>
+    public static DataFolder Open(string path, string? keysDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var root = Path.GetFullPath(path);
@@ -63,13 +73,14 @@ public sealed class DataFolder : IDisposable
 
         try
         {
-            var keys = Path.Combine(root, "keys");
+            var keys = string.IsNullOrWhiteSpace(keysDirectory) ? Path.Combine(root, "keys") : Path.GetFullPath(keysDirectory);
             SecureFiles.CreatePrivateDirectory(keys);
             var databasePath = Path.Combine(root, DatabaseFileName);
             var isNew = !File.Exists(databasePath) || new FileInfo(databasePath).Length == 0;
             var cipher = AtRestCipher.Load(keys, mayCreate: isNew);
             var sealingKeys = SealingKeyRing.Load(keys, mayCreate: isNew);
             SecureFiles.CreatePrivateDirectory(Path.Combine(keys, "data-protection"));
+            var password = DatabasePassword.Load(keys, mayCreate: isNew || DatabasePassword.IsUnencrypted(databasePath));
             // LiteDB takes an empty file as a new database (and an empty log as no log): making them first gives them mode 600.
             foreach (var file in new[] { databasePath, Path.Combine(root, "esafe-log.db") })
             {
@@ -79,12 +90,20 @@ public sealed class DataFolder : IDisposable
                 }
             }
 
-            var database = new LiteDatabase(new ConnectionString
+            var collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
+            DatabasePassword.EncryptIfUnencrypted(databasePath, password, collation);
+            var settings = new EngineSettings { Filename = databasePath, Password = password, Collation = collation };
+            LiteDatabase database;
+            try
             {
-                Filename = databasePath,
-                Connection = ConnectionType.Direct,
-                Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
-            });
+                database = new LiteDatabase(new ReopeningEngine(() => new LiteEngine(settings)));
+            }
+            catch (LiteException e)
+            {
+                throw new ServerSetupException(
+                    $"The database {databasePath} does not open with the password in the keys folder ({e.Message}): restore the keys folder that belongs to it.", e);
+            }
+
             try
             {
                 CheckDataKey(database, cipher);
@@ -95,7 +114,7 @@ public sealed class DataFolder : IDisposable
                 throw;
             }
 
-            return new DataFolder(root, lockFile, cipher, sealingKeys, database);
+            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database);
         }
         catch
         {

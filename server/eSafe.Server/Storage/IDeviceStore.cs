@@ -7,4 +7,7 @@ public interface IDeviceStore
     Task<DeviceRecord?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DeviceRecord>> ListAsync(string schoolId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a device revoked (a device revoked already keeps its first revocation); the device as it is now, or null when unknown.</summary>
+    Task<DeviceRecord?> RevokeAsync(string id, DeviceRevocation revocation, CancellationToken cancellationToken);
 }

@@ -22,4 +22,11 @@ public interface ISchoolLibraryStore
 
     /// <summary>Switches a global entry off (or back on) for the school; the new version, or null when it already was.</summary>
     Task<int?> SetGlobalEntryOffAsync(string schoolId, string globalId, bool off, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The category and severity of the school's entry now, and every one it had before (kept when an entry is
+    /// changed or removed): what a device still working with an older version of the layer may name. Empty when
+    /// the school never had such an entry.
+    /// </summary>
+    Task<IReadOnlyList<RuleFacts>> EntryHistoryAsync(string schoolId, string entryId, CancellationToken cancellationToken);
 }

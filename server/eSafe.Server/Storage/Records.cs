@@ -2,8 +2,8 @@ using eSafe.Incidents;
 
 namespace eSafe.Server.Storage;
 
-/// <summary>A school: its pupils' user IDs are made with <see cref="UserIdKey"/>; devices join with its enrolment code (only the hash is kept).</summary>
-public sealed record SchoolRecord(string Id, string Name, byte[] UserIdKey, string EnrolmentCodeHash, DateTimeOffset CreatedAt);
+/// <summary>A school; devices join with its enrolment code (only the hash is kept). The key behind its pupils' user IDs is the school's, never the server's.</summary>
+public sealed record SchoolRecord(string Id, string Name, string EnrolmentCodeHash, DateTimeOffset CreatedAt);
 
 /// <summary>An enrolled device; it authenticates with a token of which only the SHA-256 is kept.</summary>
 public sealed record DeviceRecord(
@@ -13,7 +13,11 @@ public sealed record DeviceRecord(
     string MachineName,
     string HostVersion,
     DateTimeOffset EnrolledAt,
-    string? EnrolledFrom);
+    string? EnrolledFrom,
+    DeviceRevocation? Revoked = null);
+
+/// <summary>When, by whom and why a device was revoked: its token no longer works.</summary>
+public sealed record DeviceRevocation(DateTimeOffset At, string By, string? Reason);
 
 /// <summary>
 /// Someone who signs in to the console: an analyst or senior analyst (every school) or a school's contact (one school).
@@ -46,6 +50,8 @@ public sealed record StoredIncident(
 
     /// <summary>An urgent alert about it is waiting for the school's acknowledgement.</summary>
     public bool AlertOpen { get; init; }
+    /// <summary>How far the device's claimed time is from the server's receipt, when it cannot be right (see <see cref="Devices.DeviceClock"/>); else null.</summary>
+    public long? ClockSkewSeconds => Devices.DeviceClock.SuspectSkewSeconds(Incident.OccurredAt, ReceivedAt);
 }
 
 public enum AddOutcome
@@ -154,6 +160,9 @@ public static class AuditActions
     public const string IncidentDeleted = "incident-deleted";
     public const string AuditRead = "audit-read";
     public const string AuditKeyed = "audit-log-keyed";
+    public const string DevicesListed = "devices-listed";
+    public const string DeviceRevoked = "device-revoked";
+    public const string DeviceAccessRefused = "device-access-refused";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>

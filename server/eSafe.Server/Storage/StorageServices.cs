@@ -23,6 +23,7 @@ public static class StorageServices
         services.AddSingleton<IProposalStore, LiteProposalStore>();
         services.AddSingleton<ISessionStore, LiteSessionStore>();
         services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
+        services.AddSingleton<IEnrolmentCodeStore, LiteEnrolmentCodeStore>();
         return services;
     }
 }

@@ -20,6 +20,7 @@ public sealed class IncidentDecisions(
     IProposalStore proposals,
     IAnalystStore accounts,
     IAuditLog audit,
+    EscalationOptions options,
     TimeProvider clock)
 {
     public async Task<Outcome<WorkflowView>> DecideAsync(ConsoleUser user, string id, DecisionRequest request, string? remote,
@@ -77,7 +78,7 @@ public sealed class IncidentDecisions(
         }
 
         // The decision is durable first; planning is idempotent (unique keys), and the sweep plans again after a crash here.
-        foreach (var job in EscalationPlanner.Plan(stored.Incident.SchoolId, id, decided.Decisions.Count, decision, school, now))
+        foreach (var job in EscalationPlanner.Plan(stored.Incident.SchoolId, id, decided.Decisions.Count, decision, school, options, now))
         {
             await jobs.AddAsync(job, cancellationToken);
         }

@@ -35,6 +35,16 @@ public static class WorkflowEndpoints
             var outcome = await decisions.AcknowledgeAsync(ConsoleUsers.Of(context), id, ClientAddress.Of(context), context.RequestAborted);
             return outcome.ToResult(Ok);
         });
+        console.MapGet("/incidents/{id}/report", async (string id, HttpContext context, ReportDownloads reports) =>
+        {
+            if (!IncidentId.IsValid(id))
+            {
+                return BadId();
+            }
+
+            var outcome = await reports.GetAsync(ConsoleUsers.Of(context), id, ClientAddress.Of(context), context.RequestAborted);
+            return outcome.ToResult(download => TypedResults.File(download.Pdf, "application/pdf", download.FileName));
+        });
         return console;
     }
 

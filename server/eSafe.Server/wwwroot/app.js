@@ -11,6 +11,7 @@ import { initSafeguarding, showSafeguarding } from './safeguarding.js';
 import { initDashboard, showDashboard } from './dashboard.js';
 import { initProposals, showProposals } from './proposals.js';
 import { initAudit, showAudit } from './audit.js';
+import { initDevices, showDevices } from './devices.js';
 
 // Route path → [section id, show(params, match)]. A view added later is one line here, a nav link and a <section>.
 const routes = [
@@ -20,6 +21,7 @@ const routes = [
   [/^\/dashboard$/, 'dashboard', (params) => showDashboard(params)],
   [/^\/proposals$/, 'proposals', (params) => showProposals(params)],
   [/^\/audit$/, 'audit', () => showAudit()],
+  [/^\/devices$/, 'devices', () => showDevices(session.me, session.schools)],
   [/^\/?$/, 'queue', (params) => showQueue(params)],
 ];
 
@@ -82,6 +84,7 @@ function init() {
   initDashboard();
   initProposals();
   initAudit();
+  initDevices();
 
   $('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -145,7 +145,8 @@ public sealed partial class IncidentConsoleTests
         var second = await _device.UploadAsync(new PupilText("painless ways to die", "ways to die", "suicide", 4, pupil, TextSources.Search,
             "https://www.google.com/search?q=painless+ways+to+die", "Google"), now.AddHours(-2), null);
         var latest = await _device.UploadAsync(new PupilText("jo: are you coming? me: honestly i want to end my life tonight", "i want to end my life",
-            "suicide", 5, pupil, RuleId: "su-0042", Phrase: "want+ to end my life"), now.AddMinutes(-1), _jpeg);
+            "suicide", 5, pupil), now.AddMinutes(-1), _jpeg);
+        var rule = TestDevice.RuleFor("suicide", 5);
         await _device.UploadAsync(new PupilText("another pupil entirely wants to end my life", "end my life", "suicide", 5, Pupil()), now.AddMinutes(-2), null);
 
         var page = await _browser.SignInAsync(_server.Url, _server.Demo.AnalystUsername, _server.Demo.AnalystPassword, Laptop);
@@ -158,7 +159,7 @@ public sealed partial class IncidentConsoleTests
         await Expect(fields).ToContainTextAsync(_device.UserIdOf(pupil));
         await Expect(fields).ToContainTextAsync("LAB-PC-12");
         await Expect(fields).ToContainTextAsync("10.1.2.3");
-        await Expect(fields).ToContainTextAsync("entry su-0042: “want+ to end my life” — in suicide at 5 immediate risk");
+        await Expect(fields).ToContainTextAsync($"entry {rule.Id}: “{rule.Phrase}” — in suicide at 5 immediate risk");
         await Expect(fields).ToContainTextAsync($"{now.AddMinutes(-1):yyyy-MM-dd HH:mm:ss} UTC");
 
         // The screenshot is the real image, large, and above the fold of a 1280×800 screen.

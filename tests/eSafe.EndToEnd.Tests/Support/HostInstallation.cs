@@ -7,9 +7,24 @@ public static class HostInstallation
 {
     public const string StateVariable = "ESAFE_HOST_STATE_DIR";
 
-    public static Task<string> InstallAsync(string profileDirectory, string stateDirectory, Uri server, string enrolmentCode) =>
-        RunAsync(stateDirectory, "install", "--user-data-dir", profileDirectory, "--browser", "chromium",
-            "--server", server.ToString(), "--enrolment-code", enrolmentCode);
+    /// <summary>Installs with a school key of its own made by <c>school-key new</c> in the state folder's parent (as a school's admin keeps it apart from the server); returns the output.</summary>
+    public static async Task<string> InstallAsync(string profileDirectory, string stateDirectory, Uri server, string enrolmentCode)
+    {
+        var keyFile = SchoolKeyFileFor(stateDirectory);
+        if (!File.Exists(keyFile))
+        {
+            await RunAsync(stateDirectory, "school-key", "new", "--output", keyFile);
+        }
+
+        return await RunAsync(stateDirectory, "install", "--user-data-dir", profileDirectory, "--browser", "chromium",
+            "--server", server.ToString(), "--enrolment-code", enrolmentCode, "--user-id-key-file", keyFile);
+    }
+
+    /// <summary>Where <see cref="InstallAsync"/> keeps the school's key for this state folder.</summary>
+    public static string SchoolKeyFileFor(string stateDirectory) => Path.GetFullPath(stateDirectory).TrimEnd('/') + ".school.key";
+
+    /// <summary>Runs any of the host's commands with this state folder; fails the test on a non-zero exit.</summary>
+    public static Task<string> RunCommandAsync(string stateDirectory, params string[] arguments) => RunAsync(stateDirectory, arguments);
 
     /// <summary>What <c>esafe-host status</c> prints for this state folder.</summary>
     public static Task<string> StatusAsync(string stateDirectory) => RunAsync(stateDirectory, "status");

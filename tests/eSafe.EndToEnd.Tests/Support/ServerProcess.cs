@@ -32,10 +32,11 @@ public sealed class ServerProcess : IAsyncDisposable
     public string? PublicKeyPin { get; private init; }
 
     /// <param name="https">Serve https with the self-signed certificate that --demo makes.</param>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false)
+    /// <param name="url">The address to serve on (a restart keeps its devices' URL); a free loopback port when null.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false, Uri? url = null)
     {
         var assembly = RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
-        var url = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{FreePort.Next()}");
+        url ??= new Uri($"{(https ? "https" : "http")}://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
+using eSafe.Detection;
 using eSafe.Incidents;
 using Refit;
 
@@ -16,7 +17,7 @@ public sealed record PupilText(
     string Source = TextSources.Typed,
     string Url = "https://chat.example.org/room/7",
     string? PageTitle = "Class chat",
-    string RuleId = "test-0001",
+    string? RuleId = null,
     string? Phrase = null);
 
 /// <summary>
@@ -48,12 +49,19 @@ public sealed class TestDevice : IDisposable
         return new TestDevice(http, api, enrolment, machineName);
     }
 
+    private static readonly Lazy<CompiledLibrary> Library = new(DefaultLibrary.Load);
+
+    /// <summary>An entry of the global library with this category and severity: the server accepts only incidents of rules it knows.</summary>
+    public static ThreatEntry RuleFor(string category, int severity) =>
+        Library.Value.Entries.First(e => e.Category == category && e.Severity == severity);
+
     /// <summary>The pseudonymous user ID the school's key gives this pupil.</summary>
     public string UserIdOf(string pupil) => PseudonymousId.Compute(_enrolment.UserIdKey, pupil);
 
     /// <summary>Seals and uploads an incident; its ID.</summary>
     public async Task<string> UploadAsync(PupilText text, DateTimeOffset occurredAt, byte[]? jpeg)
     {
+        var rule = text.RuleId is null ? RuleFor(text.Category, text.Severity) : null;
         var incident = new Incident
         {
             Id = IncidentId.New(occurredAt),
@@ -67,8 +75,8 @@ public sealed class TestDevice : IDisposable
             Url = text.Url,
             PageTitle = text.PageTitle,
             Source = text.Source,
-            RuleId = text.RuleId,
-            Phrase = text.Phrase ?? text.MatchedText,
+            RuleId = text.RuleId ?? rule!.Id,
+            Phrase = text.Phrase ?? rule?.Phrase ?? text.MatchedText,
             MatchedText = text.MatchedText,
             Category = text.Category,
             Severity = text.Severity,

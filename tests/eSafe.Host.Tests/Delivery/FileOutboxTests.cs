@@ -89,6 +89,55 @@ public sealed class FileOutboxTests
         (await File.ReadAllBytesAsync(Path.Combine(outbox.RejectedDirectory, refused.IncidentId + ".json"))).Should().Equal(bytes);
     }
 
+    private static IEnumerable<TestCaseData> DamagedFiles()
+    {
+        yield return new TestCaseData(Array.Empty<byte>(), "the file is empty").SetArgDisplayNames("empty");
+        yield return new TestCaseData("{\"version\":1,\"incidentId\":"u8.ToArray(), "the file is not an incident").SetArgDisplayNames("cut short");
+        yield return new TestCaseData("null"u8.ToArray(), "the file holds no incident").SetArgDisplayNames("null");
+        yield return new TestCaseData(new byte[] { 0xFF, 0xFE, 0x00, 0x7B }, "the file is not an incident").SetArgDisplayNames("binary");
+        yield return new TestCaseData("{\"version\":\"one\"}"u8.ToArray(), "the file is not an incident").SetArgDisplayNames("wrong type");
+        yield return new TestCaseData("{}"u8.ToArray(), "the envelope is malformed").SetArgDisplayNames("no fields");
+        yield return new TestCaseData(JsonSerializer.SerializeToUtf8Bytes(Envelopes.At(Start.AddDays(1)), IncidentJson.Default.SealedIncident),
+            "the file's name is not its incident's ID").SetArgDisplayNames("another incident's ID");
+        yield return new TestCaseData(JsonSerializer.SerializeToUtf8Bytes(Envelopes.At(Start) with { Nonce = new byte[3] }, IncidentJson.Default.SealedIncident),
+            "the envelope is malformed: nonce").SetArgDisplayNames("a short nonce");
+    }
+
+    [TestCaseSource(nameof(DamagedFiles))]
+    public async Task A_damaged_file_is_moved_to_damaged_with_its_reason_and_the_rest_stay_readable(byte[] content, string reason)
+    {
+        using var outbox = new FileOutbox(_directory);
+        var before = Envelopes.At(Start.AddSeconds(-1));
+        var after = Envelopes.At(Start.AddSeconds(1));
+        await outbox.AddAsync(before, CancellationToken.None);
+        await outbox.AddAsync(after, CancellationToken.None);
+        var damagedId = IncidentId.New(Start);
+        await File.WriteAllBytesAsync(Path.Combine(_directory, damagedId + ".json"), content);
+
+        var read = outbox.Read(damagedId, out var damage);
+
+        read.Should().BeNull();
+        damage.Should().StartWith(reason);
+        outbox.Pending().Should().Equal(before.IncidentId, after.IncidentId);
+        (await File.ReadAllBytesAsync(Path.Combine(outbox.DamagedDirectory, damagedId + ".json"))).Should().Equal(content, "kept as it was, for a person to look at");
+        FileOutbox.SetAside(outbox.DamagedDirectory).Should().ContainSingle().Which.Should().Be((damagedId, damage));
+        outbox.Read(before.IncidentId, out var none).Should().NotBeNull();
+        none.Should().BeNull();
+    }
+
+    [Test]
+    public async Task A_rejected_incident_keeps_the_servers_reason()
+    {
+        using var outbox = new FileOutbox(_directory);
+        var refused = Envelopes.At(Start);
+        await outbox.AddAsync(refused, CancellationToken.None);
+
+        outbox.Reject(refused.IncidentId, "400 BadRequest: category is not known");
+
+        FileOutbox.SetAside(outbox.RejectedDirectory).Should().Equal((refused.IncidentId, "400 BadRequest: category is not known"));
+        FileOutbox.SetAside(outbox.DamagedDirectory).Should().BeEmpty();
+    }
+
     [Test]
     public async Task A_removed_incident_is_gone()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using eSafe.Contracts.Http;
 using eSafe.Host.Delivery;
 using eSafe.Host.Tests.Support;
+using eSafe.Incidents;
 
 namespace eSafe.Host.Tests.Delivery;
 
@@ -83,9 +84,68 @@ public sealed class OutboxUploaderTests
         emptied.Should().BeTrue();
         _api.Uploads.Select(u => u.IncidentId).Should().Equal(_ids);
         _outbox.Pending().Should().BeEmpty();
-        Directory.GetFiles(_outbox.RejectedDirectory).Select(Path.GetFileName).Should().Equal(_ids[1] + ".json");
+        Directory.GetFiles(_outbox.RejectedDirectory, "*.json").Select(Path.GetFileName).Should().Equal(_ids[1] + ".json");
         (await Uploader().DeliverPendingAsync(CancellationToken.None)).Should().BeTrue();
         _api.Uploads.Should().HaveCount(3, "a rejected incident is not sent again");
+    }
+
+    [TestCase("")]
+    [TestCase("{")]
+    [TestCase("null")]
+    [TestCase("{}")]
+    public async Task A_damaged_file_is_set_aside_and_everything_else_is_delivered(string content)
+    {
+        var damaged = IncidentId.New(Start.AddSeconds(1).AddMilliseconds(500));
+        await File.WriteAllTextAsync(Path.Combine(_folder.Sub("outbox"), damaged + ".json"), content);
+
+        var emptied = await Uploader().DeliverPendingAsync(CancellationToken.None);
+
+        emptied.Should().BeTrue();
+        _api.Uploads.Select(u => u.IncidentId).Should().Equal(_ids);
+        _outbox.Pending().Should().BeEmpty();
+        FileOutbox.SetAside(_outbox.DamagedDirectory).Select(d => d.Id).Should().Equal(damaged);
+    }
+
+    private static IEnumerable<TestCaseData> RefusalsThatMayPass()
+    {
+        yield return new TestCaseData(HttpStatusCode.BadRequest,
+            """{"title":"The incident is not valid; nothing was stored.","errors":{"incident":["occurredAt is before 2020 or in the future"]}}""")
+            .SetArgDisplayNames("a device clock more than 10 minutes fast");
+        yield return new TestCaseData(HttpStatusCode.NotFound, """{"title":"not found"}""").SetArgDisplayNames("404");
+        yield return new TestCaseData(HttpStatusCode.Gone, """{"title":"gone"}""").SetArgDisplayNames("410");
+    }
+
+    [TestCaseSource(nameof(RefusalsThatMayPass))]
+    public async Task A_refusal_that_may_pass_keeps_the_incident_delivers_the_rest_and_tries_it_again_later(HttpStatusCode status, string body)
+    {
+        var clock = new MovableClock(Start);
+        var refusing = true;
+        _api.Answer(_ids[1], i => refusing ? FakeDeviceApi.Refuse(status, body) : Task.FromResult(new IngestReceipt(i.IncidentId, false)));
+        var uploader = new OutboxUploader(_outbox, _api, Token, new HostLog(null), clock);
+
+        (await uploader.DeliverPendingAsync(CancellationToken.None)).Should().BeTrue();
+        _outbox.Pending().Should().Equal(_ids[1]);
+        Directory.Exists(_outbox.RejectedDirectory).Should().BeFalse("it may pass later, so it is never rejected");
+        await uploader.DeliverPendingAsync(CancellationToken.None);
+        _api.Uploads.Should().HaveCount(3, "it is not tried again before its back-off");
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        refusing = false;
+        await uploader.DeliverPendingAsync(CancellationToken.None);
+
+        _outbox.Pending().Should().BeEmpty();
+        _api.Uploads.Select(u => u.IncidentId).Should().Equal([.. _ids, _ids[1]]);
+    }
+
+    [Test]
+    public async Task A_final_refusal_keeps_the_servers_reason_for_status()
+    {
+        _api.Answer(_ids[0], _ => FakeDeviceApi.Refuse(HttpStatusCode.BadRequest, """{"title":"category 'x' is not known"}"""));
+
+        await Uploader().DeliverPendingAsync(CancellationToken.None);
+
+        FileOutbox.SetAside(_outbox.RejectedDirectory).Should().ContainSingle()
+            .Which.Reason.Should().Contain("400").And.Contain("category 'x' is not known");
     }
 
     private static IEnumerable<TestCaseData> PassingTroubles()

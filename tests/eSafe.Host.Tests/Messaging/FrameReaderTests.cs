@@ -89,7 +89,7 @@ public sealed class FrameReaderTests
             .WithMessage($"input ended inside a frame ({delivered} of {declared} bytes)");
     }
 
-    [TestCase(NativeProtocol.MaxIncomingBytes + 1u)]
+    [TestCase(FrameReader.MaxSkippableBytes + 1u)]
     [TestCase(0x7FFFFFFFu)]
     [TestCase(0x80000000u)]
     [TestCase(0xFFFFFFFFu)]

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using eSafe.Contracts.Native;
 using eSafe.Detection;
 using eSafe.Host.Delivery;
+using eSafe.Host.Messaging;
 using eSafe.Host.Session;
 using eSafe.Host.Tests.Support;
 using eSafe.Incidents;
@@ -136,6 +137,38 @@ public sealed class HostSessionTests
     }
 
     [Test]
+    public async Task Without_a_school_key_the_incident_is_still_made_with_the_unknown_ID_and_hello_says_why()
+    {
+        await using var extension = new ExtensionSide(_outbox, _enrolment.State, new FixedClock(Now));
+
+        await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, Account));
+        var reply = await extension.ExpectAsync<HelloReply>();
+        await extension.SendAsync(Text("ev-1", Threat));
+        await extension.ReplyToCaptureAsync();
+        await extension.ExpectAsync<AckMessage>();
+
+        reply.Ready.Should().BeTrue("an incident must never be lost for want of a key");
+        reply.Problem.Should().Be(HostSession.NoKeyProblem);
+        SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Unknown).And.Match(id => PseudonymousId.IsValid(id));
+    }
+
+    [TestCase(false, TestName = "The school key from Chrome policy makes the user ID when the install has none")]
+    [TestCase(true, TestName = "The installed school key wins over the one from Chrome policy")]
+    public async Task The_school_key_comes_from_the_install_or_else_from_policy_in_hello(bool installed)
+    {
+        var policyKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await using var extension = new ExtensionSide(_outbox, _enrolment.State, new FixedClock(Now), userIdKey: installed ? _enrolment.UserIdKey : null);
+
+        await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, Account, Convert.ToBase64String(policyKey)));
+        (await extension.ExpectAsync<HelloReply>()).Problem.Should().BeNull();
+        await extension.SendAsync(Text("ev-1", Threat));
+        await extension.ReplyToCaptureAsync();
+        await extension.ExpectAsync<AckMessage>();
+
+        SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Compute(installed ? _enrolment.UserIdKey : policyKey, Account));
+    }
+
+        [Test]
     public async Task Harmless_text_is_acked_with_no_incident_and_no_capture()
     {
         await using var extension = Enrolled();
@@ -346,8 +379,8 @@ public sealed class HostSessionTests
     }
 
     [TestCase(0xFFFFFFFFu)]
-    [TestCase(NativeProtocol.MaxIncomingBytes + 1u)]
-    public async Task A_frame_over_the_cap_closes_the_connection(uint declared)
+    [TestCase(FrameReader.MaxSkippableBytes + 1u)]
+    public async Task A_frame_longer_than_chrome_ever_sends_closes_the_connection(uint declared)
     {
         await using var extension = Enrolled();
 
@@ -356,6 +389,21 @@ public sealed class HostSessionTests
 
         await extension.WaitForEndAsync(TimeSpan.FromSeconds(2));
         (await extension.RemainingAsync()).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task A_frame_over_the_cap_but_one_chrome_could_send_is_skipped_with_an_error_and_the_session_goes_on()
+    {
+        await using var extension = Enrolled();
+
+        await HelloAsync(extension);
+        await extension.SendBytesAsync(Frames.Of(new byte[NativeProtocol.MaxIncomingBytes + 1]));
+        await extension.SendAsync(Text("ev-after", "fine thanks"));
+
+        (await extension.ExpectAsync<ErrorMessage>()).Message.Should()
+            .Be($"message not understood: a frame of {NativeProtocol.MaxIncomingBytes + 1} bytes is over the limit of {NativeProtocol.MaxIncomingBytes}; it was skipped");
+        (await extension.ReceiveAsync()).Should().Be(new AckMessage("ev-after", 0));
+        (await extension.FinishAsync()).Should().BeEmpty();
     }
 
     [Test]
@@ -369,7 +417,7 @@ public sealed class HostSessionTests
         (await extension.FinishAsync()).Should().BeEmpty();
     }
 
-    private ExtensionSide Enrolled() => new(_outbox, _enrolment.State, new FixedClock(Now));
+    private ExtensionSide Enrolled() => new(_outbox, _enrolment.State, new FixedClock(Now), userIdKey: _enrolment.UserIdKey);
 
     private static Task HelloAsync(ExtensionSide extension, string? account = Account) => extension.HelloAsync(account, ExtensionVersion);
 

@@ -69,6 +69,9 @@ public sealed class RepeatAcrossSessionsTests
 
         await extension.SendAsync(Text("ev-1"));
         await extension.ReplyToCaptureAsync();
+        var error = await extension.ExpectAsync<ErrorMessage>();
+        error.EventId.Should().BeNull("an error naming the event would make the extension drop it");
+        error.Message.Should().Contain("ev-1").And.Contain("No space left on device").And.Contain("send it again");
         await extension.SendAsync(Text("ev-1"));
         await extension.ReplyToCaptureAsync();
 
@@ -79,7 +82,8 @@ public sealed class RepeatAcrossSessionsTests
     }
 
     private ExtensionSide Session(IIncidentOutbox outbox) =>
-        new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), _folder.Sub("repeats.key"), new HostLog(null)));
+        new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), _folder.Sub("repeats.key"), new HostLog(null)),
+            userIdKey: _enrolment.UserIdKey);
 
     private static TextMessage Text(string eventId) =>
         new(new TextEvent(eventId, 42, "message-box", TextSources.Typed, "https://chat.example.org/room", "Chat", Threat, Now.AddMinutes(-1), 0));

@@ -26,11 +26,11 @@ internal sealed class ExtensionSide : IAsyncDisposable
     private readonly FrameWriter _rawWriter;
 
     public ExtensionSide(IIncidentOutbox outbox, EnrolmentState? enrolment, TimeProvider clock, string? notReadyBecause = null,
-        IRepeatStore? repeats = null)
+        IRepeatStore? repeats = null, byte[]? userIdKey = null)
     {
         _hostChannel = new NativeChannel(_toHost.Reader.AsStream(), _fromHost.Writer.AsStream());
         var session = new HostSession(_hostChannel, TestLibrary.Matcher, outbox, enrolment, notReadyBecause,
-            new HostLog(null), clock, repeats);
+            new HostLog(null), clock, repeats, userIdKey);
         var toHost = _toHost.Writer.AsStream();
         _extension = new NativeChannel(_fromHost.Reader.AsStream(), toHost);
         _rawWriter = new FrameWriter(toHost, int.MaxValue);

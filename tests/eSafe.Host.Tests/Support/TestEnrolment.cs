@@ -15,11 +15,12 @@ internal sealed class TestEnrolment : IDisposable
         ServerKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         UserIdKey = RandomNumberGenerator.GetBytes(32);
         State = new EnrolmentState(new Uri("https://esafe.example.org/"), SchoolId, DeviceId, "device-token", KeyId,
-            ServerKey.ExportSubjectPublicKeyInfo(), UserIdKey);
+            ServerKey.ExportSubjectPublicKeyInfo());
     }
 
     public ECDiffieHellman ServerKey { get; }
 
+    /// <summary>The school's key, as its admin would install it (the server never has it).</summary>
     public byte[] UserIdKey { get; }
 
     public EnrolmentState State { get; }

@@ -43,7 +43,7 @@ public sealed class ServerHarness : IAsyncDisposable
     /// <param name="configure">Changes to the options the harness would use (URLs, certificate, proxies, lifetimes).</param>
     public static async Task<ServerHarness> StartAsync(string? dataDirectory = null, bool demo = true, TimeProvider? clock = null,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
-        Func<ServerOptions, ServerOptions>? configure = null)
+        Func<ServerOptions, ServerOptions>? configure = null, string? keysDirectory = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
@@ -51,6 +51,7 @@ public sealed class ServerHarness : IAsyncDisposable
         var options = new ServerOptions
         {
             DataDirectory = dataDirectory,
+            KeysDirectory = keysDirectory,
             Urls = "http://127.0.0.1:0",
             Demo = demo,
             Output = TextWriter.Synchronized(output),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using eSafe.Contracts.Http;
+using eSafe.Detection;
 using eSafe.Incidents;
 
 namespace eSafe.Server.Tests.Support;
@@ -8,6 +9,16 @@ namespace eSafe.Server.Tests.Support;
 /// <summary>Incidents as a device would make them, and their envelopes.</summary>
 public static class TestIncidents
 {
+    private static readonly Lazy<CompiledLibrary> Global = new(DefaultLibrary.Load);
+
+    /// <summary>A real entry of the default global library with this category and severity: the server refuses incidents naming any other.</summary>
+    public static ThreatEntry Rule(string category, int severity) =>
+        Global.Value.Entries.FirstOrDefault(e => e.Category == category && e.Severity == severity)
+        ?? throw new ArgumentException($"The default library has no {category} entry of severity {severity}.");
+
+    /// <summary>The school's user-ID key, as the school's own tool would make it: the server never sees it.</summary>
+    public static readonly byte[] SchoolKey = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Random bytes behind a JPEG's start and end markers: enough for the server, which checks the magic only.</summary>
     public static byte[] NewJpeg(int size = 4096)
     {
@@ -25,12 +36,13 @@ public static class TestIncidents
         string context = "i want to hurt myself tonight", bool screenshot = true)
     {
         var at = occurredAt ?? DateTimeOffset.UtcNow.AddMinutes(-1);
+        var rule = Rule(category, severity);
         return new Incident
         {
             Id = IncidentId.New(at),
             SchoolId = device.SchoolId,
             DeviceId = device.DeviceId,
-            UserId = PseudonymousId.Compute(device.UserIdKey, "pupil@example.org"),
+            UserId = PseudonymousId.Compute(SchoolKey, "pupil@example.org"),
             MachineName = "LAB-PC-07",
             DeviceAddresses = ["10.1.2.3", "fe80::1"],
             OccurredAt = at,
@@ -38,8 +50,8 @@ public static class TestIncidents
             Url = "https://chat.example.org/room/7?x=1",
             PageTitle = "Class chat",
             Source = TextSources.Typed,
-            RuleId = "sh-0001",
-            Phrase = "hurt myself",
+            RuleId = rule.Id,
+            Phrase = rule.Phrase,
             MatchedText = "hurt myself",
             Category = category,
             Severity = severity,

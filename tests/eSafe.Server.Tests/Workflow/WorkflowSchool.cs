@@ -55,6 +55,8 @@ public sealed class WorkflowSchool
 
     public Task<IAnalystApi> SignInAsync(string role) => Server.SignedInAsync(Username(role), _passwords[role]);
 
+    public string PasswordOf(string role) => _passwords[role];
+
     /// <summary>An incident as a device would have delivered it, straight into the store.</summary>
     public async Task<Incident> AddIncidentAsync(int severity = 4, string category = "self-harm", DateTimeOffset? at = null,
         string pupil = "pupil@example.org", string ruleId = "sh-0001", string context = "i want to hurt myself tonight, nobody cares")

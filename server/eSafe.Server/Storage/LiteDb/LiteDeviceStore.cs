@@ -43,6 +43,16 @@ public sealed class LiteDeviceStore : IDeviceStore
         return Task.FromResult(devices);
     }
 
+    public Task<DeviceRecord?> RevokeAsync(string id, DeviceRevocation revocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        // Conditional, so a second revocation (from this or another process) never overwrites the first.
+        _devices.UpdateMany(
+            BsonExpression.Create("{ revokedAt: @0, revokedBy: @1, revokedReason: @2 }", Bson.Time(revocation.At), revocation.By, Bson.Text(revocation.Reason)),
+            BsonExpression.Create("_id = @0 AND revokedAt = null", id));
+        return GetAsync(id, cancellationToken);
+    }
+
     private DeviceRecord Read(BsonDocument d)
     {
         var id = d["_id"].AsString;
@@ -50,8 +60,9 @@ public sealed class LiteDeviceStore : IDeviceStore
         var contents = JsonSerializer.Deserialize(_cipher.Decrypt(d["contents"].AsBinary, Purpose(id, schoolId)), StorageJson.Default.DeviceContents)
             ?? throw new InvalidOperationException($"The record of device {id} is empty.");
         return new DeviceRecord(id, schoolId, d["tokenHash"].AsBinary, contents.MachineName, d["hostVersion"].AsString,
-            Bson.Time(d["enrolledAt"]), contents.EnrolledFrom);
+            Bson.Time(d["enrolledAt"]), contents.EnrolledFrom,
+            d["revokedAt"].IsNull ? null : new DeviceRevocation(Bson.Time(d["revokedAt"]), d["revokedBy"].AsString, Bson.Text(d["revokedReason"])));
     }
 
-    private static string Purpose(string deviceId, string schoolId) => "device\n" + deviceId + "\n" + schoolId;
+    internal static string Purpose(string deviceId, string schoolId) => "device\n" + deviceId + "\n" + schoolId;
 }

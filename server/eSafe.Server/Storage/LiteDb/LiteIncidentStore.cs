@@ -223,11 +223,11 @@ public sealed class LiteIncidentStore : IIncidentStore
     }
 
     // The clear fields that never change are bound into the encrypted contents: editing one in the database breaks the record.
-    private static string ContentsPurpose(BsonDocument d) => string.Join('\n',
+    internal static string ContentsPurpose(BsonDocument d) => string.Join('\n',
         "incident", d["_id"].AsString, d["schoolId"].AsString, d["deviceId"].AsString, d["category"].AsString,
         d["severity"].AsInt32.ToString(CultureInfo.InvariantCulture),
         d["occurredAt"].AsInt64.ToString(CultureInfo.InvariantCulture),
         d["receivedAt"].AsInt64.ToString(CultureInfo.InvariantCulture));
 
-    private static string ScreenshotPurpose(string id) => "screenshot\n" + id;
+    internal static string ScreenshotPurpose(string id) => "screenshot\n" + id;
 }

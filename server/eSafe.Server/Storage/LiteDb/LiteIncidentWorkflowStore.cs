@@ -111,6 +111,6 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
     private string AlertTag(string token) => _cipher.IndexTag("alert", token);
 
     // Bound to the incident and the version its clear fields name, so an old blob put back does not open.
-    private static string Purpose(string incidentId, int version) =>
+    internal static string Purpose(string incidentId, int version) =>
         "workflow\n" + incidentId + "\n" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

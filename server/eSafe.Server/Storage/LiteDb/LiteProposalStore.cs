@@ -62,10 +62,12 @@ public sealed class LiteProposalStore : IProposalStore
     {
         ["_id"] = p.Id,
         ["state"] = p.State,
-        ["blob"] = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(p, StorageJson.Default.Proposal), "proposal\n" + p.Id),
+        ["blob"] = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(p, StorageJson.Default.Proposal), Purpose(p.Id)),
     };
 
+    internal static string Purpose(string id) => "proposal\n" + id;
+
     private Proposal Read(BsonDocument d) =>
-        JsonSerializer.Deserialize(_cipher.Decrypt(d["blob"].AsBinary, "proposal\n" + d["_id"].AsString), StorageJson.Default.Proposal)
+        JsonSerializer.Deserialize(_cipher.Decrypt(d["blob"].AsBinary, Purpose(d["_id"].AsString)), StorageJson.Default.Proposal)
         ?? throw new InvalidOperationException($"Proposal {d["_id"].AsString} is empty.");
 }

@@ -56,6 +56,6 @@ public sealed class LiteSafeguardingStore : ISafeguardingStore
         return Task.FromResult(true);
     }
 
-    private static string Purpose(string schoolId, int version) =>
+    internal static string Purpose(string schoolId, int version) =>
         "safeguarding\n" + schoolId + "\n" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

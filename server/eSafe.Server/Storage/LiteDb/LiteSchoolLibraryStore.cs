@@ -12,6 +12,7 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _layers;
     private readonly ILiteCollection<BsonDocument> _entries;
+    private readonly ILiteCollection<BsonDocument> _history;
     private readonly Lock _write = new();
 
     public LiteSchoolLibraryStore(DataFolder data)
@@ -21,6 +22,8 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
         _layers = _database.GetCollection("school_layers");
         _entries = _database.GetCollection("school_entries");
         _entries.EnsureIndex("schoolId");
+        _history = _database.GetCollection("school_entry_history");
+        _history.EnsureIndex("entry");
     }
 
     public Task<SchoolLayerRecord> GetAsync(string schoolId, CancellationToken cancellationToken)
@@ -40,6 +43,7 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
         ArgumentNullException.ThrowIfNull(entry);
         return Task.FromResult(Change(schoolId, at, _ =>
         {
+            KeepHistory(schoolId, entry.Id, at);
             _entries.Upsert(new BsonDocument
             {
                 ["_id"] = EntryKey(schoolId, entry.Id),
@@ -56,7 +60,46 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
     }
 
     public Task<int?> RemoveEntryAsync(string schoolId, string entryId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Task.FromResult(Change(schoolId, at, _ => _entries.Delete(EntryKey(schoolId, entryId))));
+        Task.FromResult(Change(schoolId, at, _ =>
+        {
+            KeepHistory(schoolId, entryId, at);
+            return _entries.Delete(EntryKey(schoolId, entryId));
+        }));
+
+    public Task<IReadOnlyList<RuleFacts>> EntryHistoryAsync(string schoolId, string entryId, CancellationToken cancellationToken)
+    {
+        var key = EntryKey(schoolId, entryId);
+        var current = _entries.FindById(key);
+        IReadOnlyList<RuleFacts> facts =
+        [
+            .. current is null ? [] : new[] { Facts(current) },
+            .. _history.Find(Query.EQ("entry", key)).Select(Facts),
+        ];
+        return Task.FromResult(facts);
+    }
+
+    // Devices refresh their layer within minutes but may deliver days later: an entry's earlier category and
+    // severity are kept (once each), so an incident made with an older layer is still recognised.
+    private void KeepHistory(string schoolId, string entryId, DateTimeOffset at)
+    {
+        var key = EntryKey(schoolId, entryId);
+        if (_entries.FindById(key) is not { } old)
+        {
+            return;
+        }
+
+        var facts = Facts(old);
+        _history.Upsert(new BsonDocument
+        {
+            ["_id"] = key + "/" + facts.Category + "/" + facts.Severity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["entry"] = key,
+            ["category"] = facts.Category,
+            ["severity"] = facts.Severity,
+            ["until"] = Bson.Time(at),
+        });
+    }
+
+    private static RuleFacts Facts(BsonDocument d) => new(d["category"].AsString, d["severity"].AsInt32);
 
     public Task<int?> SetGlobalEntryOffAsync(string schoolId, string globalId, bool off, DateTimeOffset at, CancellationToken cancellationToken) =>
         Task.FromResult(Change(schoolId, at, layer =>

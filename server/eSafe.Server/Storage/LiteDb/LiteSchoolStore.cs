@@ -1,20 +1,18 @@
-using eSafe.Server.Security;
 using LiteDB;
 
 namespace eSafe.Server.Storage.LiteDb;
 
-/// <summary>Schools; each school's user-ID key is encrypted with the data key, its enrolment code kept only as a hash.</summary>
+/// <summary>Schools, each enrolment code kept only as a hash. No user-ID key: that is the school's alone.</summary>
 public sealed class LiteSchoolStore : ISchoolStore
 {
-    private readonly AtRestCipher _cipher;
     private readonly ILiteCollection<BsonDocument> _schools;
 
     public LiteSchoolStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _cipher = data.Cipher;
         _schools = data.Database.GetCollection("schools");
         _schools.EnsureIndex("enrolmentCodeHash", unique: true);
+        ForgetUserIdKeys();
     }
 
     public Task AddAsync(SchoolRecord school, CancellationToken cancellationToken)
@@ -24,7 +22,6 @@ public sealed class LiteSchoolStore : ISchoolStore
         {
             ["_id"] = school.Id,
             ["name"] = school.Name,
-            ["userIdKey"] = _cipher.Encrypt(school.UserIdKey, KeyPurpose(school.Id)),
             ["enrolmentCodeHash"] = school.EnrolmentCodeHash,
             ["createdAt"] = Bson.Time(school.CreatedAt),
         });
@@ -55,12 +52,16 @@ public sealed class LiteSchoolStore : ISchoolStore
         return Task.FromResult(_schools.Update(document));
     }
 
-    private SchoolRecord Read(BsonDocument d)
-    {
-        var id = d["_id"].AsString;
-        return new SchoolRecord(id, d["name"].AsString, _cipher.Decrypt(d["userIdKey"].AsBinary, KeyPurpose(id)),
-            d["enrolmentCodeHash"].AsString, Bson.Time(d["createdAt"]));
-    }
+    private static SchoolRecord Read(BsonDocument d) =>
+        new(d["_id"].AsString, d["name"].AsString, d["enrolmentCodeHash"].AsString, Bson.Time(d["createdAt"]));
 
-    private static string KeyPurpose(string schoolId) => "school-user-id-key\n" + schoolId;
+    // Databases made before the key became the school's held one for each school: it opens, and the key goes.
+    private void ForgetUserIdKeys()
+    {
+        foreach (var document in _schools.Find("$.userIdKey != null").ToList())
+        {
+            document.Remove("userIdKey");
+            _schools.Update(document);
+        }
+    }
 }
