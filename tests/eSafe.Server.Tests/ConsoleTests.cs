@@ -20,6 +20,17 @@ public sealed class ConsoleTests
     [TestCase("/api.js", "text/javascript")]
     [TestCase("/dom.js", "text/javascript")]
     [TestCase("/school-words.js", "text/javascript")]
+    [TestCase("/queue.js", "text/javascript")]
+    [TestCase("/incident.js", "text/javascript")]
+    [TestCase("/workflow.js", "text/javascript")]
+    [TestCase("/live.js", "text/javascript")]
+    [TestCase("/format.js", "text/javascript")]
+    [TestCase("/severity.js", "text/javascript")]
+    [TestCase("/session.js", "text/javascript")]
+    [TestCase("/safeguarding.js", "text/javascript")]
+    [TestCase("/dashboard.js", "text/javascript")]
+    [TestCase("/proposals.js", "text/javascript")]
+    [TestCase("/lib/chart.umd.min.js", "text/javascript")]
     [TestCase("/audit.js", "text/javascript")]
     [TestCase("/devices.js", "text/javascript")]
     public async Task The_console_is_served_with_a_strict_content_security_policy(string path, string mediaType)
@@ -39,6 +50,16 @@ public sealed class ConsoleTests
     [TestCase("/api.js")]
     [TestCase("/dom.js")]
     [TestCase("/school-words.js")]
+    [TestCase("/queue.js")]
+    [TestCase("/incident.js")]
+    [TestCase("/workflow.js")]
+    [TestCase("/live.js")]
+    [TestCase("/format.js")]
+    [TestCase("/severity.js")]
+    [TestCase("/session.js")]
+    [TestCase("/safeguarding.js")]
+    [TestCase("/dashboard.js")]
+    [TestCase("/proposals.js")]
     [TestCase("/audit.js")]
     [TestCase("/devices.js")]
     public async Task The_console_never_puts_data_into_markup(string path)
@@ -49,6 +70,15 @@ public sealed class ConsoleTests
             .And.NotContain("eval(").And.NotContain("new Function");
         var page = await http.GetStringAsync("/");
         page.Should().NotContain("<script>").And.NotContain("style=");
+    }
+
+    [Test]
+    public async Task The_dashboards_chart_library_is_served_by_the_server_itself_at_the_version_the_lock_file_names()
+    {
+        using var http = _server.HttpClient();
+        var script = await http.GetStringAsync("/lib/chart.umd.min.js");
+        script.Should().StartWith("/*!").And.Contain("Chart.js v4.6.1");
+        script.Length.Should().BeGreaterThan(100_000);
     }
 
     [Test]

@@ -27,3 +27,28 @@ export function button(text, onClick, className) {
   b.addEventListener('click', onClick);
   return b;
 }
+
+export function span(className, text) {
+  const s = document.createElement('span');
+  s.className = className;
+  s.textContent = text;
+  return s;
+}
+
+/** Shows a refusal's messages beside their fields: slots are elements with data-error-for="field"; the rest go to `general`. */
+export function showErrors(form, error, general) {
+  clearErrors(form, general);
+  const other = [];
+  for (const [field, messages] of Object.entries(error.errors ?? {})) {
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+    if (slot) slot.textContent = messages.join(' ');
+    else other.push(...messages);
+  }
+  const hasFields = Object.keys(error.errors ?? {}).length > 0;
+  general.textContent = hasFields ? ['Nothing was saved.', ...other].join(' ') : error.message;
+}
+
+export function clearErrors(form, general) {
+  for (const slot of form.querySelectorAll('[data-error-for]')) slot.textContent = '';
+  general.textContent = '';
+}

@@ -28,10 +28,10 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         return new ConsoleBrowser(playwright, browser);
     }
 
-    /// <summary>A page of a context of its own (its own cookies), signed in to the console.</summary>
-    public async Task<IPage> SignInAsync(Uri console, string username, string password)
+    /// <summary>A page of a context of its own (its own cookies), signed in to the console; 1200×900 unless told.</summary>
+    public async Task<IPage> SignInAsync(Uri console, string username, string password, ViewportSize? viewport = null)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1200, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(console.ToString());
         var form = page.Locator("#login-form");
@@ -40,6 +40,17 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.Locator("#queue")).ToBeVisibleAsync();
         return page;
+    }
+
+    /// <summary>A real JPEG of this HTML as Chromium draws it: what a pupil's tab looks like in a screenshot.</summary>
+    public async Task<byte[]> JpegOfAsync(string html)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
+        var page = await context.NewPageAsync();
+        await page.SetContentAsync(html);
+        var jpeg = await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 80 });
+        await context.CloseAsync();
+        return jpeg;
     }
 
     public async ValueTask DisposeAsync()
