@@ -110,6 +110,11 @@ public sealed class DiskFullTests
                 (await store.GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(incident.Screenshot);
             }
         }
+
+        // LiteDB finalizes what a failed engine left open on the GC's thread: that must not end the process (it once did).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     private static async Task<HttpResponseMessage> UploadAsync(ServerHarness server, EnrolmentResponse device, Incident incident)

@@ -88,7 +88,14 @@ public sealed class ReopeningEngine : ILiteEngine
         lock (_lock)
         {
             _disposed = true;
-            _engine?.Dispose();
+            if (_engine is { } engine)
+            {
+                // Closing with a transaction still open leaves it to LiteDB's finalizer, which can end the process (below).
+                ForgetOpenTransactions(engine);
+                engine.Dispose();
+                ForgetOpenTransactions(engine);
+            }
+
             _engine = null;
         }
 
@@ -168,13 +175,42 @@ public sealed class ReopeningEngine : ILiteEngine
             _lastAttempt = DateTime.MinValue;
         }
 
+        ForgetOpenTransactions(engine);
         try
         {
             engine.Dispose();
         }
-        catch (Exception e) when (IsStorageFault(e))
+        catch (Exception e) when (IsStorageFault(e) || e is LiteException or AggregateException)
         {
             // Closed already by LiteDB itself, or its files cannot be written: either way it is gone.
+        }
+
+        ForgetOpenTransactions(engine);
+    }
+
+    // A transaction left open on an engine that failed is finalized by LiteDB 5 later, on the GC's thread, where discarding
+    // its pages throws ("discarded page must be writable") and ends the process. Nothing of it was written: its finalizer
+    // must not run. LiteDB keeps them in its transaction monitor, which it does not expose.
+    private static void ForgetOpenTransactions(ILiteEngine engine)
+    {
+        const System.Reflection.BindingFlags Fields = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        foreach (var monitor in engine.GetType().GetFields(Fields).Select(f => f.GetValue(engine)).Where(v => v?.GetType().Name == "TransactionMonitor"))
+        {
+            foreach (var held in monitor!.GetType().GetFields(Fields).Select(f => f.GetValue(monitor)))
+            {
+                var transactions = held switch
+                {
+                    System.Collections.IDictionary map => map.Values.Cast<object>(),
+                    System.Collections.IEnumerable list when held is not string => list.Cast<object>(),
+                    _ => [],
+                };
+                foreach (var transaction in transactions.Where(t => t?.GetType().Name == "TransactionService").ToList())
+                {
+#pragma warning disable CA1816 // Not our object's Dispose: LiteDB's transaction, whose finalizer must not run (above).
+                    GC.SuppressFinalize(transaction);
+#pragma warning restore CA1816
+                }
+            }
         }
     }
 
