@@ -6,14 +6,14 @@ namespace eSafe.Server.Escalation;
 
 /// <summary>The urgent alerts nobody at the school has acknowledged yet, within a user's scope: the console's banner.</summary>
 public sealed class AlertBoard(IIncidentWorkflowStore workflows, IIncidentStore incidents, IJobStore jobs, ISafeguardingStore safeguarding,
-    ISchoolStore schools, EscalationChannels channels)
+    ISchoolStore schools, IServiceProvider services)
 {
     public async Task<IReadOnlyList<AlertView>> OpenAsync(ConsoleUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var ids = await workflows.ListOpenAlertsAsync(user.Scope.Narrow(null), cancellationToken);
         var alerts = new List<AlertView>();
-        var noProvider = !channels.Phone;
+        var noProvider = services.GetService<Notifications.Phone.IPhoneNotifier>() is null;
         foreach (var id in ids)
         {
             if (await incidents.GetAsync(id, cancellationToken) is not { } stored || await workflows.GetAsync(id, cancellationToken) is not { Alert: { } alert })

@@ -41,8 +41,6 @@ public static class EscalationServices
         services.AddSingleton<AlertBoard>();
         services.AddSingleton<ReportDownloads>();
         services.AddSingleton<ProposalReview>();
-        services.AddSingleton(provider => new EscalationChannels(provider.GetService<IPhoneNotifier>() is not null,
-            provider.GetService<IEmailSender>() is not null));
         services.AddSingleton<IPhoneAcknowledgements, AlertAcknowledgements>();
         services.AddSingleton<IJobHandler, AlertCallHandler>();
         services.AddSingleton<IJobHandler, ReportEmailHandler>();

@@ -124,9 +124,10 @@ public sealed class Safeguarding(ISafeguardingStore store, ISchoolStore schools,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!user.Scope.Includes(schoolId) || await schools.GetAsync(schoolId, cancellationToken) is null)
+        var exists = await schools.GetAsync(schoolId, cancellationToken) is not null;
+        if (!exists || !user.Scope.Includes(schoolId))
         {
-            if (await schools.GetAsync(schoolId, cancellationToken) is not null)
+            if (exists)
             {
                 await audit.AppendAsync(new AuditEvent(user.Username, AuditActions.WorkflowRefused, SchoolId: schoolId, RemoteAddress: remote,
                     Detail: "safeguarding out of scope"), cancellationToken);

@@ -39,53 +39,43 @@ public sealed class IncidentDecisions(
             return Outcome.Invalid<WorkflowView>(problems, "The decision is not valid; nothing was changed.");
         }
 
-        var (stored, workflow) = await OpenAsync(user, id, remote, cancellationToken);
-        if (stored is null || workflow is null)
-        {
-            return Outcome.NotFound<WorkflowView>("There is no incident with this ID.");
-        }
-
-        if (!IncidentStatuses.IsUndecided(workflow.Status))
-        {
-            return Outcome.Conflict<WorkflowView>("This incident has been decided already: reopen it to decide again.");
-        }
-
-        if (request.ExpectedVersion is { } expected && expected != workflow.Version)
-        {
-            return Outcome.Conflict<WorkflowView>("Someone else changed this incident while you were looking at it: reload it and decide again.");
-        }
-
         var account = await accounts.FindAsync(user.Username, cancellationToken);
-        var now = clock.GetUtcNow();
-        var decision = new Decision(request.Outcome, request.NoActionReason, request.Severity, Trimmed(request.Narrative),
-            Trimmed(request.EscalationReason), request.Urgent, request.KeepFullUrl, Trimmed(request.ProposedException), user.Username,
-            account?.DisplayName ?? user.DisplayName, account?.Qualifications, now);
-        var school = await safeguarding.GetAsync(stored.Incident.SchoolId, cancellationToken);
-        var intervention = decision.Outcome == DecisionOutcomes.Intervention;
-        var alert = intervention && EscalationPlanner.IsAlert(decision, school) && !workflow.AlertOpen
-            ? new UrgentAlert(AcknowledgeTokens.New(), now, null)
-            : workflow.Alert;
-        var decided = workflow with
+        return await ChangeAsync(user, id, remote, request.ExpectedVersion, async (stored, workflow, now) =>
         {
-            Version = workflow.Version + 1,
-            Status = intervention ? IncidentStatuses.Escalated : IncidentStatuses.NoAction,
-            Decisions = [.. workflow.Decisions, decision],
-            Alert = alert,
-        };
-        if (!await workflows.SaveAsync(id, decided, cancellationToken))
-        {
-            return Outcome.Conflict<WorkflowView>("Someone else changed this incident at the same moment: reload it and decide again.");
-        }
+            if (!IncidentStatuses.IsUndecided(workflow.Status))
+            {
+                return "This incident has been decided already: reopen it to decide again.";
+            }
 
-        // The decision is durable first; planning is idempotent (unique keys), and the sweep plans again after a crash here.
-        foreach (var job in EscalationPlanner.Plan(stored.Incident.SchoolId, id, decided.Decisions.Count, decision, school, options, now))
+            var decision = new Decision(request.Outcome, request.NoActionReason, request.Severity, Trimmed(request.Narrative),
+                Trimmed(request.EscalationReason), request.Urgent, request.KeepFullUrl, Trimmed(request.ProposedException), user.Username,
+                account?.DisplayName ?? user.DisplayName, account?.Qualifications, now);
+            var intervention = decision.Outcome == DecisionOutcomes.Intervention;
+            var school = await safeguarding.GetAsync(stored.Incident.SchoolId, cancellationToken);
+            return workflow with
+            {
+                Status = intervention ? IncidentStatuses.Escalated : IncidentStatuses.NoAction,
+                Decisions = [.. workflow.Decisions, decision],
+                Alert = intervention && EscalationPlanner.IsAlert(decision, school) && !workflow.AlertOpen
+                    ? new UrgentAlert(AcknowledgeTokens.New(), now, null)
+                    : workflow.Alert,
+            };
+        }, (stored, before, decided, now) => DecidedAsync(user, stored, before, decided, now, remote, cancellationToken), cancellationToken);
+    }
+
+    // The decision is durable first; planning is idempotent (unique keys), and the upkeep plans again after a crash here.
+    private async Task DecidedAsync(ConsoleUser user, StoredIncident stored, IncidentWorkflow before, IncidentWorkflow decided, DateTimeOffset now,
+        string? remote, CancellationToken cancellationToken)
+    {
+        var (id, schoolId, decision) = (stored.Id, stored.Incident.SchoolId, decided.Decisions[^1]);
+        var school = await safeguarding.GetAsync(schoolId, cancellationToken);
+        foreach (var job in EscalationPlanner.Plan(schoolId, id, decided.Decisions.Count, decision, school, options, now))
         {
             await jobs.AddAsync(job, cancellationToken);
         }
 
-        var schoolId = stored.Incident.SchoolId;
         await audit.AppendAsync(new AuditEvent(user.Username, AuditActions.IncidentDecided, id, schoolId, remote, Describe(decision)), cancellationToken);
-        if (alert is not null && alert != workflow.Alert)
+        if (decided.Alert is not null && decided.Alert != before.Alert)
         {
             await audit.AppendAsync(new AuditEvent(user.Username, AuditActions.AlertRaised, id, schoolId, remote), cancellationToken);
         }
@@ -94,8 +84,6 @@ public sealed class IncidentDecisions(
         {
             await ProposeAsync(user, stored, exception, now, remote, cancellationToken);
         }
-
-        return WorkflowViews.View(decided, await jobs.ListForIncidentAsync(id, cancellationToken), school);
     }
 
     public async Task<Outcome<WorkflowView>> ReopenAsync(ConsoleUser user, string id, ReopenRequest request, string? remote,
@@ -114,22 +102,22 @@ public sealed class IncidentDecisions(
             return Outcome.Invalid<WorkflowView>(problems, "Say why the incident is reopened; nothing was changed.");
         }
 
-        return await ChangeAsync(user, id, remote, request.ExpectedVersion, AuditActions.IncidentReopened, (workflow, now) =>
+        return await ChangeAsync(user, id, remote, request.ExpectedVersion, (_, workflow, now) =>
         {
             if (IncidentStatuses.IsUndecided(workflow.Status))
             {
-                return "This incident is not decided: there is nothing to reopen.";
+                return Task.FromResult<object>("This incident is not decided: there is nothing to reopen.");
             }
 
             // Reopening withdraws the decision: an alert still waiting is closed as withdrawn, so the calls stop.
             var alert = workflow.AlertOpen ? workflow.Alert! with { Acknowledgement = new Acknowledgement(user.DisplayName, "withdrawn", now) } : workflow.Alert;
-            return workflow with
+            return Task.FromResult<object>(workflow with
             {
                 Status = IncidentStatuses.New,
                 Reopens = [.. workflow.Reopens, new Reopening(request.Reason.Trim(), user.Username, now)],
                 Alert = alert,
-            };
-        }, cancellationToken);
+            });
+        }, Audited(user, AuditActions.IncidentReopened, remote, cancellationToken), cancellationToken);
     }
 
     /// <summary>The school's contact records what the school did; the incident is closed.</summary>
@@ -143,27 +131,19 @@ public sealed class IncidentDecisions(
             return Outcome.Forbidden<WorkflowView>("The school's own contact records what the school did.");
         }
 
-        var (stored, _) = await OpenAsync(user, id, remote, cancellationToken);
-        if (stored is null)
+        return await ChangeAsync(user, id, remote, null, (stored, workflow, now) =>
         {
-            return Outcome.NotFound<WorkflowView>("There is no incident with this ID.");
-        }
-
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var problems = DecisionRules.ResponseProblems(request, today, DateOnly.FromDateTime(stored.Incident.OccurredAt.UtcDateTime));
-        if (problems.Count > 0)
-        {
-            return Outcome.Invalid<WorkflowView>(problems, "The response is not complete; nothing was changed.");
-        }
-
-        return await ChangeAsync(user, id, remote, null, AuditActions.SchoolResponded, (workflow, now) =>
-            workflow.Status != IncidentStatuses.Escalated
-                ? "Only an incident escalated to the school and not yet closed takes the school's response."
+            var problems = DecisionRules.ResponseProblems(request, DateOnly.FromDateTime(now.UtcDateTime),
+                DateOnly.FromDateTime(stored.Incident.OccurredAt.UtcDateTime));
+            object next = problems.Count > 0 ? Outcome.Invalid<WorkflowView>(problems, "The response is not complete; nothing was changed.")
+                : workflow.Status != IncidentStatuses.Escalated ? "Only an incident escalated to the school and not yet closed takes the school's response."
                 : workflow with
                 {
                     Status = IncidentStatuses.Closed,
                     Response = new SchoolResponse(request.ActionTaken.Trim(), request.ActionDate, request.ActionBy.Trim(), user.Username, now),
-                }, cancellationToken);
+                };
+            return Task.FromResult(next);
+        }, Audited(user, AuditActions.SchoolResponded, remote, cancellationToken), cancellationToken);
     }
 
     /// <summary>The school's contact acknowledges an urgent alert in the console.</summary>
@@ -175,27 +155,23 @@ public sealed class IncidentDecisions(
             return Outcome.Forbidden<WorkflowView>("Someone at the school acknowledges an alert: by phone, by the text's link or here as the school's contact.");
         }
 
-        return await ChangeAsync(user, id, remote, null, AuditActions.AlertAcknowledged, (workflow, now) =>
-            !workflow.AlertOpen
+        return await ChangeAsync(user, id, remote, null, (_, workflow, now) => Task.FromResult<object>(!workflow.AlertOpen
                 ? "There is no alert waiting for acknowledgement on this incident."
-                : workflow with { Alert = workflow.Alert! with { Acknowledgement = new Acknowledgement(user.DisplayName, "console", now) } },
-            cancellationToken);
+                : workflow with { Alert = workflow.Alert! with { Acknowledgement = new Acknowledgement(user.DisplayName, "console", now) } }),
+            Audited(user, AuditActions.AlertAcknowledged, remote, cancellationToken), cancellationToken);
     }
 
-    // Reads the incident in the user's scope (refusals audited by IncidentAccess) and its workflow.
-    private async Task<(StoredIncident? Incident, IncidentWorkflow? Workflow)> OpenAsync(ConsoleUser user, string id, string? remote,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Every change of a workflow: the incident read in the user's scope (refusals audited by <see cref="IncidentAccess"/>), the
+    /// version the user saw checked, the change made — it returns the next workflow, a string saying why it cannot be made now
+    /// (409), or a refusal of its own — saved with the store's version check, then <paramref name="saved"/> (audit, planning).
+    /// </summary>
+    private async Task<Outcome<WorkflowView>> ChangeAsync(ConsoleUser user, string id, string? remote, int? expectedVersion,
+        Func<StoredIncident, IncidentWorkflow, DateTimeOffset, Task<object>> change,
+        Func<StoredIncident, IncidentWorkflow, IncidentWorkflow, DateTimeOffset, Task> saved, CancellationToken cancellationToken)
     {
-        var stored = await access.ReadableAsync(user, id, remote, cancellationToken);
-        return stored is null ? (null, null) : (stored, await workflows.GetAsync(id, cancellationToken));
-    }
-
-    // The change returns the next workflow, or a string saying why it cannot be made now.
-    private async Task<Outcome<WorkflowView>> ChangeAsync(ConsoleUser user, string id, string? remote, int? expectedVersion, string action,
-        Func<IncidentWorkflow, DateTimeOffset, object> change, CancellationToken cancellationToken)
-    {
-        var (stored, workflow) = await OpenAsync(user, id, remote, cancellationToken);
-        if (stored is null || workflow is null)
+        if (await access.ReadableAsync(user, id, remote, cancellationToken) is not { } stored
+            || await workflows.GetAsync(id, cancellationToken) is not { } workflow)
         {
             return Outcome.NotFound<WorkflowView>("There is no incident with this ID.");
         }
@@ -205,22 +181,29 @@ public sealed class IncidentDecisions(
             return Outcome.Conflict<WorkflowView>("Someone else changed this incident while you were looking at it: reload it.");
         }
 
-        var result = change(workflow, clock.GetUtcNow());
-        if (result is not IncidentWorkflow next)
+        var now = clock.GetUtcNow();
+        switch (await change(stored, workflow, now))
         {
-            return Outcome.Conflict<WorkflowView>(result as string ?? "The change cannot be made.");
-        }
+            case Outcome<WorkflowView> refused:
+                return refused;
+            case IncidentWorkflow next:
+                next = next with { Version = workflow.Version + 1 };
+                if (!await workflows.SaveAsync(id, next, cancellationToken))
+                {
+                    return Outcome.Conflict<WorkflowView>("Someone else changed this incident at the same moment: reload it.");
+                }
 
-        next = next with { Version = workflow.Version + 1 };
-        if (!await workflows.SaveAsync(id, next, cancellationToken))
-        {
-            return Outcome.Conflict<WorkflowView>("Someone else changed this incident at the same moment: reload it.");
+                await saved(stored, workflow, next, now);
+                return WorkflowViews.View(next, await jobs.ListForIncidentAsync(id, cancellationToken),
+                    await safeguarding.GetAsync(stored.Incident.SchoolId, cancellationToken));
+            case var reason:
+                return Outcome.Conflict<WorkflowView>(reason as string ?? "The change cannot be made.");
         }
-
-        await audit.AppendAsync(new AuditEvent(user.Username, action, id, stored.Incident.SchoolId, remote), cancellationToken);
-        return WorkflowViews.View(next, await jobs.ListForIncidentAsync(id, cancellationToken),
-            await safeguarding.GetAsync(stored.Incident.SchoolId, cancellationToken));
     }
+
+    private Func<StoredIncident, IncidentWorkflow, IncidentWorkflow, DateTimeOffset, Task> Audited(ConsoleUser user, string action, string? remote,
+        CancellationToken cancellationToken) =>
+        (stored, _, _, _) => audit.AppendAsync(new AuditEvent(user.Username, action, stored.Id, stored.Incident.SchoolId, remote), cancellationToken);
 
     private async Task ProposeAsync(ConsoleUser user, StoredIncident stored, string exception, DateTimeOffset now, string? remote,
         CancellationToken cancellationToken)

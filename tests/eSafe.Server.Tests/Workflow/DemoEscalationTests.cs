@@ -27,8 +27,13 @@ public sealed class DemoEscalationTests
         var safeguarding = await analyst.GetSafeguardingAsync(demo.SchoolId, CancellationToken.None);
         safeguarding.Contacts.Should().HaveCount(3);
         safeguarding.ReportPasswordSet.Should().BeTrue();
-        var urgent = all.Where(i => i.Status == IncidentStatuses.Escalated)
-            .Select(i => analyst.GetIncidentAsync(i.Id, CancellationToken.None).Result).Single(d => d.Workflow.Acknowledgement is not null);
+        var escalated = new List<IncidentDetail>();
+        foreach (var summary in all.Where(i => i.Status == IncidentStatuses.Escalated))
+        {
+            escalated.Add(await analyst.GetIncidentAsync(summary.Id, CancellationToken.None));
+        }
+
+        var urgent = escalated.Single(d => d.Workflow.Acknowledgement is not null);
         urgent.Workflow.Acknowledgement!.Channel.Should().Be("console");
         var contact = await server.SignedInAsync(demo.ContactUsername, demo.ContactPassword);
         (await contact.ListIncidentsAsync(new IncidentQuery(), CancellationToken.None)).Items.Should().HaveCount(2, "the school sees what was escalated to it");
