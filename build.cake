@@ -130,6 +130,11 @@ Task("Test")
 
     var (passed, failedCount, skipped) = CountTrx(results);
     var (nodeExit, nodePassed, nodeFailed) = RunNodeTests();
+    // Printed after the node tests, so the last lines of a CI log name what failed and why.
+    foreach (var failure in FailedTrxTests(results))
+    {
+        Error(failure);
+    }
     failed |= nodeExit != 0 || failedCount > 0;
     Information($".NET: {passed} passed, {failedCount} failed, {skipped} skipped; extension: {nodePassed} passed, {nodeFailed} failed");
     // A plain line, uncoloured, that CI reads as the run's result.
@@ -227,3 +232,20 @@ string ParseJsonVersion(string json) =>
     }
     return (passed, failed, skipped);
 }
+
+IEnumerable<string> FailedTrxTests(DirectoryPath directory)
+{
+    foreach (var file in GetFiles(directory.FullPath + "/**/*.trx"))
+    {
+        var failures = XDocument.Load(file.FullPath).Descendants()
+            .Where(e => e.Name.LocalName == "UnitTestResult" && (string?)e.Attribute("outcome") is "Failed" or "Error");
+        foreach (var result in failures)
+        {
+            var message = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value ?? "";
+            var stack = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "StackTrace")?.Value ?? "";
+            yield return $"FAILED {(string?)result.Attribute("testName")}: {Shorten(message, 1500)}\n{Shorten(stack, 1500)}";
+        }
+    }
+}
+
+static string Shorten(string text, int limit) => text.Length <= limit ? text : text[..limit] + " …";
