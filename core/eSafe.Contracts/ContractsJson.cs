@@ -46,6 +46,10 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<DeviceInfo>))]
 [JsonSerializable(typeof(DeviceInfo))]
 [JsonSerializable(typeof(RevokeDeviceRequest))]
+[JsonSerializable(typeof(HeartbeatRequest))]
+[JsonSerializable(typeof(HeartbeatReceipt))]
+[JsonSerializable(typeof(FleetView))]
+[JsonSerializable(typeof(IReadOnlyList<FleetAlert>))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

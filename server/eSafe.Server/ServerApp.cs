@@ -5,6 +5,7 @@ using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
 using eSafe.Server.Escalation;
+using eSafe.Server.Fleet;
 using eSafe.Server.Libraries;
 using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
@@ -96,6 +97,7 @@ public static class ServerApp
         services.AddSingleton<IncidentAccess>();
         services.AddEmail(builder.Configuration);
         services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
+        services.AddFleet(builder.Configuration);
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
@@ -151,6 +153,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDeviceApi();
+        app.MapFleetDevices();
         app.MapLibraryDownloads();
         app.MapAnalystApi();
         app.MapPhoneWebhooks();

@@ -47,6 +47,14 @@ public interface IAnalystApi
     [Post("/api/v1/devices/{deviceId}/revoke")]
     Task<DeviceInfo> RevokeDeviceAsync(string deviceId, [Body] RevokeDeviceRequest request, CancellationToken cancellationToken);
 
+    /// <summary>A school's devices' health: last heartbeat, versions, mode, backlog and the flags raised.</summary>
+    [Get("/api/v1/schools/{schoolId}/fleet")]
+    Task<FleetView> GetFleetAsync(string schoolId, CancellationToken cancellationToken);
+
+    /// <summary>The flags raised now on devices of every school in the user's scope (the console's banner).</summary>
+    [Get("/api/v1/fleet/alerts")]
+    Task<IReadOnlyList<FleetAlert>> GetFleetAlertsAsync(CancellationToken cancellationToken);
+
     [Get("/api/v1/incidents")]
     Task<IncidentPage> ListIncidentsAsync([Query] IncidentQuery query, CancellationToken cancellationToken);
 

@@ -26,4 +26,8 @@ public interface IDeviceApi
     [Get("/api/v1/devices/libraries/school")]
     Task<HttpResponseMessage> DownloadSchoolLayerAsync([Authorize("Bearer")] string deviceToken,
         [Header("If-None-Match")] string? ifNoneMatch, CancellationToken cancellationToken);
+
+    /// <summary>The device's heartbeat: versions, library versions, backlog and mode (docs/PROTOCOL.md, "Heartbeat").</summary>
+    [Post("/api/v1/devices/heartbeat")]
+    Task<HeartbeatReceipt> SendHeartbeatAsync([Body] HeartbeatRequest heartbeat, [Authorize("Bearer")] string deviceToken, CancellationToken cancellationToken);
 }

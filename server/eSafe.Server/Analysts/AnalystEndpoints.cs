@@ -9,6 +9,7 @@ using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Dashboard;
 using eSafe.Server.Escalation;
+using eSafe.Server.Fleet;
 using eSafe.Server.Web;
 using eSafe.Server.Workflow;
 using Microsoft.AspNetCore.Authentication;
@@ -44,6 +45,7 @@ public static class AnalystEndpoints
         console.MapDashboardApi();
         console.MapAuditView();
         console.MapDeviceAdmin();
+        console.MapFleetConsole();
         return app;
     }
 

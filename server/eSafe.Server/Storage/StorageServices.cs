@@ -24,6 +24,7 @@ public static class StorageServices
         services.AddSingleton<ISessionStore, LiteSessionStore>();
         services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
         services.AddSingleton<IEnrolmentCodeStore, LiteEnrolmentCodeStore>();
+        services.AddSingleton<IFleetStore, LiteFleetStore>();
         return services;
     }
 }
