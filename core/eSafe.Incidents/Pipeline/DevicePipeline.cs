@@ -6,6 +6,7 @@ namespace eSafe.Incidents.Pipeline;
 /// <summary>
 /// Text events in, sealed incidents out: detect, ask for a screenshot, build the incident, seal it and
 /// put it in the outbox. The host runs it for native devices, the server for Chromebooks.
+/// <c>currentServerKey</c>, when given, is asked for the key at each seal: the server's key can be rotated while it runs.
 /// </summary>
 public sealed class DevicePipeline(
     IThreatMatcher matcher,
@@ -14,7 +15,8 @@ public sealed class DevicePipeline(
     DeviceProfile device,
     Func<IReadOnlyList<string>> deviceAddresses,
     TimeProvider clock,
-    IRepeatStore? repeatStore = null)
+    IRepeatStore? repeatStore = null,
+    Func<ServerSealingKey>? currentServerKey = null)
 {
     public const int ContextRadius = 200;
     public static readonly TimeSpan ScreenshotTimeout = TimeSpan.FromSeconds(5);
@@ -45,7 +47,7 @@ public sealed class DevicePipeline(
             var screenshot = (await CaptureAsync(textEvent.TabId, cancellationToken)).Checked();
             incident = Build(textEvent, session, hit, screenshot, libraryVersion);
             var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
-            await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, device.ServerKey), cancellationToken);
+            await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, currentServerKey?.Invoke() ?? device.ServerKey), cancellationToken);
         }
         catch
         {

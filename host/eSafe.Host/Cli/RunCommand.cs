@@ -26,21 +26,26 @@ public static class RunCommand
         var libraries = new LibraryCache(paths.LibraryDirectory, log);
         var matcher = new LiveMatcher(libraries.Load(enrolment?.SchoolId));
         log.Info($"libraries: {matcher.Libraries.Describe()}");
+        var serverKeys = enrolment is null ? null : new ServerKeyUpdates(paths, enrolment, log);
         var session = new HostSession(channel, matcher, outbox, enrolment, problem, log, TimeProvider.System,
-            new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log), SchoolKeyFile.Parse(config?.UserIdKey));
+            new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log), SchoolKeyFile.Parse(config?.UserIdKey),
+            serverKeys is null ? null : () => serverKeys.Current);
 
         using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl, config?.Pins());
         var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);
-        var updater = client is null ? null : new LibraryUpdater(client.Api, enrolment!.DeviceToken, enrolment.SchoolId, libraries, matcher, log);
+        var updater = client is null ? null : new LibraryUpdater(client.Api, enrolment!.DeviceToken, enrolment.SchoolId, libraries, matcher, log,
+            serverKeys);
+        var heartbeat = client is null ? null : new HeartbeatSender(client.Api, enrolment!.DeviceToken, outbox, matcher, () => session.ExtensionVersion, log);
         using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var uploading = uploader?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
         var updating = updater?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
+        var beating = heartbeat?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
 
         await session.RunAsync(cancellationToken);
 
         // The browser has gone; give what is waiting one last chance before exiting.
         await stopBackground.CancelAsync();
-        await Task.WhenAll(uploading, updating);
+        await Task.WhenAll(uploading, updating, beating);
         if (uploader is not null)
         {
             using var last = new CancellationTokenSource(FinalDeliveryTimeout);

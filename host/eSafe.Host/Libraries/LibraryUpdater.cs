@@ -10,9 +10,11 @@ namespace eSafe.Host.Libraries;
 /// <summary>
 /// Keeps the host's libraries those of its school on the server: asks for the versions at start and every
 /// 15 minutes, downloads only what changed, keeps it in the cache and swaps the matcher. Anything that does
-/// not read is logged and the libraries in use stay.
+/// not read is logged and the libraries in use stay. The same answer names the server's current sealing key, handed to
+/// <paramref name="serverKeys"/> (see <see cref="Delivery.ServerKeyUpdates"/>).
 /// </summary>
-public sealed class LibraryUpdater(IDeviceApi api, string deviceToken, string schoolId, LibraryCache cache, LiveMatcher matcher, HostLog log)
+public sealed class LibraryUpdater(IDeviceApi api, string deviceToken, string schoolId, LibraryCache cache, LiveMatcher matcher, HostLog log,
+    Delivery.ServerKeyUpdates? serverKeys = null)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
@@ -55,6 +57,7 @@ public sealed class LibraryUpdater(IDeviceApi api, string deviceToken, string sc
     private async Task UpdateAsync(CancellationToken cancellationToken)
     {
         var versions = await api.GetLibraryVersionsAsync(deviceToken, cancellationToken);
+        serverKeys?.Offer(versions.ServerKey);
         var current = matcher.Libraries;
         var next = current;
         if (LibraryVersionOrder.IsNewer(versions.GlobalVersion, current.Global.Version))

@@ -32,8 +32,10 @@ public sealed class HostSession
     private BrowserSession? _browser;
 
     /// <param name="userIdKey">The school's user-ID key from the install; without it, the one Chrome policy sends in hello.</param>
+    /// <param name="serverKey">The server's sealing key now (it can be rotated while the host runs); without it, the enrolment's.</param>
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
-        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null, byte[]? userIdKey = null)
+        string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null, byte[]? userIdKey = null,
+        Func<ServerSealingKey>? serverKey = null)
     {
         _installedUserIdKey = userIdKey;
         _channel = channel;
@@ -47,9 +49,12 @@ public sealed class HostSession
         {
             var device = new DeviceProfile(enrolment.SchoolId, enrolment.DeviceId, Environment.MachineName, HostInfo.Version,
                 new ServerSealingKey(enrolment.ServerKeyId, enrolment.ServerPublicKey));
-            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock, repeatStore);
+            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock, repeatStore, serverKey);
         }
     }
+
+    /// <summary>The extension's version as its hello named it; null before the hello (the heartbeat reports it).</summary>
+    public string? ExtensionVersion => Volatile.Read(ref _browser)?.ExtensionVersion;
 
     /// <summary>Talks until the browser closes the port; then finishes the events already received.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

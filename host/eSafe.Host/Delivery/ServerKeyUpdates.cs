@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using eSafe.Host.Configuration;
+using eSafe.Incidents;
+
+namespace eSafe.Host.Delivery;
+
+/// <summary>
+/// The server's sealing key that new incidents are sealed to. It starts as the enrolment's and follows the
+/// <c>serverKey</c> of the library-versions answer, which comes over the same checked connection as enrolment (https
+/// with the school's pins, or loopback http) and only to this device's token: trusted as the enrolment's key is. A new
+/// key is taken only when it is a P-256 public key under a new key ID, and is saved in the enrolment file so the next
+/// start uses it. Incidents already in the outbox stay sealed to the old key: the server keeps old keys readable.
+/// </summary>
+public sealed class ServerKeyUpdates(HostPaths paths, EnrolmentState enrolment, HostLog log)
+{
+    public const int MaxKeyIdLength = 32;
+    private readonly Lock _lock = new();
+    private EnrolmentState _state = enrolment;
+
+    /// <summary>The key to seal new incidents to.</summary>
+    public ServerSealingKey Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new ServerSealingKey(_state.ServerKeyId, _state.ServerPublicKey);
+            }
+        }
+    }
+
+    /// <summary>Takes the key the server names now; true when it replaced the one in use.</summary>
+    public bool Offer(ServerSealingKey? offered)
+    {
+        if (offered is null)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (offered.KeyId == _state.ServerKeyId)
+            {
+                if (!CryptographicOperations.FixedTimeEquals(offered.PublicKey ?? [], _state.ServerPublicKey))
+                {
+                    log.Error($"the server named its key {offered.KeyId} with different bytes from the key {offered.KeyId} this device holds; keeping the one held");
+                }
+
+                return false;
+            }
+
+            if (Problem(offered) is { } problem)
+            {
+                log.Error($"the server's new sealing key was not taken ({problem}); still sealing to {_state.ServerKeyId}");
+                return false;
+            }
+
+            var previous = _state.ServerKeyId;
+            var next = _state with { ServerKeyId = offered.KeyId, ServerPublicKey = offered.PublicKey };
+            try
+            {
+                StateFiles.Write(paths.EnrolmentFile, next, HostJson.Default.EnrolmentState);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Still used for this run: the next start asks the server again.
+                log.Error($"the server's new sealing key {offered.KeyId} could not be saved: {e.Message}");
+            }
+
+            _state = next;
+            log.Info($"the server's sealing key is now {offered.KeyId} (was {previous}); new incidents are sealed to it");
+            return true;
+        }
+    }
+
+    /// <summary>Why a key cannot be sealed to, or null when it can.</summary>
+    public static string? Problem(ServerSealingKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (string.IsNullOrEmpty(key.KeyId) || key.KeyId.Length > MaxKeyIdLength || !key.KeyId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return $"its key ID is not 1 to {MaxKeyIdLength} letters, digits, '-' or '_'";
+        }
+
+        if (key.PublicKey is not { Length: > 0 and <= 512 })
+        {
+            return "it has no public key";
+        }
+
+        try
+        {
+            using var ecdh = ECDiffieHellman.Create();
+            ecdh.ImportSubjectPublicKeyInfo(key.PublicKey, out var read);
+            return read != key.PublicKey.Length || ecdh.KeySize != 256 ? "it is not a P-256 public key" : null;
+        }
+        catch (CryptographicException)
+        {
+            return "it is not a P-256 public key";
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using eSafe.Contracts.Http;
+using eSafe.Server.Admin;
+using eSafe.Server.Analysts;
+using eSafe.Server.Storage;
+using eSafe.Server.Tests.Support;
+
+namespace eSafe.Server.Tests.Fleet;
+
+/// <summary>
+/// The fleet flags end to end on a real server and a real SMTP server on 127.0.0.1: a device silent for longer than the
+/// deployment allows (time moved by the server's clock), and an extension running without its host, each email the school's
+/// IT contact once per episode however often the check runs (every 0.2 s here), show in the console, and clear when the
+/// device is heard from; a new episode emails again.
+/// </summary>
+[NonParallelizable]
+public sealed class FleetAlertTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private LocalSmtpServer _smtp = null!;
+    private ShiftedClock _clock = null!;
+    private ServerHarness _server = null!;
+    private IAnalystApi _senior = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _smtp = await LocalSmtpServer.StartAsync();
+        var smtp = _smtp.SenderOptions();
+        _clock = new ShiftedClock();
+        _server = await ServerHarness.StartAsync(demo: false, clock: _clock, settings: new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = smtp.Host,
+            ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Smtp:FromAddress"] = smtp.FromAddress,
+            ["Smtp:TrustedCertificateSha256"] = smtp.TrustedCertificateSha256,
+            ["Smtp:Timeout"] = "00:00:10",
+            ["Escalation:PollSeconds"] = "0.1",
+            // Every hour of every day is school time here, so the test does not depend on when it runs.
+            ["Fleet:SchoolDays"] = "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
+            ["Fleet:SchoolDayStart"] = "00:00",
+            ["Fleet:SchoolDayEnd"] = "23:59",
+            ["Fleet:TimeZone"] = "Etc/UTC",
+            ["Fleet:SilentAfterHours"] = "2",
+            ["Fleet:CheckSeconds"] = "0.2",
+        });
+        var (senior, password) = await _server.Service<Provisioning>().AddAccountAsync("senior.fleet", "Senior", Roles.SeniorAnalyst, null, "test",
+            CancellationToken.None, "Enhanced DBS (2026)");
+        _senior = await _server.SignedInAsync(senior.Username, password);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _server.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    /// <summary>A school with a DSL and an IT contact (whose address is <paramref name="it"/>), and one device enrolled in it.</summary>
+    private async Task<EnrolmentResponse> SchoolWithDeviceAsync(string name, string it, string machine)
+    {
+        var (school, code) = await _server.Service<Provisioning>().AddSchoolAsync(name, "test", CancellationToken.None);
+        await _senior.SaveContactAsync(school.Id, "dsl-1", new ContactRequest("Dana DSL", ContactRoles.Dsl, null, "dsl." + it, 1), CancellationToken.None);
+        await _senior.SaveContactAsync(school.Id, "it-1", new ContactRequest("Ira IT", ContactRoles.It, null, it, 1), CancellationToken.None);
+        return await _server.EnrolAsync(code, machine);
+    }
+
+    private Task BeatAsync(EnrolmentResponse device, bool hostMissing = false) =>
+        _server.DeviceApi().SendHeartbeatAsync(hostMissing
+            ? new HeartbeatRequest(DeviceModes.Direct, "0.1.0", null, null, null, 4, true)
+            : new HeartbeatRequest(DeviceModes.Native, "0.1.0", "0.1.0", "2026.11.1", 0, 0, false), device.DeviceToken, CancellationToken.None);
+
+    private List<ReceivedEmail> Emails(string to, string about) =>
+        [.. _smtp.Messages.Where(m => m.EnvelopeRecipients.Contains(to) && m.Message.Subject.Contains(about, StringComparison.Ordinal))];
+
+    private async Task<List<ReceivedEmail>> WaitForEmailsAsync(string to, string about, int count)
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (Emails(to, about).Count < count && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+
+        return Emails(to, about);
+    }
+
+    private async Task<IReadOnlyList<FleetAlert>> AlertsOnAsync(EnrolmentResponse device) =>
+        [.. (await _senior.GetFleetAlertsAsync(CancellationToken.None)).Where(a => a.DeviceId == device.DeviceId)];
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_silent_device_emails_the_IT_contact_once_per_silence_and_shows_in_the_console()
+    {
+        const string it = "it@silent.example.org";
+        var device = await SchoolWithDeviceAsync("Silent School", it, "LIB-PC-12");
+        await BeatAsync(device);
+        await Task.Delay(1000);
+        (await AlertsOnAsync(device)).Should().BeEmpty("it has just been heard from");
+
+        _clock.Advance(TimeSpan.FromHours(3));
+        var first = await WaitForEmailsAsync(it, "silent", 1);
+        await Task.Delay(2000); // ten more checks
+        Emails(it, "silent").Should().ContainSingle("one silence is one email, however many checks see it");
+        first[0].Secure.Should().BeTrue();
+        first[0].Message.Subject.Should().Contain("LIB-PC-12").And.Contain("Silent School");
+        first[0].Message.TextBody.Should().Contain(device.DeviceId);
+        _smtp.Messages.Should().NotContain(m => m.EnvelopeRecipients.Contains("dsl." + it), "device alerts go to the IT contact, not the DSL");
+        var view = await _senior.GetFleetAsync(device.SchoolId, CancellationToken.None);
+        view.Devices.Single().Flags.Should().Equal(FleetFlags.Silent);
+        view.Devices.Single().SilentSchoolHours.Should().BeGreaterThan(2.9);
+        (await AlertsOnAsync(device)).Should().ContainSingle().Which.Flag.Should().Be(FleetFlags.Silent);
+
+        await BeatAsync(device);
+        (await AlertsOnAsync(device)).Should().BeEmpty("heard from again, the flag clears");
+
+        _clock.Advance(TimeSpan.FromHours(3));
+        (await WaitForEmailsAsync(it, "silent", 2)).Should().HaveCount(2, "a new silence is a new episode");
+        await Task.Delay(1000);
+        Emails(it, "silent").Should().HaveCount(2);
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task An_extension_running_without_its_host_emails_the_IT_contact_once_per_episode()
+    {
+        const string it = "it@tamper.example.org";
+        var device = await SchoolWithDeviceAsync("Tamper School", it, "ART-PC-03");
+        await BeatAsync(device, hostMissing: true);
+        var since = (await _server.Service<IFleetStore>().GetAsync(device.DeviceId, CancellationToken.None))!.ReceivedAt;
+
+        var first = await WaitForEmailsAsync(it, "without its host", 1);
+        for (var i = 0; i < 3; i++)
+        {
+            await BeatAsync(device, hostMissing: true);
+            await Task.Delay(300);
+        }
+
+        await Task.Delay(1500);
+        Emails(it, "without its host").Should().ContainSingle("the same run of host-missing heartbeats is one episode");
+        first[0].Message.Subject.Should().Contain("ART-PC-03");
+        (await AlertsOnAsync(device)).Should().ContainSingle().Which.Should().Match<FleetAlert>(a => a.Flag == FleetFlags.HostMissing && a.Since == since);
+        var health = (await _senior.GetFleetAsync(device.SchoolId, CancellationToken.None)).Devices.Single();
+        (health.Mode, health.HostMissing, health.Backlog, health.HostVersion).Should().Be(("direct", true, 4, null));
+
+        await BeatAsync(device);
+        (await AlertsOnAsync(device)).Should().BeEmpty("the host answers again");
+        await BeatAsync(device, hostMissing: true);
+        (await WaitForEmailsAsync(it, "without its host", 2)).Should().HaveCount(2, "the host went missing again: a new episode");
+    }
+}
