@@ -47,9 +47,9 @@ public sealed record FleetOptions
             problems.Add($"Fleet:TimeZone '{TimeZone}' is not a time zone this machine knows (e.g. Europe/London).");
         }
 
-        if (SilentAfterHours is < 0.01 or > 1000)
+        if (SilentAfterHours is < 0.001 or > 1000)
         {
-            problems.Add("Fleet:SilentAfterHours must be between 0.01 and 1000.");
+            problems.Add("Fleet:SilentAfterHours must be between 0.001 and 1000.");
         }
 
         if (HeartbeatSeconds is < 10 or > 86_400)

@@ -3,6 +3,7 @@
 import { HttpError, call, onSignedOut } from './api.js';
 import { $ } from './dom.js';
 import { startLive, stopLive } from './live.js';
+import { startFleetBanner, stopFleetBanner } from './fleet.js';
 import { isSenior, isStaff, session, setSession } from './session.js';
 import { initQueue, showQueue } from './queue.js';
 import { initIncident, showIncident } from './incident.js';
@@ -50,6 +51,7 @@ async function signedIn(user) {
   document.body.classList.toggle('staff', isStaff());
   $('nav-audit').hidden = !isSenior();
   startLive(user);
+  startFleetBanner();
   await route();
 }
 
@@ -71,6 +73,7 @@ async function route() {
 
 function signedOut() {
   stopLive();
+  stopFleetBanner();
   session.me = null;
   show('login');
 }

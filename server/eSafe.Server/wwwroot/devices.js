@@ -1,7 +1,8 @@
-// "Devices": a school's enrolled devices and revoking one (its uploads and library downloads are refused
+// "Devices": a school's enrolled devices, their health (fleet.js) and revoking one (its uploads and library downloads are refused
 // from then on). Analysts pick any school, a school's contact sees only their own (the server scopes it).
 import { call } from './api.js';
 import { $, button, cell, option } from './dom.js';
+import { fleetOf, healthCells } from './fleet.js';
 
 let schoolId = null;
 
@@ -29,21 +30,22 @@ async function choose(id) {
   schoolId = id;
   $('devices-error').textContent = '';
   try {
-    const devices = await call(`/schools/${encodeURIComponent(id)}/devices`);
+    const [devices, fleet] = await Promise.all([call(`/schools/${encodeURIComponent(id)}/devices`), fleetOf(id)]);
     if (id !== schoolId) return;
-    $('devices-rows').replaceChildren(...devices.map(deviceRow));
+    $('devices-rules').textContent = fleet.rules;
+    $('devices-rows').replaceChildren(...devices.map((d) => deviceRow(d, fleet.byId.get(d.id))));
     $('devices-empty').hidden = devices.length > 0;
   } catch (e) {
     $('devices-error').textContent = e.message;
   }
 }
 
-function deviceRow(d) {
+function deviceRow(d, health) {
   const row = document.createElement('tr');
   row.dataset.id = d.id;
   cell(row, d.id);
   cell(row, d.machineName);
-  cell(row, d.hostVersion);
+  healthCells(row, health);
   cell(row, when(d.enrolledAt));
   cell(row, d.enrolledFrom ?? '');
   if (d.revokedAt) {
