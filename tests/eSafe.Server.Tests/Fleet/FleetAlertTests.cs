@@ -65,13 +65,13 @@ public sealed class FleetAlertTests
         return await _server.EnrolAsync(code, machine);
     }
 
-    private Task BeatAsync(EnrolmentResponse device, bool hostMissing = false) =>
+    private Task<HeartbeatReceipt> BeatAsync(EnrolmentResponse device, bool hostMissing = false) =>
         _server.DeviceApi().SendHeartbeatAsync(hostMissing
             ? new HeartbeatRequest(DeviceModes.Direct, "0.1.0", null, null, null, 4, true)
             : new HeartbeatRequest(DeviceModes.Native, "0.1.0", "0.1.0", "2026.11.1", 0, 0, false), device.DeviceToken, CancellationToken.None);
 
     private List<ReceivedEmail> Emails(string to, string about) =>
-        [.. _smtp.Messages.Where(m => m.EnvelopeRecipients.Contains(to) && m.Message.Subject.Contains(about, StringComparison.Ordinal))];
+        [.. _smtp.Messages.Where(m => m.EnvelopeRecipients.Contains(to) && (m.Message.Subject ?? "").Contains(about, StringComparison.Ordinal))];
 
     private async Task<List<ReceivedEmail>> WaitForEmailsAsync(string to, string about, int count)
     {
