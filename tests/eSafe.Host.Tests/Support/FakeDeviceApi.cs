@@ -40,6 +40,9 @@ internal sealed class FakeDeviceApi : IDeviceApi
     public Task<HttpResponseMessage> DownloadSchoolLayerAsync(string deviceToken, string? ifNoneMatch, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the uploader never asks for libraries");
 
+    public Task<HeartbeatReceipt> SendHeartbeatAsync(HeartbeatRequest heartbeat, string deviceToken, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the uploader never sends heartbeats");
+
     /// <summary>The exception Refit throws for a response with this status.</summary>
     public static async Task<IngestReceipt> Refuse(HttpStatusCode status, string body = """{"title":"refused"}""")
     {

@@ -20,7 +20,7 @@ public sealed class FleetAlertTests
     private LocalSmtpServer _smtp = null!;
     private ShiftedClock _clock = null!;
     private ServerHarness _server = null!;
-    private IAnalystApi _senior = null!;
+    private (string Username, string Password) _senior;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -46,8 +46,11 @@ public sealed class FleetAlertTests
         });
         var (senior, password) = await _server.Service<Provisioning>().AddAccountAsync("senior.fleet", "Senior", Roles.SeniorAnalyst, null, "test",
             CancellationToken.None, "Enhanced DBS (2026)");
-        _senior = await _server.SignedInAsync(senior.Username, password);
+        _senior = (senior.Username, password);
     }
+
+    // A new session each time: moving the clock hours ahead ends the one before (the idle lifetime).
+    private Task<IAnalystApi> SeniorAsync() => _server.SignedInAsync(_senior.Username, _senior.Password);
 
     [OneTimeTearDown]
     public async Task StopAsync()
@@ -60,8 +63,9 @@ public sealed class FleetAlertTests
     private async Task<EnrolmentResponse> SchoolWithDeviceAsync(string name, string it, string machine)
     {
         var (school, code) = await _server.Service<Provisioning>().AddSchoolAsync(name, "test", CancellationToken.None);
-        await _senior.SaveContactAsync(school.Id, "dsl-1", new ContactRequest("Dana DSL", ContactRoles.Dsl, null, "dsl." + it, 1), CancellationToken.None);
-        await _senior.SaveContactAsync(school.Id, "it-1", new ContactRequest("Ira IT", ContactRoles.It, null, it, 1), CancellationToken.None);
+        var senior = await SeniorAsync();
+        await senior.SaveContactAsync(school.Id, "dsl-1", new ContactRequest("Dana DSL", ContactRoles.Dsl, null, "dsl." + it, 1), CancellationToken.None);
+        await senior.SaveContactAsync(school.Id, "it-1", new ContactRequest("Ira IT", ContactRoles.It, null, it, 1), CancellationToken.None);
         return await _server.EnrolAsync(code, machine);
     }
 
@@ -85,7 +89,7 @@ public sealed class FleetAlertTests
     }
 
     private async Task<IReadOnlyList<FleetAlert>> AlertsOnAsync(EnrolmentResponse device) =>
-        [.. (await _senior.GetFleetAlertsAsync(CancellationToken.None)).Where(a => a.DeviceId == device.DeviceId)];
+        [.. (await (await SeniorAsync()).GetFleetAlertsAsync(CancellationToken.None)).Where(a => a.DeviceId == device.DeviceId)];
 
     [Test]
     [CancelAfter(120_000)]
@@ -105,7 +109,7 @@ public sealed class FleetAlertTests
         first[0].Message.Subject.Should().Contain("LIB-PC-12").And.Contain("Silent School");
         first[0].Message.TextBody.Should().Contain(device.DeviceId);
         _smtp.Messages.Should().NotContain(m => m.EnvelopeRecipients.Contains("dsl." + it), "device alerts go to the IT contact, not the DSL");
-        var view = await _senior.GetFleetAsync(device.SchoolId, CancellationToken.None);
+        var view = await (await SeniorAsync()).GetFleetAsync(device.SchoolId, CancellationToken.None);
         view.Devices.Single().Flags.Should().Equal(FleetFlags.Silent);
         view.Devices.Single().SilentSchoolHours.Should().BeGreaterThan(2.9);
         (await AlertsOnAsync(device)).Should().ContainSingle().Which.Flag.Should().Be(FleetFlags.Silent);
@@ -139,7 +143,7 @@ public sealed class FleetAlertTests
         Emails(it, "without its host").Should().ContainSingle("the same run of host-missing heartbeats is one episode");
         first[0].Message.Subject.Should().Contain("ART-PC-03");
         (await AlertsOnAsync(device)).Should().ContainSingle().Which.Should().Match<FleetAlert>(a => a.Flag == FleetFlags.HostMissing && a.Since == since);
-        var health = (await _senior.GetFleetAsync(device.SchoolId, CancellationToken.None)).Devices.Single();
+        var health = (await (await SeniorAsync()).GetFleetAsync(device.SchoolId, CancellationToken.None)).Devices.Single();
         (health.Mode, health.HostMissing, health.Backlog, health.HostVersion).Should().Be(("direct", true, 4, null));
 
         await BeatAsync(device);
