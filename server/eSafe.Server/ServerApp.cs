@@ -4,7 +4,9 @@ using eSafe.Detection;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
+using eSafe.Server.Direct;
 using eSafe.Server.Escalation;
+using eSafe.Server.Ingest;
 using eSafe.Server.Libraries;
 using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
@@ -92,6 +94,7 @@ public static class ServerApp
         services.AddHostedService<ExpirySweeper>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentRules>();
+        services.AddIngest();
         services.AddSingleton<EnrolmentCodeCheck>();
         services.AddSingleton<IncidentAccess>();
         services.AddEmail(builder.Configuration);
@@ -150,8 +153,7 @@ public static class ServerApp
         app.UseStaticFiles(new StaticFileOptions { FileProvider = console });
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapDeviceApi();
-        app.MapLibraryDownloads();
+        app.MapDeviceApi().MapLibraryDownloads().MapDirectMode();
         app.MapAnalystApi();
         app.MapPhoneWebhooks();
         app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));

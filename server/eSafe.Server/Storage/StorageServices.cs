@@ -24,6 +24,8 @@ public static class StorageServices
         services.AddSingleton<ISessionStore, LiteSessionStore>();
         services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
         services.AddSingleton<IEnrolmentCodeStore, LiteEnrolmentCodeStore>();
+        services.AddSingleton<IPendingIncidentStore, LitePendingIncidentStore>();
+        services.AddSingleton<IDeviceRepeatStore, LiteDeviceRepeatStore>();
         return services;
     }
 }
