@@ -58,6 +58,7 @@ export function createDirectTransport({
   let connecting = null;
   let retryTimer = null;
   let batchTimer = null;
+  let batchSoon = false;
   let inFlight = false;
   let lastHeartbeat = -Infinity;
   let libraries = { globalLibraryVersion: null, schoolLibraryVersion: null };
@@ -156,6 +157,8 @@ export function createDirectTransport({
     } catch (error) {
       log.warn('eSafe: could not resend the backlog:', error?.message ?? error);
     }
+    // Events kept from before (a token the server forgot) go without waiting for new ones.
+    scheduleBatch();
   }
 
   function connect() {
@@ -186,13 +189,19 @@ export function createDirectTransport({
   }
 
   function scheduleBatch() {
-    if (batchTimer !== null || inFlight || queue.length === 0) {
+    const full = queue.length >= MAX_BATCH_EVENTS;
+    if (inFlight || queue.length === 0 || (batchTimer !== null && !(full && !batchSoon))) {
       return;
     }
+    if (batchTimer !== null) {
+      clearTimer(batchTimer);
+    }
+    // A full batch goes at once; otherwise more events are gathered for a moment.
+    batchSoon = full;
     batchTimer = setTimer(() => {
       batchTimer = null;
       flush().catch((error) => log.warn('eSafe: could not send a batch:', error?.message ?? error));
-    }, queue.length >= MAX_BATCH_EVENTS ? 0 : BATCH_DELAY_MS);
+    }, full ? 0 : BATCH_DELAY_MS);
   }
 
   function requeue(events) {
