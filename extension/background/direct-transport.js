@@ -3,7 +3,7 @@
 // chrome.storage.local), sends text events in sealed batches, and plays the host's part towards the
 // service worker: the server's answers come back as the host's messages ('ack', 'error', 'capture'), and
 // the 'capture-reply' the worker sends goes to the server as a sealed screenshot. Same interface as
-// native-transport.js, so the worker only picks one by mode. Server API: docs/PROTOCOL.md section 3.
+// native-transport.js, so the worker only picks one by mode. Server API: docs/PROTOCOL.md section 2b.
 
 import { createBackoff } from './backoff.js';
 import { newEnvelopeId, sealJson } from './envelope.js';

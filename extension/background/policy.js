@@ -32,7 +32,7 @@ export function normalizePolicy(raw) {
     mode: source.mode === 'direct' ? 'direct' : 'native',
     enabled: source.enabled !== false,
     userIdKey: typeof source.userIdKey === 'string' && SCHOOL_KEY.test(source.userIdKey.trim()) ? source.userIdKey.trim() : null,
-    // Direct mode's one-time enrolment (docs/PROTOCOL.md section 3).
+    // Direct mode's one-time enrolment (docs/PROTOCOL.md section 2b).
     enrolmentCode: enrolmentCode !== '' && enrolmentCode.length <= MAX_ENROLMENT_CODE ? enrolmentCode : null,
   };
 }

@@ -3,7 +3,7 @@ using eSafe.Incidents;
 namespace eSafe.Contracts.Http;
 
 /// <summary>
-/// A Chromebook's text, for the server to run through the device pipeline (direct mode, docs/PROTOCOL.md §3).
+/// A Chromebook's text, for the server to run through the device pipeline (direct mode, docs/PROTOCOL.md §2b).
 /// Sent sealed to the server's key in the incidents' envelope, whose <c>incidentId</c> is then the batch's ID.
 /// </summary>
 /// <param name="UserId">The pupil's pseudonymous ID, computed by the extension with the school's key (the server never has it).</param>

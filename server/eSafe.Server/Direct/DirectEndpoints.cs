@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace eSafe.Server.Direct;
 
 /// <summary>
-/// Chromebooks ("direct" mode, docs/PROTOCOL.md §3): sealed batches of text in, screenshot requests out; sealed
+/// Chromebooks ("direct" mode, docs/PROTOCOL.md §2b): sealed batches of text in, screenshot requests out; sealed
 /// screenshots in, stored incidents out. In the <c>/api/v1/devices</c> group, which has checked the token.
 /// </summary>
 public static class DirectEndpoints
