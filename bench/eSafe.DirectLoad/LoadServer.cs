@@ -25,6 +25,16 @@ public sealed class LoadServer : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The server process's CPU time so far (user and system): what a request costs, whatever else runs on the machine.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<LoadServer> StartAsync(string dll)
     {
         var data = Directory.CreateTempSubdirectory("esafe-direct-load-").FullName;

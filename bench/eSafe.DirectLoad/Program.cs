@@ -11,6 +11,6 @@ var devices = await server.EnrolAsync(concurrency);
 using var load = new DirectClient(server.Url);
 foreach (var phase in new[] { Phase.TextBatches, Phase.Incidents })
 {
-    var result = await LoadRun.RunAsync(phase, load, devices, concurrency, TimeSpan.FromSeconds(seconds));
+    var result = await LoadRun.RunAsync(phase, load, devices, concurrency, TimeSpan.FromSeconds(seconds), () => server.CpuTime);
     Console.WriteLine(result.Describe());
 }

@@ -15,10 +15,10 @@ public sealed class EnvelopeVectorTests
     private static readonly JsonElement Vectors = Load();
 
     public static IEnumerable<TestCaseData> Envelopes() =>
-        Vectors.GetProperty("envelopes").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("name").GetString()));
+        Vectors.GetProperty("envelopes").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("name").GetString()!));
 
     public static IEnumerable<TestCaseData> UserIds() =>
-        Vectors.GetProperty("userIds").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("account").GetString()));
+        Vectors.GetProperty("userIds").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("account").GetString()!));
 
     [TestCaseSource(nameof(Envelopes))]
     public void The_sealer_gives_the_published_envelope_and_opens_it(JsonElement vector)

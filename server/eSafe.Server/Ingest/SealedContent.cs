@@ -24,7 +24,7 @@ public sealed class SealedContent(SealingKeyRing keys)
 
         if (IncidentSealer.Malformed(envelope) is { } malformed)
         {
-            return (null, $"The envelope is malformed: {malformed}.");
+            return (null, $"The {what} cannot be opened: its envelope is malformed ({malformed}).");
         }
 
         byte[] json;
