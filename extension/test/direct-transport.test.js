@@ -2,27 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DEVICE_KEY, MAX_BATCH_EVENTS, BATCH_DELAY_MS, HEARTBEAT_MS, createDirectTransport } from '../background/direct-transport.js';
-import { fromBase64 } from '../background/envelope.js';
 import { fakeClock, fakeStorage, settle, silentLog } from '../test-support/fakes.js';
+import { openEnvelope } from '../test-support/open-envelope.js';
 
 const vector = JSON.parse(readFileSync(new URL('../../docs/envelope-vectors.json', import.meta.url), 'utf8')).envelopes[0];
 const userIds = JSON.parse(readFileSync(new URL('../../docs/envelope-vectors.json', import.meta.url), 'utf8')).userIds;
 const SERVER = 'https://esafe.example.org';
 const serverKey = { keyId: vector.keyId, publicKey: vector.serverPublicKey };
-const CURVE = { name: 'ECDH', namedCurve: 'P-256' };
 
 // Opens what the transport sealed, as the server would.
 async function open(envelope) {
-  const subtle = crypto.subtle;
-  const server = await subtle.importKey('pkcs8', fromBase64(vector.serverPrivateKeyPkcs8), CURVE, false, ['deriveBits']);
-  const ephemeral = await subtle.importKey('spki', fromBase64(envelope.ephemeralPublicKey), CURVE, false, []);
-  const shared = await subtle.deriveBits({ name: 'ECDH', public: ephemeral }, server, 256);
-  const hkdf = await subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
-  const key = await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: fromBase64(envelope.ephemeralPublicKey),
-    info: new TextEncoder().encode(`esafe-incident-v1\n${envelope.keyId}`) }, hkdf, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
-  const plain = await subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(envelope.nonce), tagLength: 128,
-    additionalData: new TextEncoder().encode(`esafe-incident-v1\n${envelope.incidentId}\n${envelope.keyId}`) }, key, fromBase64(envelope.ciphertext));
-  return JSON.parse(new TextDecoder().decode(plain));
+  return JSON.parse(new TextDecoder().decode(await openEnvelope(envelope, vector.serverPrivateKeyPkcs8)));
 }
 
 function respond(status, body) {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fromBase64, newEnvelopeId, seal, sealJson } from '../background/envelope.js';
 import { UNKNOWN_USER_ID, pseudonymousId } from '../background/user-id.js';
+import { openEnvelope } from '../test-support/open-envelope.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../docs/envelope-vectors.json', import.meta.url), 'utf8'));
 const CURVE = { name: 'ECDH', namedCurve: 'P-256' };
@@ -16,17 +17,7 @@ async function pairFromPkcs8(base64) {
   return { privateKey, publicKey };
 }
 
-// Opens an envelope as the server does, to check a fresh seal (the vectors check the bytes).
-async function open(envelope, serverPrivatePkcs8) {
-  const server = await subtle.importKey('pkcs8', fromBase64(serverPrivatePkcs8), CURVE, false, ['deriveBits']);
-  const ephemeral = await subtle.importKey('spki', fromBase64(envelope.ephemeralPublicKey), CURVE, false, []);
-  const shared = await subtle.deriveBits({ name: 'ECDH', public: ephemeral }, server, 256);
-  const hkdf = await subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
-  const key = await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: fromBase64(envelope.ephemeralPublicKey),
-    info: new TextEncoder().encode(`esafe-incident-v1\n${envelope.keyId}`) }, hkdf, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
-  return new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(envelope.nonce), tagLength: 128,
-    additionalData: new TextEncoder().encode(`esafe-incident-v1\n${envelope.incidentId}\n${envelope.keyId}`) }, key, fromBase64(envelope.ciphertext)));
-}
+const open = (envelope, key) => openEnvelope(envelope, key);
 
 describe('envelope', () => {
   for (const vector of vectors.envelopes) {
