@@ -50,6 +50,9 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(HeartbeatReceipt))]
 [JsonSerializable(typeof(FleetView))]
 [JsonSerializable(typeof(IReadOnlyList<FleetAlert>))]
+[JsonSerializable(typeof(DirectBatch))]
+[JsonSerializable(typeof(DirectBatchReply))]
+[JsonSerializable(typeof(DirectScreenshot))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

@@ -13,14 +13,30 @@ public static class IncidentSealer
 
     public static SealedIncident Seal(ReadOnlySpan<byte> plaintext, string incidentId, ServerSealingKey serverKey)
     {
+        using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        return SealWith(plaintext, incidentId, serverKey, ephemeral, RandomNumberGenerator.GetBytes(NonceSize));
+    }
+
+    /// <summary>
+    /// Seals with the ephemeral key and nonce given. Only the published test vectors (docs/ENVELOPE-VECTORS.md)
+    /// fix them, so that every implementation can be checked byte for byte; a real seal takes fresh ones.
+    /// </summary>
+    public static SealedIncident SealWith(ReadOnlySpan<byte> plaintext, string incidentId, ServerSealingKey serverKey,
+        ECDiffieHellman ephemeral, byte[] nonce)
+    {
         ArgumentNullException.ThrowIfNull(serverKey);
+        ArgumentNullException.ThrowIfNull(ephemeral);
+        ArgumentNullException.ThrowIfNull(nonce);
+        if (nonce.Length != NonceSize)
+        {
+            throw new ArgumentException($"The nonce must be {NonceSize} bytes.", nameof(nonce));
+        }
+
         using var server = ECDiffieHellman.Create();
         server.ImportSubjectPublicKeyInfo(serverKey.PublicKey, out _);
-        using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var ephemeralPublic = ephemeral.ExportSubjectPublicKeyInfo();
         var key = DeriveKey(ephemeral.DeriveRawSecretAgreement(server.PublicKey), ephemeralPublic, serverKey.KeyId);
 
-        var nonce = RandomNumberGenerator.GetBytes(NonceSize);
         var sealedBytes = new byte[plaintext.Length + TagSize];
         using (var aes = new AesGcm(key, TagSize))
         {
@@ -29,7 +45,7 @@ public static class IncidentSealer
         }
 
         CryptographicOperations.ZeroMemory(key);
-        return new SealedIncident(CurrentVersion, incidentId, serverKey.KeyId, ephemeralPublic, nonce, sealedBytes);
+        return new SealedIncident(CurrentVersion, incidentId, serverKey.KeyId, ephemeralPublic, nonce.ToArray(), sealedBytes);
     }
 
     /// <summary>Opens an envelope; throws <see cref="CryptographicException"/> when it was not sealed to this key or was changed.</summary>

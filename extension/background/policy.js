@@ -3,10 +3,11 @@
 // chrome.storage.session; a policy change refreshes the cache.
 
 export const POLICY_KEY = 'policy';
-export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: 'native', enabled: true, userIdKey: null });
+export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: 'native', enabled: true, userIdKey: null, enrolmentCode: null });
 // 32 bytes in base64, as `esafe-host school-key new` writes it.
 const SCHOOL_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_SCHOOL_ID = 128;
+const MAX_ENROLMENT_CODE = 128;
 
 function httpUrl(value) {
   if (typeof value !== 'string') {
@@ -24,12 +25,15 @@ function httpUrl(value) {
 export function normalizePolicy(raw) {
   const source = raw && typeof raw === 'object' ? raw : {};
   const schoolId = typeof source.schoolId === 'string' ? source.schoolId.trim() : '';
+  const enrolmentCode = typeof source.enrolmentCode === 'string' ? source.enrolmentCode.trim() : '';
   return {
     serverUrl: httpUrl(source.serverUrl),
     schoolId: schoolId !== '' && schoolId.length <= MAX_SCHOOL_ID ? schoolId : null,
     mode: source.mode === 'direct' ? 'direct' : 'native',
     enabled: source.enabled !== false,
     userIdKey: typeof source.userIdKey === 'string' && SCHOOL_KEY.test(source.userIdKey.trim()) ? source.userIdKey.trim() : null,
+    // Direct mode's one-time enrolment (docs/PROTOCOL.md section 2b).
+    enrolmentCode: enrolmentCode !== '' && enrolmentCode.length <= MAX_ENROLMENT_CODE ? enrolmentCode : null,
   };
 }
 

@@ -75,10 +75,41 @@ async function resendBacklog(target) {
   }
 }
 
+// The device's name as the enterprise API gives it on a managed ChromeOS device; elsewhere a plain one.
+async function machineName() {
+  const attributes = chrome.enterprise?.deviceAttributes;
+  for (const read of [attributes?.getDeviceAssetId, attributes?.getDeviceSerialNumber]) {
+    try {
+      const value = read ? await read.call(attributes) : '';
+      if (typeof value === 'string' && value.trim() !== '') {
+        return value.trim().slice(0, 255);
+      }
+    } catch {
+      // Not a managed ChromeOS device.
+    }
+  }
+  return 'Chromebook';
+}
+
+async function describeDevice() {
+  return { account: await signedInAccount(), extensionVersion: chrome.runtime.getManifest().version, machineName: await machineName() };
+}
+
 function makeTransport(mode) {
   const onState = (state) => status.setState(state).catch(warn('could not record the state'));
   if (mode === 'direct') {
-    return createDirectTransport({ onState });
+    const direct = createDirectTransport({
+      fetch: (url, init) => fetch(url, init),
+      storage: chrome.storage.local,
+      policy: () => policy,
+      enrolmentCode: async () => policy?.enrolmentCode ?? null,
+      describe: describeDevice,
+      onOpen: () => resendBacklog(direct),
+      onMessage: (message) => handleHostMessage(message).catch(warn('could not handle the server\'s answer')),
+      onState,
+      backlogStats: () => backlog.stats(),
+    });
+    return direct;
   }
   const native = createNativeTransport({
     runtime: chrome.runtime,
@@ -153,6 +184,7 @@ function onContentText(message, sender, onKept) {
 // hello, since the protocol has no message for "ready now" and it acks nothing meanwhile.
 async function onAlarm() {
   await started;
+  transport?.tick?.();
   if (!transport || !policy?.enabled || (await backlog.stats()).count === 0) {
     return;
   }

@@ -28,9 +28,10 @@ describe('policy', () => {
 
   it('takes good values and replaces bad ones', () => {
     const key = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
-    assert.deepEqual(normalizePolicy({ serverUrl: 'https://esafe.example.org', schoolId: ' s-1 ', mode: 'direct', enabled: false, userIdKey: ` ${key} ` }),
-      { serverUrl: 'https://esafe.example.org/', schoolId: 's-1', mode: 'direct', enabled: false, userIdKey: key });
-    assert.deepEqual(normalizePolicy({ serverUrl: 'javascript:alert(1)', schoolId: 7, mode: 'carrier-pigeon', enabled: 'no', userIdKey: 'c2hvcnQ=' }), DEFAULT_POLICY);
+    assert.deepEqual(normalizePolicy({ serverUrl: 'https://esafe.example.org', schoolId: ' s-1 ', mode: 'direct', enabled: false, userIdKey: ` ${key} `, enrolmentCode: ' ABCD-EFGH ' }),
+      { serverUrl: 'https://esafe.example.org/', schoolId: 's-1', mode: 'direct', enabled: false, userIdKey: key, enrolmentCode: 'ABCD-EFGH' });
+    assert.deepEqual(normalizePolicy({ serverUrl: 'javascript:alert(1)', schoolId: 7, mode: 'carrier-pigeon', enabled: 'no', userIdKey: 'c2hvcnQ=',
+      enrolmentCode: 'x'.repeat(129) }), DEFAULT_POLICY);
   });
 
   it('takes a school user-ID key only when it is 32 bytes in base64', () => {

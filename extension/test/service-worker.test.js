@@ -213,13 +213,14 @@ describe('service worker', () => {
     assert.equal(chrome.storage.session.snapshot().connection.state, 'disabled');
   });
 
-  it('in direct mode keeps events and says that mode is not available yet', async () => {
+  it('in direct mode without a server URL keeps events, opens no host port and says why nothing is sent', async () => {
     const chrome = await startWorker(fakeChrome({ managed: { mode: 'direct' } }));
     typed(chrome);
     await settle();
     assert.equal(chrome.runtime.ports.length, 0);
     assert.equal(storedEvents(chrome).length, 1);
     assert.equal(chrome.storage.session.snapshot().connection.state, 'unavailable');
+    assert.match(chrome.storage.session.snapshot().connection.detail, /serverUrl/);
   });
 
   it('keeps page text as a page event without a fieldId, and sends it', async () => {

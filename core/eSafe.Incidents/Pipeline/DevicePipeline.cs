@@ -5,7 +5,9 @@ namespace eSafe.Incidents.Pipeline;
 
 /// <summary>
 /// Text events in, sealed incidents out: detect, ask for a screenshot, build the incident, seal it and
-/// put it in the outbox. The host runs it for native devices, the server for Chromebooks.
+/// put it in the outbox. The host runs it for native devices, the server for Chromebooks ("direct" mode,
+/// where the screenshot follows later: <see cref="ScreenshotResult.Later"/>; the outbox then holds the
+/// incident until it comes).
 /// <c>currentServerKey</c>, when given, is asked for the key at each seal: the server's key can be rotated while it runs.
 /// </summary>
 public sealed class DevicePipeline(
@@ -44,8 +46,9 @@ public sealed class DevicePipeline(
         Incident incident;
         try
         {
-            var screenshot = (await CaptureAsync(textEvent.TabId, cancellationToken)).Checked();
-            incident = Build(textEvent, session, hit, screenshot, libraryVersion);
+            var id = IncidentId.New(clock.GetUtcNow());
+            var screenshot = (await CaptureAsync(new ScreenshotRequest(id, textEvent.TabId), cancellationToken)).Checked();
+            incident = Build(id, textEvent, session, hit, screenshot, libraryVersion);
             var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
             await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, currentServerKey?.Invoke() ?? device.ServerKey), cancellationToken);
         }
@@ -95,13 +98,13 @@ public sealed class DevicePipeline(
         return (best, newKeys);
     }
 
-    private async Task<ScreenshotResult> CaptureAsync(int tabId, CancellationToken cancellationToken)
+    private async Task<ScreenshotResult> CaptureAsync(ScreenshotRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ScreenshotTimeout);
         try
         {
-            return await screenshots.CaptureAsync(tabId, timeout.Token);
+            return await screenshots.CaptureAsync(request, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -109,9 +112,9 @@ public sealed class DevicePipeline(
         }
     }
 
-    private Incident Build(TextEvent e, BrowserSession session, ThreatMatch hit, ScreenshotResult screenshot, string libraryVersion) => new()
+    private Incident Build(string id, TextEvent e, BrowserSession session, ThreatMatch hit, ScreenshotResult screenshot, string libraryVersion) => new()
     {
-        Id = IncidentId.New(clock.GetUtcNow()),
+        Id = id,
         SchoolId = device.SchoolId,
         DeviceId = device.DeviceId,
         UserId = session.UserId,

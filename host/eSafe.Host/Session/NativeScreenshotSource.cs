@@ -11,8 +11,9 @@ public sealed class NativeScreenshotSource(NativeChannel channel) : IScreenshotS
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CaptureReply>> _waiting = new(StringComparer.Ordinal);
     private volatile string? _goneBecause;
 
-    public async Task<ScreenshotResult> CaptureAsync(int tabId, CancellationToken cancellationToken)
+    public async Task<ScreenshotResult> CaptureAsync(ScreenshotRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var requestId = Guid.NewGuid().ToString("N");
         var reply = new TaskCompletionSource<CaptureReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[requestId] = reply;
@@ -24,7 +25,7 @@ public sealed class NativeScreenshotSource(NativeChannel channel) : IScreenshotS
                 return ScreenshotResult.Missing(gone);
             }
 
-            await channel.SendAsync(new CaptureRequest(requestId, tabId), cancellationToken);
+            await channel.SendAsync(new CaptureRequest(requestId, request.TabId), cancellationToken);
             var answer = await reply.Task.WaitAsync(cancellationToken);
             return answer.Jpeg is { Length: > 0 } jpeg
                 ? new ScreenshotResult(jpeg, null)

@@ -8,10 +8,12 @@ namespace eSafe.Server.Fleet;
 /// <summary>The heartbeat devices send (docs/PROTOCOL.md, "Heartbeat"), and the console's view of a school's devices' health.</summary>
 public static class FleetEndpoints
 {
-    public static IEndpointRouteBuilder MapFleetDevices(this IEndpointRouteBuilder app)
+    /// <summary>Maps onto the device group, which has the device token checked already.</summary>
+    public static RouteGroupBuilder MapFleetDevices(this RouteGroupBuilder devices)
     {
-        app.MapPost("/api/v1/devices/heartbeat", HeartbeatAsync);
-        return app;
+        ArgumentNullException.ThrowIfNull(devices);
+        devices.MapPost("/heartbeat", HeartbeatAsync);
+        return devices;
     }
 
     /// <summary>Maps onto the console's group, which has the session and same-origin checks applied already.</summary>
@@ -23,16 +25,10 @@ public static class FleetEndpoints
         return console;
     }
 
-    // The token first (401), then the body (400/413): nothing is stored until every field is valid.
-    private static async Task<IResult> HeartbeatAsync(HttpContext context, DeviceAuthenticator authenticator, FleetHealth fleet)
+    // The group checked the token (401); then the body (400/413): nothing is stored until every field is valid.
+    private static async Task<IResult> HeartbeatAsync(HttpContext context, FleetHealth fleet)
     {
-        if (await authenticator.AuthenticateAsync(context.Request) is not { } device)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problems.Status(StatusCodes.Status401Unauthorized, "Device not recognised",
-                "A valid device token is required (Authorization: Bearer <token>); enrol the device again if it was removed.");
-        }
-
+        var device = context.Device();
         var (request, error) = await RequestBody.ReadJsonAsync(context, HeartbeatRules.MaxBytes, ContractsJson.Default.HeartbeatRequest);
         if (request is null)
         {

@@ -2,7 +2,6 @@ using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Server.Devices;
 using eSafe.Server.Storage;
-using eSafe.Server.Web;
 using Microsoft.Net.Http.Headers;
 
 namespace eSafe.Server.Libraries;
@@ -13,34 +12,27 @@ namespace eSafe.Server.Libraries;
 /// </summary>
 public static class LibraryDownloadEndpoints
 {
-    public static IEndpointRouteBuilder MapLibraryDownloads(this IEndpointRouteBuilder app)
+    /// <param name="devices">The <c>/api/v1/devices</c> group, which has checked the device's token.</param>
+    public static RouteGroupBuilder MapLibraryDownloads(this RouteGroupBuilder devices)
     {
-        app.MapGet("/api/v1/devices/libraries", VersionsAsync);
-        app.MapGet("/api/v1/devices/libraries/global", GlobalAsync);
-        app.MapGet("/api/v1/devices/libraries/school", SchoolAsync);
-        return app;
+        ArgumentNullException.ThrowIfNull(devices);
+        devices.MapGet("/libraries", VersionsAsync);
+        devices.MapGet("/libraries/global", Global);
+        devices.MapGet("/libraries/school", SchoolAsync);
+        return devices;
     }
 
-    private static async Task<IResult> VersionsAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages,
+    private static async Task<IResult> VersionsAsync(HttpContext context, LibraryPackages packages,
         ISchoolLibraryStore layers, Security.SealingKeyRing keys)
     {
-        if (await authenticator.AuthenticateAsync(context.Request) is not { } device)
-        {
-            return Unauthorized(context);
-        }
-
+        var device = context.Device();
         var schoolVersion = await layers.GetVersionAsync(device.SchoolId, context.RequestAborted);
         return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, schoolVersion, keys.Current),
             ContractsJson.Default.LibraryVersions);
     }
 
-    private static async Task<IResult> GlobalAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages)
+    private static IResult Global(HttpContext context, LibraryPackages packages)
     {
-        if (await authenticator.AuthenticateAsync(context.Request) is null)
-        {
-            return Unauthorized(context);
-        }
-
         context.Response.Headers.ETag = packages.GlobalETag;
         return Matches(context, packages.GlobalETag)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
@@ -48,13 +40,9 @@ public static class LibraryDownloadEndpoints
     }
 
     // Only the token's school: a device never names the school it asks for.
-    private static async Task<IResult> SchoolAsync(HttpContext context, DeviceAuthenticator authenticator, LibraryPackages packages,
-        ISchoolLibraryStore layers)
+    private static async Task<IResult> SchoolAsync(HttpContext context, LibraryPackages packages, ISchoolLibraryStore layers)
     {
-        if (await authenticator.AuthenticateAsync(context.Request) is not { } device)
-        {
-            return Unauthorized(context);
-        }
+        var device = context.Device();
 
         // The version first: an unchanged layer is answered without compiling or reading its entries.
         var current = LibraryETags.OfSchoolLayer(device.SchoolId, await layers.GetVersionAsync(device.SchoolId, context.RequestAborted));
@@ -72,11 +60,4 @@ public static class LibraryDownloadEndpoints
     private static bool Matches(HttpContext context, string etag) =>
         context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } given
         && given.Any(g => g.Equals(EntityTagHeaderValue.Any) || g.Tag.ToString() == etag);
-
-    private static IResult Unauthorized(HttpContext context)
-    {
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Status(StatusCodes.Status401Unauthorized, "Device not recognised",
-            "A valid device token is required (Authorization: Bearer <token>); enrol the device again if it was removed.");
-    }
 }

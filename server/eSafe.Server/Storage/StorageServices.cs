@@ -25,6 +25,8 @@ public static class StorageServices
         services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
         services.AddSingleton<IEnrolmentCodeStore, LiteEnrolmentCodeStore>();
         services.AddSingleton<IFleetStore, LiteFleetStore>();
+        services.AddSingleton<IPendingIncidentStore, LitePendingIncidentStore>();
+        services.AddSingleton<IDeviceRepeatStore, LiteDeviceRepeatStore>();
         return services;
     }
 }

@@ -21,14 +21,16 @@ public sealed class ExtensionBrowser : IAsyncDisposable
     /// "127.0.0.1:PORT"), through its <c>--host-resolver-rules</c>; every other name resolves as usual.
     /// </param>
     /// <param name="acceptAnyCertificate">For test servers with self-signed certificates (see <see cref="PageServer"/>).</param>
+    /// <param name="extensionDirectory">Another copy of the extension (<see cref="ExtensionCopy"/>); the repository's when null.</param>
     public static async Task<ExtensionBrowser> LaunchAsync(
         string profileDirectory,
         IReadOnlyDictionary<string, string> environment,
         IReadOnlyDictionary<string, string>? hostMappings = null,
-        bool acceptAnyCertificate = false)
+        bool acceptAnyCertificate = false,
+        string? extensionDirectory = null)
     {
         var chromium = RepositoryLayout.Require(RepositoryLayout.Chromium, "install Debian's chromium (./build.sh --target=Test does)");
-        var extension = RepositoryLayout.Extension;
+        var extension = extensionDirectory ?? RepositoryLayout.Extension;
         var playwright = await Playwright.CreateAsync();
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profileDirectory, new BrowserTypeLaunchPersistentContextOptions
         {

@@ -2,6 +2,8 @@ using eSafe.Contracts.Native;
 using eSafe.Host.Messaging;
 using eSafe.Host.Session;
 using eSafe.Host.Tests.Support;
+using eSafe.Incidents;
+using eSafe.Incidents.Pipeline;
 
 namespace eSafe.Host.Tests.Session;
 
@@ -14,7 +16,7 @@ public sealed class NativeScreenshotSourceTests
         using var channel = new NativeChannel(Stream.Null, output);
         var source = new NativeScreenshotSource(channel);
 
-        var capture = source.CaptureAsync(42, CancellationToken.None);
+        var capture = source.CaptureAsync(Request(42), CancellationToken.None);
         var request = (CaptureRequest)(await new NativeChannel(new MemoryStream(output.ToArray()), Stream.Null).ReceiveAsync(CancellationToken.None))!;
         source.Complete(new CaptureReply("someone-else", [0xFF, 0xD8, 0xFF, 0x00, 0x01], null)).Should().BeFalse();
         source.Complete(new CaptureReply(request.RequestId, TestJpeg.Bytes(), null)).Should().BeTrue();
@@ -34,7 +36,7 @@ public sealed class NativeScreenshotSourceTests
         var source = new NativeScreenshotSource(channel);
 
         source.FailAll("the browser closed the connection");
-        var result = await source.CaptureAsync(42, CancellationToken.None).WaitAsync(ExtensionSide.Patience);
+        var result = await source.CaptureAsync(Request(42), CancellationToken.None).WaitAsync(ExtensionSide.Patience);
 
         result.Jpeg.Should().BeNull();
         result.MissingReason.Should().Be("the browser closed the connection");
@@ -48,8 +50,10 @@ public sealed class NativeScreenshotSourceTests
         var source = new NativeScreenshotSource(channel);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
-        var capture = () => source.CaptureAsync(1, cancel.Token);
+        var capture = () => source.CaptureAsync(Request(1), cancel.Token);
 
         await capture.Should().ThrowAsync<OperationCanceledException>();
     }
+
+    private static ScreenshotRequest Request(int tabId) => new(IncidentId.New(DateTimeOffset.UtcNow), tabId);
 }

@@ -1,0 +1,16 @@
+using eSafe.DirectLoad;
+
+// dotnet run -c Release --project bench/eSafe.DirectLoad -- [seconds per phase] [concurrency] [server dll]
+// Starts the published server (artifacts/server/esafe-server.dll) on a loopback port, enrols devices, and
+// measures direct mode: 2 KB text batches, then incidents with a 150 KB screenshot. See bench/README.md.
+var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
+var concurrency = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
+var dll = args.Length > 2 ? args[2] : Path.Combine("artifacts", "server", "esafe-server.dll");
+await using var server = await LoadServer.StartAsync(Path.GetFullPath(dll));
+var devices = await server.EnrolAsync(concurrency);
+using var load = new DirectClient(server.Url);
+foreach (var phase in new[] { Phase.TextBatches, Phase.Incidents })
+{
+    var result = await LoadRun.RunAsync(phase, load, devices, concurrency, TimeSpan.FromSeconds(seconds), () => server.CpuTime);
+    Console.WriteLine(result.Describe());
+}

@@ -1,0 +1,100 @@
+using eSafe.Contracts.Http;
+using eSafe.Incidents;
+using eSafe.Server.Devices;
+using eSafe.Server.Storage;
+
+namespace eSafe.Server.Ingest;
+
+/// <summary>
+/// The one way an incident gets into the store, whoever built it: a host sealed it (<see cref="IngestSealedAsync"/>)
+/// or this server built it for a Chromebook (<see cref="IngestAsync"/>). Checks, in order: a repeat of a known
+/// ID (duplicate, or 409 from another device), the seal, the incident's fields and text (pupil and page text
+/// is neutralised, see <see cref="IncidentText"/>), that it names a rule the server knows with its category
+/// and severity (<see cref="IncidentRules"/>), that it is the device's school and device; only then is
+/// anything stored, and the receipt audited.
+/// </summary>
+public sealed class IncidentIngest(IIncidentStore incidents, SealedContent sealedContent, IncidentRules rules, TimeProvider clock,
+    IAuditLog audit, ILogger<IncidentIngest> log)
+{
+    public async Task<IngestOutcome> IngestSealedAsync(DeviceRecord device, SealedIncident envelope, string? remoteAddress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (!IncidentId.IsValid(envelope.IncidentId))
+        {
+            return IngestOutcome.Unreadable("", "The envelope's incidentId is not a 26-character sortable incident ID.");
+        }
+
+        if (await KnownAsync(device, envelope.IncidentId, cancellationToken) is { } known)
+        {
+            return known;
+        }
+
+        var (incident, problem) = sealedContent.Open(envelope, IncidentJson.Default.Incident, "incident");
+        if (incident is null)
+        {
+            DeviceLog.Refused(log, device.Id, "the incident did not open or read");
+            return IngestOutcome.Unreadable(envelope.IncidentId, problem!);
+        }
+
+        return incident.Id != envelope.IncidentId
+            ? IngestOutcome.Unreadable(envelope.IncidentId, "The incident's id is not the envelope's incidentId.")
+            : await StoreAsync(device, incident, remoteAddress, cancellationToken);
+    }
+
+    /// <summary>An incident already opened (built by this server's pipeline for a Chromebook, its screenshot attached).</summary>
+    public async Task<IngestOutcome> IngestAsync(DeviceRecord device, Incident incident, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(incident);
+        return await KnownAsync(device, incident.Id, cancellationToken) is { } known
+            ? known
+            : await StoreAsync(device, incident, remoteAddress, cancellationToken);
+    }
+
+    private async Task<IngestOutcome?> KnownAsync(DeviceRecord device, string incidentId, CancellationToken cancellationToken)
+    {
+        var knownFrom = await incidents.FindDeviceAsync(incidentId, cancellationToken);
+        return knownFrom is null ? null
+            : knownFrom == device.Id ? new IngestOutcome(IngestResult.Duplicate, incidentId)
+            : new IngestOutcome(IngestResult.IdInUse, incidentId, "Another device has delivered an incident with this ID.");
+    }
+
+    private async Task<IngestOutcome> StoreAsync(DeviceRecord device, Incident incident, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        incident = IncidentText.Neutralise(incident);
+        List<string> problems = [.. IncidentValidator.Problems(incident, clock.GetUtcNow()), .. IncidentText.Problems(incident)];
+        if (problems.Count == 0 && await rules.ProblemAsync(incident, device.SchoolId, cancellationToken) is { } ruleProblem)
+        {
+            problems.Add(ruleProblem);
+        }
+
+        if (problems.Count > 0)
+        {
+            DeviceLog.Refused(log, device.Id, "invalid incident fields");
+            return new IngestOutcome(IngestResult.Invalid, incident.Id ?? "", "The incident is not valid; nothing was stored.", problems);
+        }
+
+        if (incident.SchoolId != device.SchoolId || incident.DeviceId != device.Id)
+        {
+            DeviceLog.Refused(log, device.Id, "the incident names another school or device");
+            return new IngestOutcome(IngestResult.NotThisDevice, incident.Id,
+                "The incident's schoolId and deviceId must be those of the device whose token delivered it.");
+        }
+
+        var stored = new StoredIncident(incident with { Screenshot = null },
+            DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            remoteAddress, IncidentStatuses.New, incident.Screenshot is not null);
+        var added = await incidents.AddAsync(stored, incident.Screenshot, cancellationToken);
+        if (added != AddOutcome.Added)
+        {
+            return new IngestOutcome(IngestResult.Duplicate, incident.Id);
+        }
+
+        DeviceLog.Received(log, incident.Id, device.Id, device.SchoolId, incident.Severity);
+        await audit.AppendAsync(new AuditEvent("device:" + device.Id, AuditActions.IncidentReceived, incident.Id, device.SchoolId,
+            remoteAddress), cancellationToken);
+        return new IngestOutcome(IngestResult.Stored, incident.Id);
+    }
+}
