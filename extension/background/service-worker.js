@@ -14,6 +14,7 @@ import { loadPolicy, refreshPolicy } from './policy.js';
 import { createSearchFilter, createSearchWatcher } from './search-query.js';
 import { createStatusStore } from './status-store.js';
 import { makeSearchEvent, makeTextEvent } from './text-event.js';
+import { createModeTransport, platformOs } from './transport-mode.js';
 
 const PROTOCOL_VERSION = 1;
 const RECONNECT_ALARM = 'esafe-reconnect';
@@ -34,6 +35,7 @@ const searchWatcher = createSearchWatcher({
 
 let policy = null;
 let transport = null;
+let os = null;
 
 const handleHostMessage = createHostMessageHandler({
   backlog,
@@ -75,19 +77,20 @@ async function resendBacklog(target) {
   }
 }
 
+// The policy's mode on this platform (transport-mode.js): native, direct, or auto's choice between them.
 function makeTransport(mode) {
-  const onState = (state) => status.setState(state).catch(warn('could not record the state'));
-  if (mode === 'direct') {
-    return createDirectTransport({ onState });
-  }
-  const native = createNativeTransport({
-    runtime: chrome.runtime,
-    makeHello,
-    onOpen: () => resendBacklog(native),
-    onMessage: (message) => handleHostMessage(message).catch(warn('could not handle a host message')),
-    onState,
+  return createModeTransport({
+    mode,
+    os,
+    onState: (state) => status.setState(state).catch(warn('could not record the state')),
+    onHostMessage: (message) => handleHostMessage(message).catch(warn('could not handle a host message')),
+    onChoice: (choice) => status.setTransport(choice).catch(warn('could not record the transport')),
+    makeDirect: ({ onState }) => createDirectTransport({ onState }),
+    makeNative: ({ onState, onHostMessage }) => {
+      const native = createNativeTransport({ runtime: chrome.runtime, makeHello, onOpen: () => resendBacklog(native), onMessage: onHostMessage, onState });
+      return native;
+    },
   });
-  return native;
 }
 
 function applyPolicy(next) {
@@ -103,6 +106,7 @@ function applyPolicy(next) {
 }
 
 async function start() {
+  os = await platformOs(chrome.runtime);
   applyPolicy(await loadPolicy({ managed: chrome.storage.managed, session }));
 }
 

@@ -195,9 +195,14 @@ export function fakeNativeRuntime({ hostPresent = true } = {}) {
 export const EXTENSION_ID = 'hiipfkacdajbinoadfgohldjcebaoijj';
 
 /** The parts of the chrome global that the service worker uses; `indexedDB` is the profile's (the worker's global). */
-export function fakeChrome({ managed = {}, hostPresent = true, email = 'pupil@school.example', session = fakeStorage(), indexedDB = fakeIndexedDB() } = {}) {
+export function fakeChrome({ managed = {}, hostPresent = true, email = 'pupil@school.example', session = fakeStorage(), indexedDB = fakeIndexedDB(), os = 'linux' } = {}) {
   const runtime = fakeNativeRuntime({ hostPresent });
-  Object.assign(runtime, { id: EXTENSION_ID, getManifest: () => ({ version: '0.1.0' }), onMessage: fakeEvent() });
+  Object.assign(runtime, {
+    id: EXTENSION_ID,
+    getManifest: () => ({ version: '0.1.0' }),
+    getPlatformInfo: async () => ({ os, arch: 'x86-64', nacl_arch: 'x86-64' }),
+    onMessage: fakeEvent(),
+  });
   const alarms = new Map();
   const captured = [];
   return {

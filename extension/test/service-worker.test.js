@@ -148,8 +148,8 @@ describe('service worker', () => {
     assert.deepEqual(resent.slice(1), [{ type: 'text', event: sent[1] }]);
   });
 
-  it('with no host: records why, keeps the backlog, and the alarm tries again', async () => {
-    const chrome = await startWorker(fakeChrome({ hostPresent: false }));
+  it('in native mode with no host: records why, keeps the backlog, and the alarm tries again', async () => {
+    const chrome = await startWorker(fakeChrome({ hostPresent: false, managed: { mode: 'native' } }));
     assert.deepEqual(
       { state: chrome.storage.session.snapshot().connection.state, detail: chrome.storage.session.snapshot().connection.detail },
       { state: 'disconnected', detail: 'Specified native messaging host not found.' },
@@ -162,6 +162,49 @@ describe('service worker', () => {
     chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
     await settle();
     assert.equal(chrome.runtime.ports.length, ports + 1);
+  });
+
+  it('in auto mode with no host: sends directly meanwhile, says the host is missing, and goes back to a host that answers', async () => {
+    const chrome = await startWorker(fakeChrome({ hostPresent: false }));
+    const session = () => chrome.storage.session.snapshot();
+    assert.deepEqual({ ...session().transport, since: undefined }, { mode: 'auto', transport: 'direct', hostMissing: true, since: undefined });
+    assert.equal(session().connection.state, 'unavailable', 'the direct transport carries the events now');
+    assert.equal(session().connection.attempts, 1, 'the failed host connection is counted');
+    typed(chrome, { text: 'typed while the host is missing' });
+    await settle();
+    assert.deepEqual((await storedEvents(chrome)).map((e) => e.text), ['typed while the host is missing']);
+    // The native port keeps trying; the host is installed and answers.
+    chrome.runtime.hostPresent = true;
+    chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
+    await settle();
+    const port = chrome.runtime.ports.at(-1);
+    assert.deepEqual(port.sent.map((m) => m.type), ['hello', 'text'], 'the backlog goes to the host');
+    assert.equal(session().transport.hostMissing, true, 'not until the host answers');
+    port.reply({ type: 'hello-reply', protocol: 1, hostVersion: '0.1.0', libraryVersion: 'l', ready: true });
+    await settle();
+    assert.deepEqual({ ...session().transport, since: undefined }, { mode: 'auto', transport: 'native', hostMissing: false, since: undefined });
+    assert.equal(session().connection.state, 'open');
+    port.reply({ type: 'ack', eventId: port.sent[1].event.eventId, incidents: 0 });
+    await settle();
+    assert.deepEqual(await storedEvents(chrome), []);
+  });
+
+  it('in auto mode on ChromeOS goes direct at once and never looks for a host', async () => {
+    const chrome = await startWorker(fakeChrome({ os: 'cros' }));
+    typed(chrome);
+    await settle();
+    assert.equal(chrome.runtime.ports.length, 0);
+    assert.deepEqual({ ...chrome.storage.session.snapshot().transport, since: undefined }, { mode: 'auto', transport: 'direct', hostMissing: false, since: undefined });
+    assert.equal((await storedEvents(chrome)).length, 1);
+  });
+
+  it('in native mode never falls back, and in auto mode a host that is there is used', async () => {
+    const native = await startWorker(fakeChrome({ hostPresent: false, managed: { mode: 'native' } }));
+    assert.deepEqual({ ...native.storage.session.snapshot().transport, since: undefined }, { mode: 'native', transport: 'native', hostMissing: false, since: undefined });
+    assert.equal(native.storage.session.snapshot().connection.state, 'disconnected');
+    await stopWorker(native);
+    const auto = await startWorker(fakeChrome());
+    assert.deepEqual({ ...auto.storage.session.snapshot().transport, since: undefined }, { mode: 'auto', transport: 'native', hostMissing: false, since: undefined });
   });
 
   it('the alarm leaves a healthy connection alone and re-greets a host that was not ready', async () => {
