@@ -220,4 +220,7 @@ chrome.storage.onChanged.addListener((_changes, area) => {
 });
 
 const started = start().catch(warn('could not start'));
+// Read at once, so the status page counts what waits from the start (the counters are not kept
+// across a browser restart otherwise, and nothing else may touch the backlog for a minute).
+backlog.stats().catch(warn('could not read the backlog'));
 ensureAlarm().catch(warn('could not set the reconnect alarm'));

@@ -189,6 +189,13 @@ describe('service worker', () => {
     assert.deepEqual(await storedEvents(chrome), []);
   });
 
+  it('after the browser restarts, counts for the status page what waits in IndexedDB at once', async () => {
+    const chrome = fakeChrome({ os: 'cros' });
+    await createBacklog({ indexedDB: chrome.indexedDB, log: silentLog }).add({ eventId: 'left-over', tabId: 1, fieldId: 'f', source: 'typed', text: 'kept', url: 'https://a.example/', title: '', occurredAt: '2026-01-01T00:00:00.000Z', localOffsetMinutes: 0 });
+    await startWorker(chrome);
+    assert.equal(chrome.storage.session.snapshot()['backlog:stats'].count, 1);
+  });
+
   it('in auto mode on ChromeOS goes direct at once and never looks for a host', async () => {
     const chrome = await startWorker(fakeChrome({ os: 'cros' }));
     typed(chrome);

@@ -49,6 +49,9 @@ public sealed class OfflineBacklogTests
             var stored = await WaitForAsync(extension, "typed text in the backlog",
                 "async () => { const { ['backlog:stats']: s } = await chrome.storage.session.get('backlog:stats'); return (s?.sources?.typed?.count ?? 0) >= 1; }");
             stored.Should().BeTrue(await SessionAsync(extension));
+            // The policy's first read after the browser starts takes about 3 s; the choice comes after it.
+            (await WaitForAsync(extension, "the host found missing",
+                "async () => (await chrome.storage.session.get('transport')).transport?.hostMissing === true")).Should().BeTrue(await SessionAsync(extension));
             var transport = JsonDocument.Parse(await extension.EvaluateAsync<string>(
                 "async () => JSON.stringify((await chrome.storage.session.get('transport')).transport)")).RootElement;
             transport.GetProperty("mode").GetString().Should().Be("auto");
@@ -76,18 +79,22 @@ public sealed class OfflineBacklogTests
         var files = Directory.GetFiles(Path.Combine(profile, "Default", "IndexedDB"), "*", SearchOption.AllDirectories)
             .Where(f => f.Contains($"chrome-extension_{ExtensionId}", StringComparison.Ordinal)).ToList();
         files.Should().NotBeEmpty("the extension's IndexedDB is on disk");
+        var readable = false;
         foreach (var file in files)
         {
             var bytes = await File.ReadAllBytesAsync(file);
             ContainsText(bytes, Phrase).Should().BeFalse($"{Path.GetFileName(file)} holds no typed text");
+            readable |= ContainsText(bytes, "esafe-backlog");
         }
+
+        readable.Should().BeTrue("the database's own name is readable in its files: text would be seen there");
 
         await using (var browser = await ExtensionBrowser.LaunchAsync(profile, environment))
         {
             var extension = await OpenExtensionPageAsync(browser);
             var records = await BacklogRecordsAsync(extension);
             records.Opened.Should().Contain(text => text.Contains(Typed, StringComparison.Ordinal), "the backlog survived the browser closing");
-            (await WaitForAsync(extension, "the backlog counted again",
+            (await WaitForAsync(extension, "the backlog counted again at start",
                 "async () => { const { ['backlog:stats']: s } = await chrome.storage.session.get('backlog:stats'); return (s?.sources?.typed?.count ?? 0) >= 1; }"))
                 .Should().BeTrue(await SessionAsync(extension));
         }
@@ -162,9 +169,9 @@ public sealed class OfflineBacklogTests
             [.. root.GetProperty("opened").EnumerateArray().Select(s => s.GetString()!)]);
     }
 
-    // UTF-8 and UTF-16 (Chromium's IndexedDB stores strings in either).
+    // UTF-8 and UTF-16 either way round (Chromium's IndexedDB keeps strings in more than one form).
     private static bool ContainsText(byte[] bytes, string text) =>
-        bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0 || bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(text)) >= 0;
+        new[] { Encoding.UTF8, Encoding.Unicode, Encoding.BigEndianUnicode }.Any(encoding => bytes.AsSpan().IndexOf(encoding.GetBytes(text)) >= 0);
 
     private static async Task<IPage> OpenExtensionPageAsync(ExtensionBrowser browser)
     {
