@@ -54,11 +54,15 @@ export function createBacklogStore({ indexedDB, subtle, dbName = DB_NAME, random
       };
       opening = done(request).then((db) => {
         // Closed under us (browser shutting down, storage cleared): the next operation opens again.
-        db.onclose = () => {
+        const forget = () => {
           opening = null;
           key = null;
         };
-        db.onversionchange = () => db.close();
+        db.onclose = forget;
+        db.onversionchange = () => {
+          db.close();
+          forget();
+        };
         return db;
       });
       opening.catch(() => {

@@ -127,7 +127,7 @@ describe('backlog', () => {
       r.onsuccess = () => resolve(r.result);
     });
     const transaction = db.transaction('events', 'readwrite');
-    const [[seqA, recordA], [seqB, recordB]] = raw.events;
+    const [[seqA, recordA], [seqB]] = raw.events;
     const flipped = new Uint8Array(recordA.sealed.slice(0));
     flipped[3] ^= 1;
     transaction.objectStore('events').put({ iv: recordA.iv, sealed: flipped.buffer }, seqA);
@@ -140,7 +140,6 @@ describe('backlog', () => {
     assert.deepEqual((await restarted.all()).map((e) => e.eventId), [c.eventId]);
     assert.equal((await restarted.stats()).dropped, 2);
     assert.equal((await rawBacklog(device.indexedDB)).events.length, 1, 'the broken records are gone');
-    void recordB;
   });
 
   it('takes over, once, the events an older version left in chrome.storage.session', async () => {
