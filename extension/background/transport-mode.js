@@ -138,6 +138,11 @@ export function createModeTransport({ mode, os, makeNative, makeDirect, onState,
       return carrier()?.isOpen() ?? false;
     },
 
+    /** The alarm's periodic call, passed to the carrying transport when it has one (direct mode's heartbeat). */
+    tick() {
+      carrier()?.tick?.();
+    },
+
     close() {
       closed = true;
       native?.close();

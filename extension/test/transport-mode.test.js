@@ -109,6 +109,17 @@ describe('transport mode', () => {
     assert.deepEqual(native.sent, [{ type: 'capture-reply' }]);
   });
 
+  it('passes the alarm tick to the carrying transport when it has one', () => {
+    const t = modeTransport('auto', 'cros');
+    const [direct] = t.of('direct');
+    direct.tick = () => direct.calls.push('tick');
+    t.transport.tick();
+    assert.deepEqual(direct.calls, ['tick']);
+    const n = modeTransport('native', 'linux');
+    n.transport.tick(); // the native transport has none: nothing happens
+    assert.deepEqual(n.of('native')[0].calls, []);
+  });
+
   it('auto keeps a host that crashes (it is there) and native mode never falls back', () => {
     const auto = modeTransport('auto', 'linux');
     auto.of('native')[0].hooks.onState({ state: 'disconnected', detail: 'Native host has exited.' });
