@@ -106,6 +106,8 @@ Task("Test")
     var results = artifacts.Combine("test-results");
     CleanDirectory(results);
     InstallTestPages("./tests/eSafe.EndToEnd.Tests/Pages/editors");
+    // The extension's node tests use fake-indexeddb (a dev dependency, never part of the packed extension).
+    InstallTestPages("./extension");
     var failed = false;
     try
     {

@@ -4,6 +4,7 @@
 const CONNECTION_KEY = 'connection';
 const STATS_KEY = 'backlog:stats';
 const POLICY_KEY = 'policy';
+const TRANSPORT_KEY = 'transport';
 export const SOURCES = ['typed', 'page', 'search'];
 const SOURCE_NAMES = { typed: 'Typed text', page: 'Page text', search: 'Searches' };
 
@@ -86,6 +87,22 @@ export function describeHost(connection, locale) {
   return last?.hostVersion ? `${last.hostVersion} (last seen ${when(last.at, locale)})` : null;
 }
 
+/**
+ * The mode and what carries the events: auto's choice, and "host missing" while it sends directly
+ * because no native host answers (a host that was removed, or never installed for this browser).
+ */
+export function describeMode(policyMode, transport, locale) {
+  const mode = transport?.mode ?? policyMode ?? 'auto';
+  if (!transport) {
+    return mode;
+  }
+  const carrier = transport.transport === 'direct' ? 'direct to the server' : 'native host';
+  if (transport.hostMissing) {
+    return `${mode}: ${carrier}; host missing since ${when(transport.since, locale)}`;
+  }
+  return mode === 'auto' ? `auto: ${carrier}` : mode;
+}
+
 /** Rows for the per-source table: [name, waiting, sent, refused, dropped]. */
 export function sourceRows(stats) {
   const sources = stats?.sources ?? {};
@@ -124,7 +141,7 @@ function showRows(stats) {
 }
 
 async function render() {
-  const stored = await chrome.storage.session.get([CONNECTION_KEY, STATS_KEY, POLICY_KEY]);
+  const stored = await chrome.storage.session.get([CONNECTION_KEY, STATS_KEY, POLICY_KEY, TRANSPORT_KEY]);
   const connection = stored[CONNECTION_KEY];
   const stats = stored[STATS_KEY] ?? { count: 0, dropped: 0, bytes: 0 };
   show('connection', describeConnection(connection));
@@ -135,7 +152,7 @@ async function render() {
   show('backlog', `${stats.count} (${Math.ceil((stats.bytes ?? 0) / 1024)} KB)`);
   show('dropped', stats.dropped ?? 0);
   showRows(stats);
-  show('mode', stored[POLICY_KEY]?.mode ?? 'native');
+  show('mode', describeMode(stored[POLICY_KEY]?.mode, stored[TRANSPORT_KEY]));
   show('extension-version', chrome.runtime.getManifest().version);
 }
 

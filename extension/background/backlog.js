@@ -1,11 +1,16 @@
-// Text events the host has not acknowledged yet. Kept in chrome.storage.session (one key per event,
-// so adding or acking one never rewrites the others) and mirrored in memory; every operation runs in
-// turn, so a stopped and restarted service worker sees exactly what was persisted.
+// Text events not acknowledged yet. Kept in IndexedDB, sealed (backlog-store.js), so they survive a
+// stopped service worker and the browser closing (an offline Chromebook, a PC whose host is missing),
+// and mirrored in memory; every operation runs in turn, so a restarted worker sees exactly what was
+// persisted. The counters (no text) are also copied to chrome.storage.session for the status page.
+// Events an older version left in chrome.storage.session (one key per event) are taken over once.
+
+import { createBacklogStore } from './backlog-store.js';
 
 export const EVENT_KEY_PREFIX = 'backlog:event:';
 export const STATS_KEY = 'backlog:stats';
 export const MAX_EVENTS = 1000;
-// Half of chrome.storage.session's 10 MB, leaving room for everything else kept there.
+// The bounds chrome.storage.session imposed (half its 10 MB) are kept: IndexedDB has room for more,
+// but a pupil's machine should not carry more than this.
 export const MAX_BYTES = 5 * 1024 * 1024;
 export const SOURCES = Object.freeze(['typed', 'search', 'page']);
 // Each source has its own bounds inside the overall ones, so a flood of page text (a long chat, an
@@ -52,7 +57,8 @@ export function utf8Length(text) {
   return bytes;
 }
 
-// What storage charges for a key: its name plus its value's JSON.
+// An event's size as chrome.storage.session charged it (its key's name plus the record's JSON): the
+// bounds are counted the same way as before the move to IndexedDB.
 function sizeOf(key, record) {
   return key.length + utf8Length(JSON.stringify(record));
 }
@@ -69,15 +75,28 @@ export function supersedes(newer, older) {
 
 /**
  * @param {object} deps
- * @param {{get: Function, set: Function, remove: Function}} deps.storage  chrome.storage.session or a fake
+ * @param {{get: Function, set: Function, remove: Function}|null} deps.storage  chrome.storage.session
+ *        (or a fake): an older version's backlog to take over, and where the counters are mirrored
+ * @param {IDBFactory} [deps.indexedDB]  defaults to the worker's
+ * @param {SubtleCrypto} [deps.subtle]  defaults to the worker's
  */
-export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_BYTES, sourceBounds = SOURCE_BOUNDS, log = console }) {
+export function createBacklog({
+  storage = null,
+  indexedDB = globalThis.indexedDB,
+  subtle = globalThis.crypto?.subtle,
+  dbName,
+  maxEvents = MAX_EVENTS,
+  maxBytes = MAX_BYTES,
+  sourceBounds = SOURCE_BOUNDS,
+  log = console,
+}) {
+  const store = createBacklogStore({ indexedDB, subtle, ...(dbName ? { dbName } : {}) });
   let entries = null; // [{key, seq, size, source, event}], oldest first
   let nextSeq = 1;
   let bytes = 0;
   let dropped = 0;
-  // Per source: what waits (count, bytes) and what happened since the browser started (dropped,
-  // delivered: acknowledged by the host, refused: rejected by the host as bad input).
+  // Per source: what waits (count, bytes) and what happened to the rest (dropped, delivered:
+  // acknowledged by the host or server, refused: rejected as bad input).
   let counts = emptyCounts();
   let queue = Promise.resolve();
 
@@ -92,22 +111,12 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     return { maxEvents: Math.min(own.maxEvents ?? maxEvents, maxEvents), maxBytes: Math.min(own.maxBytes ?? maxBytes, maxBytes) };
   }
 
-  async function load() {
-    if (entries !== null) {
-      return;
-    }
-    const stored = await storage.get(null);
-    const loaded = [];
-    for (const [key, record] of Object.entries(stored ?? {})) {
-      if (key.startsWith(EVENT_KEY_PREFIX) && record && typeof record.event?.eventId === 'string') {
-        loaded.push({ key, seq: Number(record.seq) || 0, size: sizeOf(key, record), source: sourceOf(record.event), event: record.event });
-      }
-    }
-    loaded.sort((a, b) => a.seq - b.seq);
-    entries = loaded;
-    bytes = loaded.reduce((sum, e) => sum + e.size, 0);
-    nextSeq = loaded.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
-    const storedStats = stored?.[STATS_KEY];
+  function entryOf(record) {
+    const key = EVENT_KEY_PREFIX + record.event.eventId;
+    return { key, seq: record.seq, size: sizeOf(key, record), source: sourceOf(record.event), event: record.event };
+  }
+
+  function restoreCounters(storedStats) {
     dropped = Number(storedStats?.dropped) || 0;
     counts = emptyCounts();
     for (const source of SOURCES) {
@@ -115,10 +124,71 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
         counts[source][field] = Number(storedStats?.sources?.[source]?.[field]) || 0;
       }
     }
-    for (const e of loaded) {
+  }
+
+  // The events an older version kept in chrome.storage.session, once: each goes through add's bounds
+  // and is sealed into IndexedDB before its session key is removed.
+  async function migrate(legacyStats) {
+    let stored;
+    try {
+      stored = await storage.get(null);
+    } catch (error) {
+      log.warn('eSafe: could not read the old session backlog:', error?.message ?? error);
+      return;
+    }
+    const legacy = Object.entries(stored ?? {})
+      .filter(([key, record]) => key.startsWith(EVENT_KEY_PREFIX) && typeof record?.event?.eventId === 'string')
+      .sort(([, a], [, b]) => (Number(a.seq) || 0) - (Number(b.seq) || 0));
+    if (legacyStats === null && stored?.[STATS_KEY]) {
+      restoreCounters(stored[STATS_KEY]);
+    }
+    const put = [];
+    const remove = [];
+    for (const [, record] of legacy) {
+      if (entries.some((e) => e.event.eventId === record.event.eventId)) {
+        continue;
+      }
+      const change = insert(record.event);
+      remove.push(...change.removed);
+      if (change.record) {
+        put.push(change.record);
+      }
+    }
+    const kept = new Set(entries.map((e) => e.seq));
+    await store.write({ put: put.filter((r) => kept.has(r.seq)), remove, stats: stats(), migrated: true });
+    if (legacy.length > 0) {
+      await persist(() => storage.remove(legacy.map(([key]) => key)));
+      log.warn(`eSafe: moved ${legacy.length} event(s) from the session backlog to IndexedDB`);
+    }
+  }
+
+  async function load() {
+    if (entries !== null) {
+      return;
+    }
+    const loaded = await store.load();
+    const list = loaded.records.map(entryOf);
+    list.sort((a, b) => a.seq - b.seq);
+    entries = list;
+    bytes = list.reduce((sum, e) => sum + e.size, 0);
+    nextSeq = list.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
+    restoreCounters(loaded.stats);
+    for (const e of list) {
       counts[e.source].count += 1;
       counts[e.source].bytes += e.size;
     }
+    if (loaded.unreadable > 0) {
+      dropped += loaded.unreadable;
+      log.warn(`eSafe: ${loaded.unreadable} backlog record(s) could not be opened and were removed`);
+    }
+    if (!loaded.migrated && storage) {
+      try {
+        await migrate(loaded.stats);
+      } catch (error) {
+        log.warn('eSafe: could not take over the old session backlog:', error?.message ?? error);
+      }
+    }
+    await mirror();
   }
 
   function stats() {
@@ -130,7 +200,7 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     bytes -= entry.size;
     counts[entry.source].count -= 1;
     counts[entry.source].bytes -= entry.size;
-    return entry.key;
+    return entry.seq;
   }
 
   function oldestOf(predicate) {
@@ -146,10 +216,17 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     }
   }
 
+  // The counters for the status page (and the heartbeat), which read chrome.storage.session.
+  async function mirror() {
+    if (storage) {
+      await persist(() => storage.set({ [STATS_KEY]: stats() }));
+    }
+  }
+
   // Makes room for an event of `source` and `size`: the oldest of its own source beyond that
   // source's bounds, then beyond the overall bounds the oldest of the least kept source that ranks
   // no higher than it. False when there is no room it may take (the new event is the one dropped).
-  function makeRoom(source, size, removedKeys) {
+  function makeRoom(source, size, removed) {
     const own = boundsOf(source);
     if (size > own.maxBytes) {
       return { fits: false, droppedNow: 0 };
@@ -157,7 +234,7 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     let droppedNow = 0;
     const drop = (index) => {
       const victim = entries[index].source;
-      removedKeys.push(removeAt(index));
+      removed.push(removeAt(index));
       counts[victim].dropped += 1;
       droppedNow += 1;
     };
@@ -191,6 +268,39 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     return { fits: true, droppedNow };
   }
 
+  // The in-memory half of add: supersedes, makes room, counts. Returns the seqs removed and the
+  // record to store (null when the event itself was dropped).
+  function insert(event) {
+    const key = EVENT_KEY_PREFIX + event.eventId;
+    const source = sourceOf(event);
+    const record = { seq: nextSeq++, event };
+    const size = sizeOf(key, record);
+    const removed = [];
+    let superseded = 0;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].key === key || supersedes(event, entries[i].event)) {
+        removed.push(removeAt(i));
+        superseded += 1;
+      }
+    }
+    const { fits, droppedNow } = makeRoom(source, size, removed);
+    if (!fits) {
+      counts[source].dropped += 1;
+    }
+    const lost = droppedNow + (fits ? 0 : 1);
+    if (lost > 0) {
+      dropped += lost;
+      log.warn(`eSafe: backlog full, dropped ${lost} event(s)`);
+    }
+    if (fits) {
+      entries.push({ key, seq: record.seq, size, source, event });
+      bytes += size;
+      counts[source].count += 1;
+      counts[source].bytes += size;
+    }
+    return { removed, record: fits ? record : null, superseded, droppedNow };
+  }
+
   function forget(eventId, outcome) {
     return inTurn(async () => {
       await load();
@@ -199,12 +309,12 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
         return false;
       }
       const source = entries[index].source;
-      const key = removeAt(index);
+      const seq = removeAt(index);
       if (outcome) {
         counts[source][outcome] += 1;
       }
-      await persist(() => storage.remove(key));
-      await persist(() => storage.set({ [STATS_KEY]: stats() }));
+      await persist(() => store.write({ remove: [seq], stats: stats() }));
+      await mirror();
       return true;
     });
   }
@@ -217,48 +327,19 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
     add(event) {
       return inTurn(async () => {
         await load();
-        const key = EVENT_KEY_PREFIX + event.eventId;
-        const source = sourceOf(event);
-        const record = { seq: nextSeq++, event };
-        const size = sizeOf(key, record);
-        const removedKeys = [];
-        let superseded = 0;
-        for (let i = entries.length - 1; i >= 0; i--) {
-          if (entries[i].key === key || supersedes(event, entries[i].event)) {
-            removedKeys.push(removeAt(i));
-            superseded += 1;
-          }
-        }
-        const { fits, droppedNow } = makeRoom(source, size, removedKeys);
-        if (!fits) {
-          counts[source].dropped += 1;
-        }
-        const lost = droppedNow + (fits ? 0 : 1);
-        if (lost > 0) {
-          dropped += lost;
-          log.warn(`eSafe: backlog full, dropped ${lost} event(s)`);
-        }
-        if (fits) {
-          entries.push({ key, seq: record.seq, size, source, event });
-          bytes += size;
-          counts[source].count += 1;
-          counts[source].bytes += size;
-        }
-        const staleKeys = removedKeys.filter((k) => k !== key);
-        if (staleKeys.length > 0) {
-          await persist(() => storage.remove(staleKeys));
-        }
-        await persist(() => storage.set(fits ? { [key]: record, [STATS_KEY]: stats() } : { [STATS_KEY]: stats() }));
-        return { superseded, dropped: droppedNow, kept: fits };
+        const { removed, record, superseded, droppedNow } = insert(event);
+        await persist(() => store.write({ put: record ? [record] : [], remove: removed, stats: stats() }));
+        await mirror();
+        return { superseded, dropped: droppedNow, kept: record !== null };
       });
     },
 
-    /** Forgets an event the host acknowledged. False when it was not there. */
+    /** Forgets an event the host or server acknowledged. False when it was not there. */
     ack(eventId) {
       return forget(eventId, 'delivered');
     },
 
-    /** Forgets an event the host refused as bad input (it would be refused again). */
+    /** Forgets an event the host or server refused as bad input (it would be refused again). */
     refuse(eventId) {
       return forget(eventId, 'refused');
     },
@@ -278,7 +359,7 @@ export function createBacklog({ storage, maxEvents = MAX_EVENTS, maxBytes = MAX_
 
     /**
      * {count, bytes, dropped, sources: {typed|search|page: {count, bytes, dropped, delivered, refused}}}:
-     * dropped, delivered and refused count since the browser started.
+     * dropped, delivered and refused count since the backlog was first made on this profile.
      */
     stats() {
       return inTurn(async () => {

@@ -2,8 +2,10 @@
 // read after the browser starts can take about 3 s, so it is read once and cached in
 // chrome.storage.session; a policy change refreshes the cache.
 
+import { DEFAULT_MODE, MODES } from './transport-mode.js';
+
 export const POLICY_KEY = 'policy';
-export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: 'native', enabled: true, userIdKey: null, enrolmentCode: null });
+export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: DEFAULT_MODE, enabled: true, userIdKey: null, enrolmentCode: null });
 // 32 bytes in base64, as `esafe-host school-key new` writes it.
 const SCHOOL_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_SCHOOL_ID = 128;
@@ -29,7 +31,7 @@ export function normalizePolicy(raw) {
   return {
     serverUrl: httpUrl(source.serverUrl),
     schoolId: schoolId !== '' && schoolId.length <= MAX_SCHOOL_ID ? schoolId : null,
-    mode: source.mode === 'direct' ? 'direct' : 'native',
+    mode: MODES.includes(source.mode) ? source.mode : DEFAULT_MODE,
     enabled: source.enabled !== false,
     userIdKey: typeof source.userIdKey === 'string' && SCHOOL_KEY.test(source.userIdKey.trim()) ? source.userIdKey.trim() : null,
     // Direct mode's one-time enrolment (docs/PROTOCOL.md section 2b).

@@ -6,6 +6,7 @@
 
 import { createBacklog } from './backlog.js';
 import { createCaptureService } from './capture.js';
+import { readDeviceIdentity } from './device-identity.js';
 import { createDirectTransport } from './direct-transport.js';
 import { createHostMessageHandler } from './host-messages.js';
 import { canReencode, reencodeJpeg } from './jpeg.js';
@@ -14,6 +15,7 @@ import { loadPolicy, refreshPolicy } from './policy.js';
 import { createSearchFilter, createSearchWatcher } from './search-query.js';
 import { createStatusStore } from './status-store.js';
 import { makeSearchEvent, makeTextEvent } from './text-event.js';
+import { createModeTransport, platformOs } from './transport-mode.js';
 
 const PROTOCOL_VERSION = 1;
 const RECONNECT_ALARM = 'esafe-reconnect';
@@ -34,6 +36,7 @@ const searchWatcher = createSearchWatcher({
 
 let policy = null;
 let transport = null;
+let os = null;
 
 const handleHostMessage = createHostMessageHandler({
   backlog,
@@ -75,50 +78,39 @@ async function resendBacklog(target) {
   }
 }
 
-// The device's name as the enterprise API gives it on a managed ChromeOS device; elsewhere a plain one.
-async function machineName() {
-  const attributes = chrome.enterprise?.deviceAttributes;
-  for (const read of [attributes?.getDeviceAssetId, attributes?.getDeviceSerialNumber]) {
-    try {
-      const value = read ? await read.call(attributes) : '';
-      if (typeof value === 'string' && value.trim() !== '') {
-        return value.trim().slice(0, 255);
-      }
-    } catch {
-      // Not a managed ChromeOS device.
-    }
-  }
-  return 'Chromebook';
-}
-
 async function describeDevice() {
-  return { account: await signedInAccount(), extensionVersion: chrome.runtime.getManifest().version, machineName: await machineName() };
+  const identity = await readDeviceIdentity();
+  return { account: await signedInAccount(), extensionVersion: chrome.runtime.getManifest().version, machineName: identity.machineName };
 }
 
+// The policy's mode on this platform (transport-mode.js): native, direct, or auto's choice between them.
 function makeTransport(mode) {
-  const onState = (state) => status.setState(state).catch(warn('could not record the state'));
-  if (mode === 'direct') {
-    const direct = createDirectTransport({
-      fetch: (url, init) => fetch(url, init),
-      storage: chrome.storage.local,
-      policy: () => policy,
-      enrolmentCode: async () => policy?.enrolmentCode ?? null,
-      describe: describeDevice,
-      onOpen: () => resendBacklog(direct),
-      onMessage: (message) => handleHostMessage(message).catch(warn('could not handle the server\'s answer')),
-      onState,
-      backlogStats: () => backlog.stats(),
-    });
-    return direct;
-  }
-  const native = createNativeTransport({
-    runtime: chrome.runtime,
-    makeHello,
-    onOpen: () => resendBacklog(native),
-    onMessage: (message) => handleHostMessage(message).catch(warn('could not handle a host message')),
-    onState,
+  return createModeTransport({
+    mode,
+    os,
+    onState: (state) => status.setState(state).catch(warn('could not record the state')),
+    onHostMessage: (message) => handleHostMessage(message).catch(warn('could not handle a host message')),
+    onChoice: (choice) => status.setTransport(choice).catch(warn('could not record the transport')),
+    makeDirect: ({ onState }) => {
+      const direct = createDirectTransport({
+        fetch: (url, init) => fetch(url, init),
+        storage: chrome.storage.local,
+        policy: () => policy,
+        enrolmentCode: async () => policy?.enrolmentCode ?? null,
+        describe: describeDevice,
+        onOpen: () => resendBacklog(direct),
+        onMessage: (message) => handleHostMessage(message).catch(warn('could not handle the server\'s answer')),
+        onState,
+        backlogStats: () => backlog.stats(),
+        hostMissing: () => transport?.hostMissing?.() ?? false,
+      });
+      return direct;
+    },
+    makeNative: ({ onState, onHostMessage }) => {
+      const native = createNativeTransport({ runtime: chrome.runtime, makeHello, onOpen: () => resendBacklog(native), onMessage: onHostMessage, onState });
+      return native;
+    },
   });
-  return native;
 }
 
 function applyPolicy(next) {
@@ -134,6 +126,7 @@ function applyPolicy(next) {
 }
 
 async function start() {
+  os = await platformOs(chrome.runtime);
   applyPolicy(await loadPolicy({ managed: chrome.storage.managed, session }));
 }
 
@@ -248,4 +241,7 @@ chrome.storage.onChanged.addListener((_changes, area) => {
 });
 
 const started = start().catch(warn('could not start'));
+// Read at once, so the status page counts what waits from the start (the counters are not kept
+// across a browser restart otherwise, and nothing else may touch the backlog for a minute).
+backlog.stats().catch(warn('could not read the backlog'));
 ensureAlarm().catch(warn('could not set the reconnect alarm'));

@@ -4,6 +4,8 @@
 // page can still show the last library version while the host is missing), plus downSince and
 // attempts: since when there has been no open connection, and how many connections failed since.
 
+import { TRANSPORT_KEY } from './transport-mode.js';
+
 export const CONNECTION_KEY = 'connection';
 
 export function createStatusStore({ storage, now = () => new Date(), log = console }) {
@@ -43,6 +45,17 @@ export function createStatusStore({ storage, now = () => new Date(), log = conso
         const downSince = open ? null : (current.downSince ?? at);
         const attempts = open ? 0 : (current.attempts ?? 0) + (state === 'disconnected' ? 1 : 0);
         return write({ state, detail, since: at, hello, lastHello: current.lastHello ?? null, downSince, attempts });
+      });
+    },
+
+    /** The transport auto mode chose ({mode, transport, hostMissing}), with since when, for the status page and heartbeat. */
+    setTransport(choice) {
+      return inTurn(async () => {
+        try {
+          await storage.set({ [TRANSPORT_KEY]: { ...choice, since: now().toISOString() } });
+        } catch (error) {
+          log.warn('eSafe: could not record the transport:', error?.message ?? error);
+        }
       });
     },
 

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
+import { fakeIndexedDB } from './indexeddb.js';
 
 const EXTENSION = new URL('../', import.meta.url); // the extension folder
 
@@ -116,10 +117,17 @@ export function fakeClock(start = 0) {
 
 export const silentLog = { warn() {}, error() {}, log() {} };
 
-/** Lets pending promise callbacks run. */
+/**
+ * Lets pending promise callbacks run, and work that leaves the main thread: WebCrypto (the backlog
+ * seals each event) answers from node's thread pool. Each round ends with a WebCrypto call of its
+ * own, queued behind any the code under test started, so it comes back after them whatever the load.
+ */
 export async function settle(rounds = 20) {
-  for (let i = 0; i < rounds; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
+  for (let round = 0; round < 8; round++) {
+    for (let i = 0; i < rounds; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await crypto.subtle.digest('SHA-256', new Uint8Array(1));
   }
 }
 
@@ -186,13 +194,19 @@ export function fakeNativeRuntime({ hostPresent = true } = {}) {
 
 export const EXTENSION_ID = 'hiipfkacdajbinoadfgohldjcebaoijj';
 
-/** The parts of the chrome global that the service worker uses. */
-export function fakeChrome({ managed = {}, hostPresent = true, email = 'pupil@school.example', session = fakeStorage() } = {}) {
+/** The parts of the chrome global that the service worker uses; `indexedDB` is the profile's (the worker's global). */
+export function fakeChrome({ managed = {}, hostPresent = true, email = 'pupil@school.example', session = fakeStorage(), indexedDB = fakeIndexedDB(), os = 'linux' } = {}) {
   const runtime = fakeNativeRuntime({ hostPresent });
-  Object.assign(runtime, { id: EXTENSION_ID, getManifest: () => ({ version: '0.1.0' }), onMessage: fakeEvent() });
+  Object.assign(runtime, {
+    id: EXTENSION_ID,
+    getManifest: () => ({ version: '0.1.0' }),
+    getPlatformInfo: async () => ({ os, arch: 'x86-64', nacl_arch: 'x86-64' }),
+    onMessage: fakeEvent(),
+  });
   const alarms = new Map();
   const captured = [];
   return {
+    indexedDB,
     runtime,
     identity: { getProfileUserInfo: async () => ({ email: email ?? '', id: email ? '1' : '' }) },
     storage: {

@@ -2,6 +2,25 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createBacklog, EVENT_KEY_PREFIX, STATS_KEY, supersedes, utf8Length } from '../background/backlog.js';
 import { fakeStorage, silentLog } from '../test-support/fakes.js';
+import { fakeIndexedDB, rawBacklog } from '../test-support/indexeddb.js';
+
+// One browser profile: its IndexedDB (which outlives the browser) and its chrome.storage.session
+// (which does not). Each open() is a (re)started service worker on it.
+function profile({ storage = fakeStorage(), indexedDB = fakeIndexedDB(), ...defaults } = {}) {
+  return {
+    storage,
+    indexedDB,
+    open: (options = {}) => createBacklog({ storage, indexedDB, log: silentLog, ...defaults, ...options }),
+    /** The browser closed and opened again: session storage is gone, IndexedDB stays. */
+    restartBrowser() {
+      storage.data.clear();
+    },
+  };
+}
+
+function contains(bytes, text) {
+  return Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).includes(Buffer.from(text, 'utf8'));
+}
 
 let counter = 0;
 function event(fields = {}) {
@@ -22,8 +41,7 @@ function event(fields = {}) {
 
 describe('backlog', () => {
   it('adds, lists oldest first, and forgets acked events', async () => {
-    const storage = fakeStorage();
-    const backlog = createBacklog({ storage, log: silentLog });
+    const backlog = profile().open();
     const a = event();
     const b = event();
     const c = event();
@@ -38,54 +56,155 @@ describe('backlog', () => {
     assert.equal((await backlog.stats()).count, 2);
   });
 
-  it('is persisted before add resolves, one key an event', async () => {
-    const storage = fakeStorage();
-    const backlog = createBacklog({ storage, log: silentLog });
-    const a = event();
+  it('is sealed into IndexedDB before add resolves, one record an event, with no readable text', async () => {
+    const device = profile();
+    const backlog = device.open();
+    const a = event({ text: 'I am going to run away tonight', url: 'https://chat.example.org/room-42', title: 'Room 42' });
     await backlog.add(a);
-    const stored = storage.snapshot();
-    assert.deepEqual(stored[EVENT_KEY_PREFIX + a.eventId].event, a);
-    assert.equal(stored[STATS_KEY].count, 1);
+    const raw = await rawBacklog(device.indexedDB);
+    assert.equal(raw.events.length, 1);
+    const [[seq, record]] = raw.events;
+    assert.equal(typeof seq, 'number');
+    assert.deepEqual(Object.keys(record).sort(), ['iv', 'sealed']);
+    assert.equal(record.iv.length, 12);
+    for (const clear of [a.text, 'run away', a.url, 'chat.example.org', a.title, a.eventId, a.fieldId]) {
+      assert.equal(contains(record.sealed, clear), false, clear);
+    }
+    assert.equal(raw.meta.stats.count, 1);
+    assert.equal(JSON.stringify(raw.meta).includes('run away'), false);
+    // Nothing of the event in session storage: only the counters for the status page.
+    assert.deepEqual(Object.keys(device.storage.snapshot()), [STATS_KEY]);
+    assert.equal(device.storage.snapshot()[STATS_KEY].count, 1);
     await backlog.ack(a.eventId);
-    assert.equal(storage.snapshot()[EVENT_KEY_PREFIX + a.eventId], undefined);
-    assert.equal(storage.snapshot()[STATS_KEY].count, 0);
+    assert.equal((await rawBacklog(device.indexedDB)).events.length, 0);
+    assert.equal(device.storage.snapshot()[STATS_KEY].count, 0);
+  });
+
+  it('seals with one AES-256-GCM key that script can use but never read, made once per profile', async () => {
+    const device = profile();
+    await device.open().add(event());
+    const { key } = (await rawBacklog(device.indexedDB)).meta;
+    assert.equal(key.constructor.name, 'CryptoKey');
+    assert.equal(key.extractable, false);
+    assert.deepEqual(key.algorithm, { name: 'AES-GCM', length: 256 });
+    await assert.rejects(crypto.subtle.exportKey('raw', key));
+    await device.open().add(event());
+    assert.equal((await rawBacklog(device.indexedDB)).events.length, 2);
+    const again = (await rawBacklog(device.indexedDB)).meta.key;
+    // The same key: a record sealed by the first worker opens under it.
+    const [[seq, record]] = (await rawBacklog(device.indexedDB)).events;
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: record.iv, additionalData: new TextEncoder().encode(String(seq)) }, again, record.sealed);
+    assert.equal(JSON.parse(new TextDecoder().decode(plain)).seq, seq);
+  });
+
+  it('survives the browser closing: a backlog on the same IndexedDB sees the same events, in order, and its counters', async () => {
+    const device = profile();
+    const first = device.open();
+    const events = [event(), event({ source: 'page', fieldId: undefined }), event()];
+    for (const e of events) {
+      await first.add(e);
+    }
+    await first.refuse(events[1].eventId);
+    device.restartBrowser();
+    const second = device.open();
+    assert.deepEqual(await second.all(), [events[0], events[2]]);
+    const stats = await second.stats();
+    assert.equal(stats.count, 2);
+    assert.equal(stats.sources.page.refused, 1);
+    assert.equal(device.storage.snapshot()[STATS_KEY].count, 2, 'the status page sees the counters again');
+  });
+
+  it('drops a record that was altered or moved to another slot, and counts it', async () => {
+    const device = profile();
+    const backlog = device.open();
+    const [a, b, c] = [event(), event(), event()];
+    for (const e of [a, b, c]) {
+      await backlog.add(e);
+    }
+    const raw = await rawBacklog(device.indexedDB);
+    const db = await new Promise((resolve) => {
+      const r = device.indexedDB.open('esafe-backlog');
+      r.onsuccess = () => resolve(r.result);
+    });
+    const transaction = db.transaction('events', 'readwrite');
+    const [[seqA, recordA], [seqB]] = raw.events;
+    const flipped = new Uint8Array(recordA.sealed.slice(0));
+    flipped[3] ^= 1;
+    transaction.objectStore('events').put({ iv: recordA.iv, sealed: flipped.buffer }, seqA);
+    transaction.objectStore('events').put(recordA, seqB); // a's sealed bytes in b's slot
+    await new Promise((resolve) => {
+      transaction.oncomplete = resolve;
+    });
+    db.close();
+    const restarted = device.open();
+    assert.deepEqual((await restarted.all()).map((e) => e.eventId), [c.eventId]);
+    assert.equal((await restarted.stats()).dropped, 2);
+    assert.equal((await rawBacklog(device.indexedDB)).events.length, 1, 'the broken records are gone');
+  });
+
+  it('takes over, once, the events an older version left in chrome.storage.session', async () => {
+    const [a, b] = [event({ text: 'kept by the old version' }), event({ source: 'page', fieldId: undefined })];
+    const storage = fakeStorage({
+      [EVENT_KEY_PREFIX + b.eventId]: { seq: 7, event: b },
+      [EVENT_KEY_PREFIX + a.eventId]: { seq: 3, event: a },
+      [STATS_KEY]: { count: 2, bytes: 1, dropped: 4, sources: { typed: { dropped: 4, delivered: 9 } } },
+      connection: { state: 'open' },
+    });
+    const device = profile({ storage });
+    const backlog = device.open();
+    assert.deepEqual(await backlog.all(), JSON.parse(JSON.stringify([a, b])));
+    const stats = await backlog.stats();
+    assert.deepEqual([stats.count, stats.dropped, stats.sources.typed.delivered], [2, 4, 9]);
+    assert.deepEqual(Object.keys(storage.snapshot()).sort(), ['backlog:stats', 'connection'], 'the old keys are gone');
+    const raw = await rawBacklog(device.indexedDB);
+    assert.equal(raw.events.length, 2);
+    assert.equal(raw.meta.migrated, true);
+    // Once: a session key seen later is not the old version's (it never writes again) and is left alone.
+    const stray = event();
+    await storage.set({ [EVENT_KEY_PREFIX + stray.eventId]: { seq: 1, event: stray } });
+    assert.deepEqual((await device.open().all()).map((e) => e.eventId), [a.eventId, b.eventId]);
+  });
+
+  it('fails to add (so the content script sends again) when IndexedDB cannot be opened', async () => {
+    const broken = { open: () => { throw new Error('IndexedDB is disabled'); } };
+    const backlog = profile({ indexedDB: broken }).open();
+    await assert.rejects(backlog.add(event()), /disabled/);
+    await assert.rejects(profile({ indexedDB: null }).open().add(event()), /not available/);
   });
 
   it('survives a restarted worker: a new backlog on the same storage sees the same events in order', async () => {
-    const storage = fakeStorage({ policy: { mode: 'native' } });
-    const first = createBacklog({ storage, log: silentLog });
+    const device = profile();
+    const first = device.open();
     const events = [event(), event(), event(), event()];
     for (const e of events) {
       await first.add(e);
     }
     await first.ack(events[1].eventId);
-    const second = createBacklog({ storage, log: silentLog });
+    const second = device.open();
     assert.deepEqual((await second.all()).map((e) => e.eventId), [events[0], events[2], events[3]].map((e) => e.eventId));
     const later = event();
     await second.add(later);
-    const third = createBacklog({ storage, log: silentLog });
+    const third = device.open();
     assert.equal((await third.all()).at(-1).eventId, later.eventId);
     assert.deepEqual(await third.stats(), await second.stats());
   });
 
   it('keeps at most maxEvents, dropping the oldest and counting drops', async () => {
-    const storage = fakeStorage();
-    const backlog = createBacklog({ storage, maxEvents: 3, log: silentLog });
+    const device = profile();
+    const backlog = device.open({ maxEvents: 3 });
     const events = Array.from({ length: 5 }, () => event());
     for (const e of events) {
       await backlog.add(e);
     }
     assert.deepEqual((await backlog.all()).map((e) => e.eventId), events.slice(2).map((e) => e.eventId));
     assert.equal((await backlog.stats()).dropped, 2);
-    const keys = Object.keys(storage.snapshot()).filter((k) => k.startsWith(EVENT_KEY_PREFIX));
-    assert.equal(keys.length, 3);
+    assert.equal((await rawBacklog(device.indexedDB)).events.length, 3);
     // The drop count survives a restart too.
-    assert.equal((await createBacklog({ storage, log: silentLog }).stats()).dropped, 2);
+    assert.equal((await device.open().stats()).dropped, 2);
   });
 
   it('keeps at most maxBytes', async () => {
-    const storage = fakeStorage();
-    const backlog = createBacklog({ storage, maxBytes: 3000, log: silentLog });
+    const backlog = profile().open({ maxBytes: 3000 });
     for (let i = 0; i < 10; i++) {
       await backlog.add(event({ text: 'x'.repeat(900) }));
     }
@@ -96,12 +215,12 @@ describe('backlog', () => {
   });
 
   it('has defaults of 1000 events and 5 MB', async () => {
-    const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const backlog = profile().open();
     for (let i = 0; i < 1005; i++) {
       await backlog.add(event());
     }
     assert.equal((await backlog.stats()).count, 1000);
-    const big = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const big = profile().open();
     const text = 'é'.repeat(65536); // 128 KB of UTF-8
     for (let i = 0; i < 50; i++) {
       await big.add(event({ text }));
@@ -114,7 +233,7 @@ describe('backlog', () => {
   });
 
   it('replaces an older draft of the same field that the new text contains', async () => {
-    const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const backlog = profile().open();
     const first = event({ fieldId: 'same', text: 'I want to' });
     const other = event({ fieldId: 'other', text: 'unrelated' });
     const second = event({ fieldId: 'same', text: 'I want to hurt' });
@@ -142,18 +261,25 @@ describe('backlog', () => {
     storage.set = async () => {
       throw new Error('QUOTA_BYTES quota exceeded');
     };
-    const backlog = createBacklog({ storage, log: silentLog });
+    const subtle = {
+      generateKey: (...args) => crypto.subtle.generateKey(...args),
+      decrypt: (...args) => crypto.subtle.decrypt(...args),
+      encrypt: async () => {
+        throw new Error('The operation failed for an operation-specific reason');
+      },
+    };
+    const backlog = profile({ storage }).open({ subtle });
     const a = event();
     await backlog.add(a);
     assert.deepEqual((await backlog.all()).map((e) => e.eventId), [a.eventId]);
   });
 
   it('runs operations in turn even when not awaited one by one', async () => {
-    const storage = fakeStorage();
-    const backlog = createBacklog({ storage, log: silentLog });
+    const device = profile();
+    const backlog = device.open();
     const events = Array.from({ length: 20 }, () => event());
     await Promise.all([...events.map((e) => backlog.add(e)), backlog.ack(events[0].eventId)]);
-    const restarted = createBacklog({ storage, log: silentLog });
+    const restarted = device.open();
     assert.deepEqual((await restarted.all()).map((e) => e.eventId), events.slice(1).map((e) => e.eventId));
   });
 
@@ -167,11 +293,9 @@ describe('backlog', () => {
   });
 
   it('bounds each source on its own: a flood of page text only pushes out older page text', async () => {
-    const backlog = createBacklog({
-      storage: fakeStorage(),
+    const backlog = profile().open({
       maxEvents: 20,
       sourceBounds: { typed: { maxEvents: 20 }, search: { maxEvents: 3 }, page: { maxEvents: 5 } },
-      log: silentLog,
     });
     const typed = [event(), event(), event()];
     for (const e of typed) {
@@ -197,7 +321,7 @@ describe('backlog', () => {
   });
 
   it('lets typed text take room from page text and searches, never the other way round', async () => {
-    const backlog = createBacklog({ storage: fakeStorage(), maxEvents: 6, log: silentLog });
+    const backlog = profile().open({ maxEvents: 6 });
     for (let i = 0; i < 3; i++) {
       await backlog.add(event({ source: 'page', fieldId: undefined, text: `page ${i}` }));
     }
@@ -227,8 +351,8 @@ describe('backlog', () => {
   });
 
   it('counts what the host acknowledged and refused per source, across a restart', async () => {
-    const storage = fakeStorage();
-    const backlog = createBacklog({ storage, log: silentLog });
+    const device = profile();
+    const backlog = device.open();
     const t = event();
     const p = event({ source: 'page', fieldId: undefined });
     const q = event({ source: 'search', fieldId: 'search:google' });
@@ -238,18 +362,18 @@ describe('backlog', () => {
     await backlog.ack(t.eventId);
     await backlog.ack(p.eventId);
     await backlog.refuse(q.eventId);
-    const restarted = createBacklog({ storage, log: silentLog });
+    const restarted = device.open();
     const stats = await restarted.stats();
     assert.equal(stats.count, 0);
     assert.deepEqual(stats.sources.typed, { count: 0, bytes: 0, dropped: 0, delivered: 1, refused: 0 });
     assert.deepEqual(stats.sources.page, { count: 0, bytes: 0, dropped: 0, delivered: 1, refused: 0 });
     assert.deepEqual(stats.sources.search, { count: 0, bytes: 0, dropped: 0, delivered: 0, refused: 1 });
     await restarted.add(event({ source: 'page', fieldId: undefined }));
-    assert.equal((await createBacklog({ storage, log: silentLog }).stats()).sources.page.count, 1);
+    assert.equal((await device.open().stats()).sources.page.count, 1);
   });
 
   it('keeps page text within 2 MB by default, whatever the host does', async () => {
-    const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+    const backlog = profile().open();
     const chunk = 'p'.repeat(16 * 1024);
     for (let i = 0; i < 200; i++) {
       await backlog.add(event({ source: 'page', fieldId: undefined, text: chunk }));

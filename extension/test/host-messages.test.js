@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { createHostMessageHandler } from '../background/host-messages.js';
 import { createBacklog } from '../background/backlog.js';
 import { fakeStorage, silentLog } from '../test-support/fakes.js';
+import { fakeIndexedDB } from '../test-support/indexeddb.js';
 
 async function setup() {
-  const backlog = createBacklog({ storage: fakeStorage(), log: silentLog });
+  const backlog = createBacklog({ storage: fakeStorage(), indexedDB: fakeIndexedDB(), log: silentLog });
   await backlog.add({ eventId: 'e1', source: 'typed', tabId: 1, fieldId: 'a', text: 'one' });
   await backlog.add({ eventId: 'e2', source: 'typed', tabId: 1, fieldId: 'b', text: 'two' });
   const replies = [];

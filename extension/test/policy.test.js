@@ -61,6 +61,17 @@ describe('policy', () => {
     const schema = JSON.parse(readExtensionFile('managed_schema.json'));
     assert.equal(schema.type, 'object');
     assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(DEFAULT_POLICY).sort());
-    assert.deepEqual(schema.properties.mode.enum, ['native', 'direct']);
+    assert.deepEqual(schema.properties.mode.enum, ['auto', 'native', 'direct']);
+    assert.match(schema.properties.mode.description, /Default: auto/);
+  });
+
+  it('takes each mode, and auto when none or another is set', () => {
+    assert.equal(DEFAULT_POLICY.mode, 'auto');
+    for (const mode of ['auto', 'native', 'direct']) {
+      assert.equal(normalizePolicy({ mode }).mode, mode);
+    }
+    for (const mode of [undefined, '', 'Native', 'host', 3, null]) {
+      assert.equal(normalizePolicy({ mode }).mode, 'auto', String(mode));
+    }
   });
 });

@@ -2,8 +2,8 @@
 // a restarted worker resending its backlog, a missing host, captures and policy.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { EVENT_KEY_PREFIX } from '../background/backlog.js';
-import { EXTENSION_ID, fakeChrome, fakeStorage, settle } from '../test-support/fakes.js';
+import { createBacklog } from '../background/backlog.js';
+import { EXTENSION_ID, fakeChrome, fakeStorage, settle, silentLog } from '../test-support/fakes.js';
 
 const PROTOCOL_FIELDS = ['eventId', 'tabId', 'fieldId', 'source', 'url', 'title', 'text', 'occurredAt', 'localOffsetMinutes'];
 
@@ -13,6 +13,7 @@ let current = null;
 // Loads a fresh copy of the worker, as Chrome does when it (re)starts it.
 async function startWorker(chrome) {
   globalThis.chrome = chrome;
+  globalThis.indexedDB = chrome.indexedDB;
   current = chrome;
   instance += 1;
   await import(`../background/service-worker.js?instance=${instance}`);
@@ -57,8 +58,9 @@ function navigate(chrome, tabId, url, title = 'Results') {
   chrome.tabs.onUpdated.fire(tabId, { title }, { ...tab, title });
 }
 
+// What a worker started now would find in the profile's backlog (IndexedDB).
 function storedEvents(chrome) {
-  return Object.entries(chrome.storage.session.snapshot()).filter(([k]) => k.startsWith(EVENT_KEY_PREFIX)).map(([, v]) => v.event);
+  return createBacklog({ indexedDB: chrome.indexedDB, log: silentLog }).all();
 }
 
 describe('service worker', () => {
@@ -87,10 +89,10 @@ describe('service worker', () => {
     assert.equal(message.event.tabId, 5);
     assert.equal(message.event.source, 'typed');
     assert.equal(message.event.text, 'some words');
-    assert.deepEqual(storedEvents(chrome), [message.event]);
+    assert.deepEqual(await storedEvents(chrome), [message.event]);
     port.reply({ type: 'ack', eventId: message.event.eventId, incidents: 0 });
     await settle();
-    assert.deepEqual(storedEvents(chrome), []);
+    assert.deepEqual(await storedEvents(chrome), []);
     assert.equal(chrome.storage.session.snapshot()['backlog:stats'].count, 0);
   });
 
@@ -100,19 +102,16 @@ describe('service worker', () => {
     const [keepsOpen] = chrome.runtime.onMessage.fire(
       { type: 'typed', fieldId: 'p1-1', text: 'some words', url: 'https://site.example/chat', title: 'Chat' },
       { id: EXTENSION_ID, tab: { id: 5, url: 'https://site.example/chat', title: 'Chat' }, frameId: 0, url: 'https://site.example/chat' },
-      (answer) => answers.push({ answer, stored: storedEvents(chrome).length }),
+      (answer) => answers.push(storedEvents(chrome).then((stored) => ({ answer, stored: stored.length }))),
     );
     assert.equal(keepsOpen, true);
     await settle();
-    assert.deepEqual(answers, [{ answer: { ok: true }, stored: 1 }]);
+    assert.deepEqual(await Promise.all(answers), [{ answer: { ok: true }, stored: 1 }]);
   });
 
   it('answers {ok: false} when the backlog could not take the event, so the content script sends it again', async () => {
-    const session = fakeStorage();
-    session.get = async () => {
-      throw new Error('storage is not available');
-    };
-    const chrome = await startWorker(fakeChrome({ session, hostPresent: false }));
+    const indexedDB = { open: () => { throw new Error('IndexedDB is not available'); } };
+    const chrome = await startWorker(fakeChrome({ indexedDB, hostPresent: false }));
     const answers = [];
     chrome.runtime.onMessage.fire(
       { type: 'page', text: 'Some page words here.', url: 'https://site.example/chat', title: 'Chat', chunk: 0 },
@@ -133,6 +132,7 @@ describe('service worker', () => {
   it('a restarted worker says hello and resends every unacknowledged event', async () => {
     const session = fakeStorage();
     const first = await startWorker(fakeChrome({ session }));
+    const { indexedDB } = first;
     typed(first, { fieldId: 'p1-1', text: 'first field' });
     typed(first, { fieldId: 'p1-2', text: 'second field' });
     await settle();
@@ -142,14 +142,14 @@ describe('service worker', () => {
     await stopWorker(first); // Chrome stops the worker (its port goes with it)
 
     session.data.delete('policy'); // the stop above cached enabled:false
-    const second = await startWorker(fakeChrome({ session }));
+    const second = await startWorker(fakeChrome({ session, indexedDB }));
     const resent = second.runtime.ports[0].sent;
     assert.equal(resent[0].type, 'hello');
     assert.deepEqual(resent.slice(1), [{ type: 'text', event: sent[1] }]);
   });
 
-  it('with no host: records why, keeps the backlog, and the alarm tries again', async () => {
-    const chrome = await startWorker(fakeChrome({ hostPresent: false }));
+  it('in native mode with no host: records why, keeps the backlog, and the alarm tries again', async () => {
+    const chrome = await startWorker(fakeChrome({ hostPresent: false, managed: { mode: 'native' } }));
     assert.deepEqual(
       { state: chrome.storage.session.snapshot().connection.state, detail: chrome.storage.session.snapshot().connection.detail },
       { state: 'disconnected', detail: 'Specified native messaging host not found.' },
@@ -157,11 +157,61 @@ describe('service worker', () => {
     typed(chrome, { text: 'one' });
     typed(chrome, { fieldId: 'p1-2', text: 'two' });
     await settle();
-    assert.deepEqual(storedEvents(chrome).map((e) => e.text), ['one', 'two']);
+    assert.deepEqual((await storedEvents(chrome)).map((e) => e.text), ['one', 'two']);
     const ports = chrome.runtime.ports.length;
     chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
     await settle();
     assert.equal(chrome.runtime.ports.length, ports + 1);
+  });
+
+  it('in auto mode with no host: sends directly meanwhile, says the host is missing, and goes back to a host that answers', async () => {
+    const chrome = await startWorker(fakeChrome({ hostPresent: false }));
+    const session = () => chrome.storage.session.snapshot();
+    assert.deepEqual({ ...session().transport, since: undefined }, { mode: 'auto', transport: 'direct', hostMissing: true, since: undefined });
+    assert.equal(session().connection.state, 'unavailable', 'the direct transport carries the events now');
+    assert.equal(session().connection.attempts, 1, 'the failed host connection is counted');
+    typed(chrome, { text: 'typed while the host is missing' });
+    await settle();
+    assert.deepEqual((await storedEvents(chrome)).map((e) => e.text), ['typed while the host is missing']);
+    // The native port keeps trying; the host is installed and answers.
+    chrome.runtime.hostPresent = true;
+    chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
+    await settle();
+    const port = chrome.runtime.ports.at(-1);
+    assert.deepEqual(port.sent.map((m) => m.type), ['hello', 'text'], 'the backlog goes to the host');
+    assert.equal(session().transport.hostMissing, true, 'not until the host answers');
+    port.reply({ type: 'hello-reply', protocol: 1, hostVersion: '0.1.0', libraryVersion: 'l', ready: true });
+    await settle();
+    assert.deepEqual({ ...session().transport, since: undefined }, { mode: 'auto', transport: 'native', hostMissing: false, since: undefined });
+    assert.equal(session().connection.state, 'open');
+    port.reply({ type: 'ack', eventId: port.sent[1].event.eventId, incidents: 0 });
+    await settle();
+    assert.deepEqual(await storedEvents(chrome), []);
+  });
+
+  it('after the browser restarts, counts for the status page what waits in IndexedDB at once', async () => {
+    const chrome = fakeChrome({ os: 'cros' });
+    await createBacklog({ indexedDB: chrome.indexedDB, log: silentLog }).add({ eventId: 'left-over', tabId: 1, fieldId: 'f', source: 'typed', text: 'kept', url: 'https://a.example/', title: '', occurredAt: '2026-01-01T00:00:00.000Z', localOffsetMinutes: 0 });
+    await startWorker(chrome);
+    assert.equal(chrome.storage.session.snapshot()['backlog:stats'].count, 1);
+  });
+
+  it('in auto mode on ChromeOS goes direct at once and never looks for a host', async () => {
+    const chrome = await startWorker(fakeChrome({ os: 'cros' }));
+    typed(chrome);
+    await settle();
+    assert.equal(chrome.runtime.ports.length, 0);
+    assert.deepEqual({ ...chrome.storage.session.snapshot().transport, since: undefined }, { mode: 'auto', transport: 'direct', hostMissing: false, since: undefined });
+    assert.equal((await storedEvents(chrome)).length, 1);
+  });
+
+  it('in native mode never falls back, and in auto mode a host that is there is used', async () => {
+    const native = await startWorker(fakeChrome({ hostPresent: false, managed: { mode: 'native' } }));
+    assert.deepEqual({ ...native.storage.session.snapshot().transport, since: undefined }, { mode: 'native', transport: 'native', hostMissing: false, since: undefined });
+    assert.equal(native.storage.session.snapshot().connection.state, 'disconnected');
+    await stopWorker(native);
+    const auto = await startWorker(fakeChrome());
+    assert.deepEqual({ ...auto.storage.session.snapshot().transport, since: undefined }, { mode: 'auto', transport: 'native', hostMissing: false, since: undefined });
   });
 
   it('the alarm leaves a healthy connection alone and re-greets a host that was not ready', async () => {
@@ -200,7 +250,7 @@ describe('service worker', () => {
     typed(chrome, {}, { tab: undefined });
     chrome.runtime.onMessage.fire({ type: 'text', event: {} }, { id: EXTENSION_ID, tab: { id: 5 } }, () => {});
     await settle();
-    assert.deepEqual(storedEvents(chrome), []);
+    assert.deepEqual(await storedEvents(chrome), []);
     assert.equal(chrome.runtime.ports[0].sent.length, 1);
   });
 
@@ -209,7 +259,7 @@ describe('service worker', () => {
     typed(chrome);
     await settle();
     assert.equal(chrome.runtime.ports.length, 0);
-    assert.deepEqual(storedEvents(chrome), []);
+    assert.deepEqual(await storedEvents(chrome), []);
     assert.equal(chrome.storage.session.snapshot().connection.state, 'disabled');
   });
 
@@ -218,7 +268,7 @@ describe('service worker', () => {
     typed(chrome);
     await settle();
     assert.equal(chrome.runtime.ports.length, 0);
-    assert.equal(storedEvents(chrome).length, 1);
+    assert.equal((await storedEvents(chrome)).length, 1);
     assert.equal(chrome.storage.session.snapshot().connection.state, 'unavailable');
     assert.match(chrome.storage.session.snapshot().connection.detail, /serverUrl/);
   });
@@ -233,7 +283,7 @@ describe('service worker', () => {
     assert.equal(message.event.title, 'Chat');
     assert.equal('fieldId' in message.event, false);
     assert.deepEqual(Object.keys(message.event).sort(), PROTOCOL_FIELDS.filter((f) => f !== 'fieldId').sort());
-    assert.deepEqual(storedEvents(chrome), [message.event]);
+    assert.deepEqual(await storedEvents(chrome), [message.event]);
   });
 
   it('turns a search results URL into one search event per search', async () => {
@@ -273,7 +323,7 @@ describe('service worker', () => {
     page(chrome);
     typed(chrome);
     await settle();
-    assert.deepEqual(storedEvents(chrome).map((e) => e.source).sort(), ['page', 'search', 'typed']);
+    assert.deepEqual((await storedEvents(chrome)).map((e) => e.source).sort(), ['page', 'search', 'typed']);
     chrome.runtime.hostPresent = true;
     chrome.alarms.onAlarm.fire({ name: 'esafe-reconnect' });
     await settle();
@@ -305,14 +355,14 @@ describe('service worker', () => {
       await startWorker(chrome);
       typed(chrome, { text: 'typed during start-up' });
       await settle();
-      assert.deepEqual(storedEvents(chrome).map((e) => e.text), ['typed during start-up'], 'kept before the policy is known');
+      assert.deepEqual((await storedEvents(chrome)).map((e) => e.text), ['typed during start-up'], 'kept before the policy is known');
       release();
       await settle();
       if (enabled) {
         const sent = chrome.runtime.ports[0].sent.filter((m) => m.type === 'text');
         assert.deepEqual(sent.map((m) => m.event.text), ['typed during start-up']);
       } else {
-        assert.deepEqual(storedEvents(chrome), []);
+        assert.deepEqual(await storedEvents(chrome), []);
         assert.equal(chrome.runtime.ports.length, 0);
       }
     });

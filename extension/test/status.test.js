@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createStatusStore } from '../background/status-store.js';
-import { describeConnection, describeHost, describeLibrary, describeOutage, sourceRows } from '../status.js';
+import { describeConnection, describeHost, describeLibrary, describeMode, describeOutage, sourceRows } from '../status.js';
 import { fakeStorage } from '../test-support/fakes.js';
 
 describe('status', () => {
@@ -25,6 +25,25 @@ describe('status', () => {
     assert.equal((await status.get()).lastHello.libraryVersion, 'lib-7', 'the last library version is kept');
     // A restarted worker reads the same.
     assert.equal((await createStatusStore({ storage }).get()).state, 'connecting');
+  });
+
+  it('describes the mode, and says when the host is missing', async () => {
+    const since = '2026-01-01T09:00:00.000Z';
+    const table = [
+      [undefined, null, 'auto'],
+      ['native', null, 'native'],
+      ['auto', { mode: 'auto', transport: 'native', hostMissing: false, since }, 'auto: native host'],
+      ['auto', { mode: 'auto', transport: 'direct', hostMissing: false, since }, 'auto: direct to the server'],
+      ['direct', { mode: 'direct', transport: 'direct', hostMissing: false, since }, 'direct'],
+    ];
+    for (const [mode, transport, expected] of table) {
+      assert.equal(describeMode(mode, transport, 'en-GB'), expected);
+    }
+    assert.match(describeMode('auto', { mode: 'auto', transport: 'direct', hostMissing: true, since }, 'en-GB'), /^auto: direct to the server; host missing since 01\/01\/2026/);
+    // The worker records it with the time.
+    const storage = fakeStorage();
+    await createStatusStore({ storage, now: () => new Date(since) }).setTransport({ mode: 'auto', transport: 'direct', hostMissing: true });
+    assert.deepEqual(storage.snapshot().transport, { mode: 'auto', transport: 'direct', hostMissing: true, since });
   });
 
   it('describes the connection for IT staff', () => {
