@@ -50,20 +50,24 @@ public sealed class PageTextTests : CaptureTest
     }
 
     [Test]
-    public async Task Text_of_a_frame_whose_document_the_page_rewrote_with_document_open_is_read()
+    public async Task Text_of_a_frame_whose_document_the_page_rewrote_with_document_open_is_read_each_time()
     {
         // document.open drops every listener of the frame's window and document, the page-text script's included,
-        // and replaces the document the script started on.
+        // and replaces the document the script started on; the frame is written once on load and again later.
         var page = await OpenAsync("capture/written-page.html");
         await page.Locator("body[data-ready=yes]").WaitForAsync();
+        var first = await IncidentAsync();
+        await page.EvaluateAsync("() => rewrite()");
 
-        var incident = await IncidentAsync();
+        var second = await IncidentAsync(i => i.Category == "suicide");
 
-        incident.Source.Should().Be("page");
-        incident.MatchedText.Should().Be("kill myself");
-        incident.PageTitle.Should().Be("Story frame");
-        incident.Context.Should().Contain("Nobody listens, so tonight I will kill myself.");
-        (await AllIncidentsAsync()).Should().ContainSingle();
+        first.Category.Should().Be("violence", "the frame's first written document is read");
+        first.PageTitle.Should().Be("Story frame");
+        second.Source.Should().Be("page");
+        second.MatchedText.Should().Be("kill myself");
+        second.PageTitle.Should().Be("Story frame");
+        second.Context.Should().Contain("Nobody listens, so tonight I will kill myself.");
+        (await AllIncidentsAsync()).Should().HaveCount(2);
     }
 
     [Test]
