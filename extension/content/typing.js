@@ -66,9 +66,13 @@
 
   // Mid-composition (IME: Japanese, Chinese, Korean, some phone keyboards) the text is not final yet:
   // act on compositionend instead.
+  // The inserted text goes in the field's journal too (used only when the field reads blank: editors
+  // that keep no text in the DOM). A paste into a contenteditable has its text in dataTransfer.
   const onInput = (event) => {
     if (!event.isComposing) {
-      tracker.input(origin(event), event.inputType, event.timeStamp);
+      const inputType = event.inputType ?? '';
+      const data = event.data ?? (inputType.startsWith('insert') ? event.dataTransfer?.getData('text/plain') : null) ?? null;
+      tracker.input(origin(event), inputType, event.timeStamp, data);
     }
   };
 
@@ -78,15 +82,15 @@
 
   const onCompositionEnd = (event) => tracker.input(origin(event), '', event.timeStamp);
 
-  // Enter: read the box before a chat's own handler sends and clears it. Undo and redo: editors
-  // (Quill) cancel the key and change the text themselves, with no input event.
+  // Every key: the tracker notes keys that a page may cancel and act on itself (terminals, Docs), for
+  // the field's journal; Enter reads the box before a chat's own handler sends and clears it. Undo and
+  // redo: editors (Quill) cancel the key and change the text themselves, with no input event.
   const onKeyDown = (event) => {
     const key = event.key;
-    if (key === 'Enter') {
-      if (!event.isComposing) {
-        tracker.flush(origin(event));
-      }
-    } else if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
+    if (tracker.keyDown(origin(event), event)) {
+      return;
+    }
+    if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
       tracker.beforeEdit(origin(event), event.timeStamp);
     }
   };
