@@ -107,8 +107,9 @@
    * @param {(text: string) => void} deps.send  one chunk of at most chunkChars characters
    * @param {() => number} deps.now  milliseconds (performance.now in the page)
    * @param {(fn: Function, ms: number) => any} deps.setTimer
-   * @param {(fn: (budgetMs?: number) => void) => void} [deps.idle]  runs the next slice
-   *        (requestIdleCallback in the page, passing the idle time left when it is less than sliceMs)
+   * @param {(fn: (budgetMs?: number) => void, timeoutMs?: number) => void} [deps.idle]  runs the next slice
+   *        (requestIdleCallback in the page, passing the idle time left when it is less than sliceMs),
+   *        within timeoutMs when given
    * @param {(el: object) => boolean} [deps.isRendered]  false: the element and all it holds show nothing
    *        (display:none; checkVisibility() in the page)
    * @param {(el: object) => boolean} [deps.showsText]  false: text directly in it is invisible
@@ -141,6 +142,9 @@
     loadBudget = 256 * 1024,
     refillPerMinute = 64 * 1024,
     quietMs = 500,
+    // The bound from a change on the page to its text being sent, however busy the page: records are
+    // taken at the latest quietMs before it (room for the idle slice and the walk), and neither the
+    // idle wait nor the gap between sends pushes the text past it.
     maxWaitMs = 2000,
     sendGapMs = 3000,
     maxPendingRecords = 10_000,
@@ -182,6 +186,8 @@
     let outLength = 0;
     let lastSendAt = -Infinity;
     let sendTimer = null;
+    // When the text of the changes taken so far must be out (maxWaitMs after the first of them).
+    let dueAt = Infinity;
     let tokens = loadBudget;
     let refilledAt = null;
     const stats = { chunks: 0, chars: 0, slices: 0, longestSliceMs: 0, slicesOver10Ms: 0, droppedForBudget: 0 };
@@ -205,6 +211,9 @@
       out = [];
       outLength = 0;
       lastSendAt = now();
+      if (!hasWork()) {
+        dueAt = Infinity;
+      }
       stats.chunks += 1;
       stats.chars += text.length;
       send(text);
@@ -296,7 +305,8 @@
       if (out.length === 0) {
         return;
       }
-      const wait = lastSendAt + sendGapMs - now();
+      const t = now();
+      const wait = Math.min(lastSendAt + sendGapMs, dueAt) - t;
       if (force || wait <= 0) {
         emit();
       } else if (sendTimer === null) {
@@ -565,7 +575,9 @@
     function scheduleSlice() {
       if (!sliceScheduled) {
         sliceScheduled = true;
-        idle(runSlice);
+        // Changes waiting on the bound: an idle moment, but not later than a quarter of quietMs before it.
+        const left = dueAt - now();
+        idle(runSlice, Number.isFinite(left) ? Math.max(1, Math.min(quietMs, left - quietMs / 4)) : undefined);
       }
     }
 
@@ -628,6 +640,9 @@
     function takeRecords() {
       const batch = records;
       records = [];
+      if (firstRecordAt !== null) {
+        dueAt = Math.min(dueAt, firstRecordAt + maxWaitMs);
+      }
       firstRecordAt = null;
       visibleText = new WeakMap();
       blockedAbove = new WeakMap();
@@ -685,7 +700,8 @@
         return;
       }
       const waited = now() - firstRecordAt;
-      if (!changedSinceTimer || waited >= maxWaitMs) {
+      const takeBy = maxWaitMs - quietMs;
+      if (!changedSinceTimer || waited >= takeBy) {
         if (canRun()) {
           takeRecords();
           scheduleSlice();
@@ -694,7 +710,7 @@
         return;
       }
       changedSinceTimer = false;
-      batchTimer = setTimer(checkBatch, Math.min(quietMs, maxWaitMs - waited));
+      batchTimer = setTimer(checkBatch, Math.min(quietMs, takeBy - waited));
     }
 
     return {
