@@ -346,6 +346,19 @@
       }
     }
 
+    // A field typed in: the pause moves. The usual keystroke is more typing in a field already waiting
+    // for its pause (its look after the last flush is done) and costs nothing more; else the field is
+    // looked at first when it was sent and may have been cleared since, or this deletes.
+    function noteTyped(el, kind, s, at, deleting) {
+      if (!pending.has(el) || deleting) {
+        if (s.sentLength > 0 && (s.checkNext || deleting)) {
+          lookAgain(el, kind, s);
+        }
+        pending.add(el);
+      }
+      armPause(at);
+    }
+
     function noteInputNode(node) {
       if (node !== lastNode) {
         lastNode = node;
@@ -377,19 +390,9 @@
         if (!kind) {
           return false;
         }
-        const js = state(el);
-        js.journal = capText(applyInput(js.journal, inputType, data), maxChars);
-        // The usual keystroke: more typing in the field already waiting for its pause (its look after
-        // the last flush is done), not a deletion.
-        if (pending.has(el) && !inputType.startsWith('delete')) {
-          armPause(at);
-          return true;
-        }
-        if (js.sentLength > 0 && (js.checkNext || inputType.startsWith('delete'))) {
-          lookAgain(el, kind, js);
-        }
-        pending.add(el);
-        armPause(at);
+        const s = state(el);
+        s.journal = capText(applyInput(s.journal, inputType, data), maxChars);
+        noteTyped(el, kind, s, at, inputType.startsWith('delete'));
         return true;
       },
 
@@ -411,8 +414,7 @@
         if (key === 'Enter') {
           this.flush(el);
         } else {
-          pending.add(el);
-          armPause(event.timeStamp ?? now());
+          noteTyped(el, lastKind, state(el), event.timeStamp ?? now(), false);
         }
         return true;
       },

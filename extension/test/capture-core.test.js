@@ -671,6 +671,26 @@ describe('the key journal (editors that keep no text in the DOM)', () => {
     assert.equal(t.journalOf(field), '', 'a field that shows its text needs no journal');
   });
 
+  it('still sees a chat box cleared after sending when its next message starts with a keydown', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    const typeInto = (text) => {
+      for (const ch of text) {
+        box.value += ch;
+        key(t, box, ch, { cancelled: false, input: { inputType: 'insertText', data: ch }, at: clock.now() });
+      }
+    };
+    typeInto('go kill yourself');
+    clock.advance(1000);
+    key(t, box, 'Enter'); // the chat cancels Enter, posts the message and clears the box
+    box.value = '';
+    typeInto('go kill yourself');
+    key(t, box, 'Enter');
+    assert.deepEqual(sent.map((m) => m.text), ['go kill yourself', 'go kill yourself']);
+    assert.notEqual(sent[0].fieldId, sent[1].fieldId, 'a new message');
+  });
+
   it('keeps no journal for password, card and one-time-code fields', () => {
     const clock = fakeClock();
     const { t, sent } = tracker(clock);
