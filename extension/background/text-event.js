@@ -1,3 +1,4 @@
+// @ts-check
 // Turns a content script's 'typed' or 'page' message, or a search found in a tab's URL, into a text
 // event as PROTOCOL.md defines it, within the limits the host checks (core/eSafe.Incidents/TextEvent.cs),
 // so the host never has to refuse one. A message comes from a web page's renderer: every field is
@@ -81,7 +82,7 @@ function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
  * The text event for a content script's message ('typed' or 'page'), or null when there is nothing the
  * host could use. Page text carries no fieldId: the host then tells repeats apart by URL, so the same
  * page read again within its repeat window is not a new incident.
- * @param {object} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
+ * @param {any} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
  *                          {type:'page', text, url, title, chunk} from content/page-text.js
  * @param {chrome.runtime.MessageSender} sender  Chrome's record of who sent it
  * @param {{now?: () => Date, uuid?: () => string}} deps  the clock and ID source, for tests

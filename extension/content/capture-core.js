@@ -1,3 +1,4 @@
+// @ts-check
 // The pure part of typed-text capture: which elements count, the debounce state machine, message
 // generations of a field, and text capping. A classic script (content scripts cannot be modules) that
 // only defines globalThis.eSafeCapture, so node tests can load it with node:vm and drive it with fakes.

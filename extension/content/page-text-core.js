@@ -1,3 +1,4 @@
+// @ts-check
 // The pure part of page-text capture: walks the rendered text of a document in time-boxed slices,
 // takes later additions from MutationObserver records, never sends the same text twice, caps and
 // chunks what it sends. Small parts with one job each, wired together by createPageText: the budget
@@ -745,12 +746,20 @@
    *        (display:none; checkVisibility() in the page)
    * @param {(el: object) => boolean} [deps.showsText]  false: text directly in it is invisible
    *        (visibility:hidden); cached per element for a batch
-   * @param {(el: object) => object|null} [deps.shadowRootOf]
+   * @param {(el: any) => object|null} [deps.shadowRootOf]
    * @param {(root: object) => void} [deps.onShadowRoot]  a shadow root found: observe it too
    * @param {(text: string) => boolean} [deps.isEcho]  text the pupil typed on this page (already sent)
    * @param {(line: string) => string} [deps.stripEcho]  a line without what the pupil typed on this page
    * @param {() => boolean} [deps.canRun]  false while the page is hidden or prerendering
    * @param {() => object} deps.body  the element to walk on the first run
+   * @param {number} [deps.sliceMs]  work in one slice, at most (about)
+   * @param {number} [deps.chunkChars]  characters in one message, at most
+   * @param {number} [deps.loadBudget]  characters a page load may send
+   * @param {number} [deps.refillPerMinute]  characters a minute after that
+   * @param {number} [deps.quietMs]  changes are read once the page was quiet this long
+   * @param {number} [deps.maxWaitMs]  or this long after the first of them, text sent included
+   * @param {number} [deps.sendGapMs]  between two sends, unless text is due
+   * @param {number} [deps.maxPendingRecords]  mutation records held, at most (more: walk the page again)
    */
   function createPageText({
     send,

@@ -1,3 +1,4 @@
+// @ts-check
 // Sends the text this page or frame shows: all of it once the page has loaded, then what appears later
 // (new chat messages, comments, infinite scroll), never the same text twice. The work is done by
 // page-text-core.js in slices of about 3 ms in idle time, only while the page is visible (a tab

@@ -1,3 +1,4 @@
+// @ts-check
 // Watches what the pupil types on this page or frame and hands each field's whole current text to
 // the service worker after a pause, on Enter, on leaving the field, on a click or tap (a send button
 // may clear the box), on form submit and when the page goes away. Never a keystroke log: what is sent
