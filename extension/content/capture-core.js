@@ -393,6 +393,11 @@
         }
         const s = state(el);
         s.journal = capText(applyInput(s.journal, inputType, data), maxChars);
+        // A deletion, cut or undo that left the field blank (select all, Delete) took everything: the
+        // journal too. Only for edits that insert nothing, so never per keystroke of typing.
+        if (s.journal !== '' && !inputType.startsWith('insert') && !NOT_BLANK.test(quickText(el, kind))) {
+          s.journal = '';
+        }
         noteTyped(el, kind, s, at, inputType.startsWith('delete'));
         return true;
       },

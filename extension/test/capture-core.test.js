@@ -691,6 +691,23 @@ describe('the key journal (editors that keep no text in the DOM)', () => {
     assert.notEqual(sent[0].fieldId, sent[1].fieldId, 'a new message');
   });
 
+  it('forgets the journal when a deletion, cut or undo leaves the field blank (select all, Delete)', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    for (const inputType of ['deleteContentBackward', 'deleteByCut', 'historyUndo']) {
+      const field = textarea();
+      for (const ch of 'i want to kill myself now') {
+        field.value += ch;
+        key(t, field, ch, { cancelled: false, input: { inputType: 'insertText', data: ch } });
+      }
+      field.value = '';
+      t.input(field, inputType, clock.now(), null);
+      assert.equal(t.journalOf(field), '', inputType);
+    }
+    clock.advance(1000);
+    assert.deepEqual(sent, []);
+  });
+
   it('keeps no journal for password, card and one-time-code fields', () => {
     const clock = fakeClock();
     const { t, sent } = tracker(clock);
