@@ -1,9 +1,10 @@
 // @ts-check
 // Watches what the pupil types on this page or frame and hands each field's whole current text to
 // the service worker after a pause, on Enter, on leaving the field, on a click or tap (a send button
-// may clear the box), on form submit and when the page goes away. Never a keystroke log: what is sent
-// is the field's value (or a contenteditable's innerText), so backspaces, replaced selections, paste,
-// autocomplete, undo and moved text are all already applied.
+// may clear the box), on form submit and when the page goes away. What is sent is the field's value (or
+// a contenteditable's innerText), so backspaces, replaced selections, paste, autocomplete, undo and
+// moved text are all already applied; only a field that keeps no text in the DOM (a terminal, Docs'
+// input frame) is sent as what its key and input events typed (capture-core.js: the key journal).
 // Listeners sit on the window in the capture phase, the first place an event reaches, so fields added
 // later are covered and a page that clears its box on Enter (chats) is read before its own handlers run.
 'use strict';
