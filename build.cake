@@ -47,6 +47,13 @@ Task("Package-Extension")
     // Tests and their node set-up are not part of what Chrome loads.
     DeleteDirectories(new[] { staging.Combine("test"), staging.Combine("test-support") }, new DeleteDirectorySettings { Recursive = true, Force = true });
     DeleteFile(staging.CombineWithFilePath("package.json"));
+    DeleteFile(staging.CombineWithFilePath("package-lock.json"));
+    DeleteFile(staging.CombineWithFilePath("tsconfig.json"));
+    DeleteDirectory(staging.Combine("types"), new DeleteDirectorySettings { Recursive = true, Force = true });
+    if (DirectoryExists(staging.Combine("node_modules")))
+    {
+        DeleteDirectory(staging.Combine("node_modules"), new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
     var version = ParseJsonVersion(System.IO.File.ReadAllText("./extension/manifest.json"));
     var zip = artifacts.CombineWithFilePath($"esafe-extension-{version}.zip");
     Zip(staging, zip);
@@ -106,7 +113,7 @@ Task("Test")
     var results = artifacts.Combine("test-results");
     CleanDirectory(results);
     InstallTestPages("./tests/eSafe.EndToEnd.Tests/Pages/editors");
-    // The extension's node tests use fake-indexeddb (a dev dependency, never part of the packed extension).
+    // The extension's node tests need its dev dependencies: fake-indexeddb and typescript (never packed).
     InstallTestPages("./extension");
     var failed = false;
     try

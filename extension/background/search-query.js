@@ -1,3 +1,4 @@
+// @ts-check
 // Search queries from the URLs of common search engines and video and social sites. The service
 // worker sees every navigation of every tab (chrome.tabs.onUpdated, including the history.pushState
 // navigations of single-page apps such as YouTube), so it reads queries from there at no cost to the
@@ -43,6 +44,7 @@ function segment(path, index) {
 }
 
 // [engine, matches(host, path), query(url, path)]; the first engine whose host and path match decides.
+/** @type {Array<[string, (h: string, p: string) => boolean, (u: URL, p: string) => string | null]>} */
 const ENGINES = [
   ['google', (h, p) => GOOGLE.test(h) && (p === '/search' || p === '/webhp' || p === '/'),
     (u) => param(u, 'q') ?? hashParam(u, 'q')],
@@ -172,6 +174,10 @@ function knownTitle(tab, url) {
  * @param {ReturnType<typeof createSearchFilter>} deps.filter
  * @param {(search: {engine: string, query: string}, tab: object, url: string, at: Date) => void} deps.emit
  *        `at` is when the search was made (the URL changed), not when the title came
+ * @param {(fn: Function, ms: number) => any} [deps.setTimer]
+ * @param {(handle: any) => void} [deps.clearTimer]
+ * @param {() => Date} [deps.now]
+ * @param {number} [deps.waitMs]  how long a search waits for the results page's title
  */
 export function createSearchWatcher({
   filter,

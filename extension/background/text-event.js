@@ -1,7 +1,10 @@
+// @ts-check
 // Turns a content script's 'typed' or 'page' message, or a search found in a tab's URL, into a text
 // event as PROTOCOL.md defines it, within the limits the host checks (core/eSafe.Incidents/TextEvent.cs),
 // so the host never has to refuse one. A message comes from a web page's renderer: every field is
 // checked, none is trusted for its shape.
+
+import { searchQuery } from './search-query.js';
 
 export const MAX_TEXT = 64 * 1024;
 export const MAX_URL = 8 * 1024;
@@ -79,7 +82,7 @@ function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
  * The text event for a content script's message ('typed' or 'page'), or null when there is nothing the
  * host could use. Page text carries no fieldId: the host then tells repeats apart by URL, so the same
  * page read again within its repeat window is not a new incident.
- * @param {object} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
+ * @param {any} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
  *                          {type:'page', text, url, title, chunk} from content/page-text.js
  * @param {chrome.runtime.MessageSender} sender  Chrome's record of who sent it
  * @param {{now?: () => Date, uuid?: () => string}} deps  the clock and ID source, for tests
@@ -109,13 +112,38 @@ export function makeTextEvent(message, sender, { now = () => new Date(), uuid = 
     return null;
   }
   // Typed text keeps its end (the newest words), page text its start (it is sent in order).
-  const text = source === 'typed' ? capEnd(message.text) : capStart(message.text, MAX_TEXT);
-  if (text.trim() === '') {
+  let text = source === 'typed' ? capEnd(message.text) : capStart(message.text, MAX_TEXT);
+  if (source === 'page') {
+    text = withoutQuery(text, url);
+  }
+  if (text.trim() === '' || (source === 'page' && !LETTER.test(text))) {
     return null;
   }
   const frameTitle = typeof message.title === 'string' ? message.title : '';
   const title = capStart(frameTitle.trim() !== '' ? frameTitle : (tab.title ?? ''), MAX_TITLE);
   return textEvent({ eventId: uuid(), tabId: tab.id, fieldId, source, url, title, text }, now());
+}
+
+const LETTER = /\p{L}/u;
+
+// One search, one incident. A results page shows the query it was given (its heading, "results for …",
+// suggestions), so its page text would make a second incident of the same words next to the search's
+// own. The results page's text is sent without the query's words here, in the extension, because here
+// both are known for certain and at once: the page's URL is the search, so nothing has to be remembered
+// and the order in which the search and the page text arrive does not matter. The other place, the
+// device pipeline's repeat filter taking the same phrase from the same tab within seconds as one, would
+// also merge what must stay apart (two people in a chat writing the same words a second apart are two
+// incidents) and would depend on which event comes first. What else the page shows is still read.
+/** Page text of a search results page without the query's words (spaces and case aside). */
+export function withoutQuery(text, url) {
+  const search = searchQuery(url);
+  const words = search?.query.split(' ').filter((w) => w !== '') ?? [];
+  if (words.length === 0) {
+    return text;
+  }
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  const query = new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join('\\s+')}(?![\\p{L}\\p{N}])`, 'giu');
+  return text.replace(query, ' ');
 }
 
 /** The text event for a 'typed' message (kept for callers that only take typed text). */

@@ -1,3 +1,4 @@
+// @ts-check
 // The pure part of typed-text capture: which elements count, the debounce state machine, message
 // generations of a field, and text capping. A classic script (content scripts cannot be modules) that
 // only defines globalThis.eSafeCapture, so node tests can load it with node:vm and drive it with fakes.
@@ -115,6 +116,61 @@
   // A string with something other than white space in it (stops at the first such character).
   const NOT_BLANK = /\S/;
 
+  // --- the key journal: what was typed, from the events themselves --------------------------------
+  // Some editors keep no text in the DOM: Google Docs takes keystrokes in a hidden frame whose editable
+  // body it empties after each one (the document is drawn on a canvas); terminal emulators (xterm.js)
+  // take keys through a hidden textarea and cancel the keydown of every printable key, so not even an
+  // input event comes. Reading such a field after a pause finds nothing. So each field also keeps a
+  // journal of what its events inserted, deleted (Backspace) and broke into lines (Enter), used only
+  // when the field itself reads blank. Fields that are not fields (password, cc-*, one-time-code:
+  // fieldKind null) get no journal.
+
+  // One character the key types (a printable key without Ctrl, Alt or Meta), or null.
+  function typedChar(event) {
+    const key = event.key;
+    if (typeof key !== 'string' || event.ctrlKey || event.metaKey || event.altKey) {
+      return null;
+    }
+    return key.length === 1 || (key.length === 2 && key.codePointAt(0) > 0xffff) ? key : null;
+  }
+
+  // Keys worth a journal entry when the page cancels them (its own code then acts on them).
+  function journalKey(event) {
+    const key = event.key;
+    return key === 'Backspace' || key === 'Enter' ? key : typedChar(event);
+  }
+
+  // The journal after a key the page cancelled: its character, one character less, or a new line.
+  function applyKey(text, key) {
+    if (key === 'Backspace') {
+      return dropLast(text);
+    }
+    return text + (key === 'Enter' ? '\n' : key);
+  }
+
+  // The journal after an input event: its inserted text (data, or the clipboard's for a paste), a line
+  // break, or one character or word less.
+  function applyInput(text, inputType, data) {
+    if (inputType === 'insertParagraph' || inputType === 'insertLineBreak') {
+      return text + '\n';
+    }
+    if (inputType.startsWith('insert')) {
+      return typeof data === 'string' ? text + data : text;
+    }
+    if (inputType === 'deleteContentBackward') {
+      return dropLast(text);
+    }
+    if (inputType === 'deleteWordBackward') {
+      return text.replace(/\S*\s*$/u, '');
+    }
+    return text;
+  }
+
+  function dropLast(text) {
+    const code = text.charCodeAt(text.length - 1);
+    return text.slice(0, code >= 0xdc00 && code <= 0xdfff && text.length >= 2 ? -2 : -1);
+  }
+
   // The debounce state machine. Dependencies come in so tests can use a fake clock:
   //   send({fieldId, text})  called with a field's current full text;
   //   setTimer(fn, ms) / clearTimer(handle)  like setTimeout / clearTimeout;
@@ -136,8 +192,8 @@
   function createTracker({ send, setTimer, clearTimer, random, now = () => Date.now(), pauseMs = PAUSE_MS, maxChars = MAX_TEXT }) {
     const prefix = randomPrefix(random);
     let counter = 0;
-    // element → {base, generation, lastSent, sentLength, checkNext}; sentLength 0: nothing sent in
-    // this generation yet.
+    // element → {base, generation, lastSent, sentLength, checkNext, journal}; sentLength 0: nothing sent
+    // in this generation yet; journal: what the field's events typed (see applyKey), at most maxChars.
     const fields = new WeakMap();
     const pending = new Set();
     // One pause timer for all fields. An input only moves pauseDue; the timer, when it fires, waits
@@ -159,7 +215,7 @@
       let s = fields.get(el);
       if (s === undefined) {
         counter += 1;
-        s = { base: `${prefix}-${counter}`, generation: 0, lastSent: null, sentLength: 0, checkNext: false };
+        s = { base: `${prefix}-${counter}`, generation: 0, lastSent: null, sentLength: 0, checkNext: false, journal: '' };
         fields.set(el, s);
       }
       return s;
@@ -181,10 +237,20 @@
       return s.sentLength > 0 && (!NOT_BLANK.test(text) || text.length * 2 < s.sentLength);
     }
 
+    // The field's text, or its journal when the field reads blank and the journal does not (an editor
+    // that keeps no text in the DOM). A field that shows text is the truth: its journal starts again.
+    function textOrJournal(s, text) {
+      if (NOT_BLANK.test(text)) {
+        s.journal = '';
+        return text;
+      }
+      return NOT_BLANK.test(s.journal) ? s.journal : text;
+    }
+
     // One look at the field between sends (textContent, not innerText: no layout).
     function lookAgain(el, kind, s) {
       s.checkNext = false;
-      if (isNewMessage(s, quickText(el, kind))) {
+      if (isNewMessage(s, textOrJournal(s, quickText(el, kind)))) {
         newMessage(s);
       }
     }
@@ -196,7 +262,7 @@
         return;
       }
       const s = state(el);
-      const full = readText(el, kind);
+      const full = textOrJournal(s, readText(el, kind));
       if (isNewMessage(s, full)) {
         newMessage(s);
       }
@@ -255,12 +321,43 @@
     }
 
     function flushAll() {
+      settleKey();
       stopPause();
       const list = [...pending];
       pending.clear();
       for (const el of list) {
         sendField(el);
       }
+    }
+
+    // The last keydown on a field that would go in its journal if the page cancels it. Whether it did is
+    // only known once the page's own listeners have run: it is looked at on the next key, input, flush or
+    // pause (no timer per key). An input event after it means the browser applied the key itself.
+    let lastKey = null; // {el, key, event, sawInput}
+
+    function settleKey() {
+      const k = lastKey;
+      if (k === null) {
+        return;
+      }
+      lastKey = null;
+      if (!k.sawInput && k.event.defaultPrevented === true) {
+        const s = state(k.el);
+        s.journal = capText(applyKey(s.journal, k.key), maxChars);
+      }
+    }
+
+    // A field typed in: the pause moves. The usual keystroke is more typing in a field already waiting
+    // for its pause (its look after the last flush is done) and costs nothing more; else the field is
+    // looked at first when it was sent and may have been cleared since, or this deletes.
+    function noteTyped(el, kind, s, at, deleting) {
+      if (!pending.has(el) || deleting) {
+        if (s.sentLength > 0 && (s.checkNext || deleting)) {
+          lookAgain(el, kind, s);
+        }
+        pending.add(el);
+      }
+      armPause(at);
     }
 
     function noteInputNode(node) {
@@ -284,27 +381,52 @@
       // On every input event: note the field and move the pause's due time to a pause after `at`
       // (the event's timeStamp). Nothing else, except a look at the field at the first input after a
       // flush and at a deletion (see above).
-      input(node, inputType = '', at = now()) {
+      input(node, inputType = '', at = now(), data = null) {
+        if (lastKey !== null) {
+          lastKey.sawInput = true;
+        }
         noteInputNode(node);
         const el = lastField;
         const kind = lastKind;
         if (!kind) {
           return false;
         }
-        // The usual keystroke: more typing in the field already waiting for its pause (its look after
-        // the last flush is done), not a deletion.
-        if (pending.has(el) && !inputType.startsWith('delete')) {
-          armPause(at);
-          return true;
+        const s = state(el);
+        s.journal = capText(applyInput(s.journal, inputType, data), maxChars);
+        // A deletion, cut or undo that left the field blank (select all, Delete) took everything: the
+        // journal too. Only for edits that insert nothing, so never per keystroke of typing.
+        if (s.journal !== '' && !inputType.startsWith('insert') && !NOT_BLANK.test(quickText(el, kind))) {
+          s.journal = '';
         }
-        const s = fields.get(el);
-        if (s !== undefined && s.sentLength > 0 && (s.checkNext || inputType.startsWith('delete'))) {
-          lookAgain(el, kind, s);
-        }
-        pending.add(el);
-        armPause(at);
+        noteTyped(el, kind, s, at, inputType.startsWith('delete'));
         return true;
       },
+
+      // Every keydown (before the page's own listeners): the key before it is settled, and a key that
+      // could go in the journal notes its field as typed in, as an input would. Enter sends the field
+      // (a chat's handler may clear it next), with everything typed before it.
+      keyDown(node, event) {
+        settleKey();
+        const key = journalKey(event);
+        if (key === null || event.isComposing) {
+          return false;
+        }
+        noteInputNode(node);
+        const el = lastField;
+        if (!lastKind) {
+          return false;
+        }
+        lastKey = { el, key, event, sawInput: false };
+        if (key === 'Enter') {
+          this.flush(el);
+        } else {
+          noteTyped(el, lastKind, state(el), event.timeStamp ?? now(), false);
+        }
+        return true;
+      },
+
+      /** What a field's events typed (for tests and diagnostics). */
+      journalOf: (el) => fields.get(fieldOf(el))?.journal ?? '',
 
       // Paste, drop, cut, before the browser or an editor applies them: rich-text editors (Quill)
       // cancel the browser's paste and insert through their own code, so no input event may follow.
@@ -326,6 +448,9 @@
 
       // Enter, blur: send this field now if it was typed in since it was last sent.
       flush(node) {
+        if (lastKey !== null && lastKey.key !== 'Enter') {
+          settleKey();
+        }
         const el = fieldOf(node);
         if (!pending.delete(el)) {
           return;
@@ -428,5 +553,6 @@
 
   globalThis.eSafeCapture = Object.freeze({
     MAX_TEXT, PAUSE_MS, fieldKind, fieldOf, readText, capText, createTracker, createRecentTexts, normalise,
+    applyKey, applyInput, journalKey,
   });
 })();

@@ -1,9 +1,13 @@
+// @ts-check
 // The pure part of page-text capture: walks the rendered text of a document in time-boxed slices,
 // takes later additions from MutationObserver records, never sends the same text twice, caps and
-// chunks what it sends. A classic script that only defines globalThis.eSafePageText; node tests load
-// it with node:vm and drive it with a fake DOM and a fake clock. The DOM is read through a handful of
-// properties (nodeType, nodeValue, localName, firstChild, nextSibling, parentNode, isConnected,
-// getAttribute, isContentEditable) and the functions passed in.
+// chunks what it sends. Small parts with one job each, wired together by createPageText: the budget
+// (characters a page may send), the seen lines (text already sent), the output (lines, chunks, when to
+// send), the walker (rendered text under a root, a step at a time) and the mutation batcher (records
+// held until the page goes quiet). A classic script that only defines globalThis.eSafePageText; node
+// tests load it with node:vm and drive each part, and the whole, with a fake DOM and a fake clock. The
+// DOM is read through a handful of properties (nodeType, nodeValue, localName, firstChild, nextSibling,
+// parentNode, isConnected, getAttribute, isContentEditable) and the functions passed in.
 'use strict';
 
 (() => {
@@ -102,99 +106,115 @@
     return BLOCK_TAGS.has(name) || (typeof name === 'string' && name.includes('-'));
   }
 
+  // --- the budget: how many characters may still be sent ---------------------------------------------
+  // A page load may send loadBudget characters; after that the budget refills at refillPerMinute. Each
+  // line costs its length and its line break.
+  function createBudget({ now, loadBudget, refillPerMinute }) {
+    let tokens = loadBudget;
+    let refilledAt = null;
+    let dropped = 0;
+    return {
+      /** Starts counting refills from now (the page's first walk). */
+      start() {
+        refilledAt = now();
+      },
+
+      refill() {
+        const t = now();
+        if (refilledAt !== null) {
+          tokens = Math.min(loadBudget, tokens + ((t - refilledAt) * refillPerMinute) / 60_000);
+        }
+        refilledAt = t;
+      },
+
+      /** The line, or as much of its start as the budget allows, paid for; null when nothing is left. */
+      spend(text) {
+        let line = text;
+        if (tokens < line.length + 1) {
+          const room = Math.max(0, Math.floor(tokens) - 1);
+          dropped += line.length - room;
+          line = capStart(line, room);
+          if (line.trim() === '') {
+            tokens = 0;
+            return null;
+          }
+        }
+        tokens -= line.length + 1;
+        return line;
+      },
+
+      /** Less than one character left. */
+      get empty() {
+        return tokens < 1;
+      },
+
+      /** How long until a few K characters can be sent again. */
+      get resumeMs() {
+        return Math.ceil((4096 * 60_000) / refillPerMinute);
+      },
+
+      get tokens() {
+        return tokens;
+      },
+
+      /** Characters left out for the budget so far. */
+      get dropped() {
+        return dropped;
+      },
+    };
+  }
+
+  // --- seen lines: text already sent, by hash, bounded (the oldest quarter goes) ----------------------
+  function createSeenLines({ max = MAX_REMEMBERED_LINES } = {}) {
+    const hashes = new Set();
+    return {
+      has: (hash) => hashes.has(hash),
+
+      add(hash) {
+        hashes.add(hash);
+        if (hashes.size > max) {
+          let drop = max / 4;
+          for (const old of hashes) {
+            hashes.delete(old);
+            if (--drop <= 0) {
+              break;
+            }
+          }
+        }
+      },
+
+      get size() {
+        return hashes.size;
+      },
+    };
+  }
+
+  // --- output: lines built from text pieces, chunks of at most chunkChars, sent no closer than
+  // sendGapMs apart unless the text is due ---------------------------------------------------------
   /**
    * @param {object} deps
-   * @param {(text: string) => void} deps.send  one chunk of at most chunkChars characters
-   * @param {() => number} deps.now  milliseconds (performance.now in the page)
+   * @param {(text: string) => void} deps.send
+   * @param {() => number} deps.now
    * @param {(fn: Function, ms: number) => any} deps.setTimer
-   * @param {(fn: (budgetMs?: number) => void) => void} [deps.idle]  runs the next slice
-   *        (requestIdleCallback in the page, passing the idle time left when it is less than sliceMs)
-   * @param {(el: object) => boolean} [deps.isRendered]  false: the element and all it holds show nothing
-   *        (display:none; checkVisibility() in the page)
-   * @param {(el: object) => boolean} [deps.showsText]  false: text directly in it is invisible
-   *        (visibility:hidden); cached per element for a batch
-   * @param {(el: object) => object|null} [deps.shadowRootOf]
-   * @param {(root: object) => void} [deps.onShadowRoot]  a shadow root found: observe it too
-   * @param {(text: string) => boolean} [deps.isEcho]  text the pupil typed on this page (already sent)
-   * @param {(line: string) => string} [deps.stripEcho]  a line without what the pupil typed on this page
-   * @param {() => boolean} [deps.canRun]  false while the page is hidden or prerendering
-   * @param {() => object} deps.body  the element to walk on the first run
+   * @param {ReturnType<typeof createBudget>} deps.budget
+   * @param {ReturnType<typeof createSeenLines>} deps.seen
+   * @param {(line: string) => string} deps.stripEcho
+   * @param {() => void} [deps.onEmit]  after each chunk is sent
+   * @param {number} deps.chunkChars
+   * @param {number} deps.sendGapMs
    */
-  function createPageText({
-    send,
-    now,
-    setTimer,
-    idle = (fn) => setTimer(fn, 0),
-    isRendered = () => true,
-    showsText = () => true,
-    shadowRootOf = (el) => el.shadowRoot ?? null,
-    onShadowRoot = () => {},
-    isEcho = () => false,
-    stripEcho = (line) => line,
-    canRun = () => true,
-    body,
-    // 3 ms of work, leaving room inside the 10 ms a task may take for a minor GC (2–6 ms seen) and
-    // for the one step that runs past the budget (on a 1 MB page a single DOM read, firstChild, was
-    // seen to take 3 ms now and then).
-    sliceMs = 3,
-    chunkChars = 16 * 1024,
-    loadBudget = 256 * 1024,
-    refillPerMinute = 64 * 1024,
-    quietMs = 500,
-    maxWaitMs = 2000,
-    sendGapMs = 3000,
-    maxPendingRecords = 10_000,
-  }) {
-    // Text nodes already taken: node → {length, hash} of the text taken, so a node that grows (streamed
-    // replies) can send only its new end.
-    const taken = new WeakMap();
-    const knownShadowRoots = new WeakSet();
-    const sentLines = new Set();
-    // Elements skipped as hidden (insertion order: oldest first).
-    const hidden = new Set();
-
-    // Per batch: element → boolean.
-    let visibleText = new WeakMap();
-    let blockedAbove = new WeakMap();
-
-    // Work: {type: 'first'|'root'|'changed', node}; the walk in progress:
-    // {root, node, exit, offset, restarts, first}.
-    const queue = [];
-    let cursor = null;
-    let sliceScheduled = false;
-    let started = false;
-    let resumeTimer = null;
-
-    // Mutation records waiting for the page to go quiet: no new ones while the batch timer ran. The
-    // callback, which runs for every change (every keystroke in an editor), does not read the clock.
-    let records = [];
-    let overflow = false;
-    let firstRecordAt = null;
-    let changedSinceTimer = false;
-    let batchTimer = null;
-
-    // The line being built, the lines waiting to be sent, the budget.
+  function createOutput({ send, now, setTimer, budget, seen, stripEcho, onEmit = () => {}, chunkChars, sendGapMs }) {
+    // The line being built.
     let line = [];
     let lineLength = 0;
     let lineEndsInSpace = true;
     let lineHadEcho = false; // a text node of this line was left out as the pupil's own typing
+    // The lines waiting to be sent.
     let out = [];
     let outLength = 0;
     let lastSendAt = -Infinity;
     let sendTimer = null;
-    let tokens = loadBudget;
-    let refilledAt = null;
-    const stats = { chunks: 0, chars: 0, slices: 0, longestSliceMs: 0, slicesOver10Ms: 0, droppedForBudget: 0 };
-
-    function refill() {
-      const t = now();
-      if (refilledAt !== null) {
-        tokens = Math.min(loadBudget, tokens + ((t - refilledAt) * refillPerMinute) / 60_000);
-      }
-      refilledAt = t;
-    }
-
-    // --- output -------------------------------------------------------------------------------
+    const counts = { chunks: 0, chars: 0 };
 
     function emit() {
       sendTimer = null; // a pending send timer now finds nothing to do
@@ -205,25 +225,13 @@
       out = [];
       outLength = 0;
       lastSendAt = now();
-      stats.chunks += 1;
-      stats.chars += text.length;
+      counts.chunks += 1;
+      counts.chars += text.length;
       send(text);
+      onEmit();
     }
 
-    function remember(hash) {
-      sentLines.add(hash);
-      if (sentLines.size > MAX_REMEMBERED_LINES) {
-        let drop = MAX_REMEMBERED_LINES / 4;
-        for (const old of sentLines) {
-          sentLines.delete(old);
-          if (--drop <= 0) {
-            break;
-          }
-        }
-      }
-    }
-
-    function addLine(raw, hadEcho = false) {
+    function addLine(raw, hadEcho) {
       let text = raw.trim();
       if (text === '' || !LETTER.test(text)) {
         return;
@@ -235,21 +243,15 @@
       }
       text = stripped;
       const hash = hashText(text);
-      if (sentLines.has(hash)) {
+      if (seen.has(hash)) {
         return;
       }
-      // Each line costs its length and its line break.
-      if (tokens < text.length + 1) {
-        const room = Math.max(0, Math.floor(tokens) - 1);
-        stats.droppedForBudget += text.length - room;
-        text = capStart(text, room);
-        if (text.trim() === '') {
-          tokens = 0;
-          return;
-        }
+      const paid = budget.spend(text);
+      if (paid === null) {
+        return;
       }
-      tokens -= text.length + 1;
-      remember(hash);
+      text = paid;
+      seen.add(hash);
       if (outLength > 0 && outLength + 1 + text.length > chunkChars) {
         emit();
       }
@@ -271,46 +273,89 @@
       lineEndsInSpace = true;
     }
 
-    function appendText(raw) {
-      let piece = raw.replace(SPACE_RUN, ' ');
-      if (lineEndsInSpace && piece.charCodeAt(0) === 32) {
-        piece = piece.slice(1);
-      }
-      if (piece === '') {
-        return;
-      }
-      if (lineLength + piece.length > chunkChars) {
-        endLine();
-        if (piece.charCodeAt(0) === 32) {
+    return {
+      /** A piece of text on the current line (white space collapsed; a line never passes chunkChars). */
+      append(raw) {
+        let piece = raw.replace(SPACE_RUN, ' ');
+        if (lineEndsInSpace && piece.charCodeAt(0) === 32) {
           piece = piece.slice(1);
         }
-      }
-      line.push(piece);
-      lineLength += piece.length;
-      lineEndsInSpace = piece.charCodeAt(piece.length - 1) === 32;
-    }
-
-    // Sends what is waiting: now when the walk is done and the last send was long enough ago, else later.
-    function settleOutput(force = false) {
-      endLine();
-      if (out.length === 0) {
-        return;
-      }
-      const wait = lastSendAt + sendGapMs - now();
-      if (force || wait <= 0) {
-        emit();
-      } else if (sendTimer === null) {
-        const timer = setTimer(() => {
-          if (sendTimer === timer) {
-            sendTimer = null;
-            emit();
+        if (piece === '') {
+          return;
+        }
+        if (lineLength + piece.length > chunkChars) {
+          endLine();
+          if (piece.charCodeAt(0) === 32) {
+            piece = piece.slice(1);
           }
-        }, wait);
-        sendTimer = timer;
-      }
-    }
+        }
+        line.push(piece);
+        lineLength += piece.length;
+        lineEndsInSpace = piece.charCodeAt(piece.length - 1) === 32;
+      },
 
-    // --- what to walk -----------------------------------------------------------------------------
+      endLine,
+
+      /** A text node of the current line was the pupil's own typing, left out. */
+      noteEcho() {
+        lineHadEcho = true;
+      },
+
+      get endsInSpace() {
+        return lineEndsInSpace;
+      },
+
+      /**
+       * Sends what is waiting: now when forced or the last send was long enough ago, else later, but
+       * never after dueAt (the bound of the changes it holds).
+       */
+      settle(force = false, dueAt = Infinity) {
+        endLine();
+        if (out.length === 0) {
+          return;
+        }
+        const wait = Math.min(lastSendAt + sendGapMs, dueAt) - now();
+        if (force || wait <= 0) {
+          emit();
+        } else if (sendTimer === null) {
+          const timer = setTimer(() => {
+            if (sendTimer === timer) {
+              sendTimer = null;
+              emit();
+            }
+          }, wait);
+          sendTimer = timer;
+        }
+      },
+
+      get counts() {
+        return { ...counts };
+      },
+    };
+  }
+
+  // --- the walker: the rendered text under a root, one node (or STEP_CHARS of one) a step -------------
+  /**
+   * @param {object} deps
+   * @param {ReturnType<typeof createOutput>} deps.output
+   * @param {(el: object) => boolean} deps.isRendered
+   * @param {(el: object) => boolean} deps.showsText
+   * @param {(el: object) => object|null} deps.shadowRootOf
+   * @param {(root: object) => void} deps.onShadowRoot
+   * @param {(text: string) => boolean} deps.isEcho
+   */
+  function createWalker({ output, isRendered, showsText, shadowRootOf, onShadowRoot, isEcho }) {
+    // Text nodes already taken: node → {length, hash} of the text taken, so a node that grows (streamed
+    // replies) can send only its new end.
+    const taken = new WeakMap();
+    const knownShadowRoots = new WeakSet();
+    // Elements skipped as hidden (insertion order: oldest first).
+    const hidden = new Set();
+    // Per batch: element → boolean.
+    let visibleText = new WeakMap();
+    let blockedAbove = new WeakMap();
+    // The walk in progress: {root, node, exit, offset, restarts, first}.
+    let cursor = null;
 
     function textShown(parent) {
       if (!parent || parent.nodeType !== ELEMENT) {
@@ -388,16 +433,14 @@
       return node.nextSibling ?? null;
     }
 
-    // --- the walk -------------------------------------------------------------------------------
-
     function startWalk(root, first = false) {
-      endLine();
+      output.endLine();
       cursor = { root, node: root, exit: false, offset: 0, restarts: 0, first };
     }
 
     function advance(node) {
       if (node === cursor.root) {
-        endLine();
+        output.endLine();
         cursor = null;
         return;
       }
@@ -424,8 +467,8 @@
           return true;
         }
         if (text.trim() === '') {
-          if (text !== '' && !lineEndsInSpace) {
-            appendText(' ');
+          if (text !== '' && !output.endsInSpace) {
+            output.append(' ');
           }
           return true;
         }
@@ -435,7 +478,7 @@
         }
         if (text.length >= MIN_ECHO_NODE && text.length <= 4 * STEP_CHARS && isEcho(text)) {
           taken.set(node, { length: text.length, hash: hashText(text) });
-          lineHadEcho = true;
+          output.noteEcho();
           return true;
         }
       }
@@ -447,7 +490,7 @@
           end = space + 1;
         }
       }
-      appendText(text.slice(cursor.offset, end));
+      output.append(text.slice(cursor.offset, end));
       if (end < text.length) {
         cursor.offset = end;
         return false; // more of this node in the next step
@@ -455,51 +498,6 @@
       cursor.offset = 0;
       taken.set(node, { length: text.length, hash: hashText(text) });
       return true;
-    }
-
-    // One step of the walk: one node entered or left, or up to STEP_CHARS of one text node.
-    function step() {
-      const node = cursor.node;
-      if (cursor.exit) {
-        if (node.nodeType === ELEMENT && isBlock(node)) {
-          endLine();
-        }
-        advance(node);
-        return;
-      }
-      switch (node.nodeType) {
-        case TEXT:
-          if (takeText(node)) {
-            advance(node);
-          }
-          return;
-        case ELEMENT:
-          if (neverText(node)) {
-            advance(node);
-            return;
-          }
-          if (hiddenByMarkup(node) || isRendered(node) === false) {
-            noteHidden(node);
-            advance(node);
-            return;
-          }
-          if (isBlock(node)) {
-            endLine();
-          }
-          break;
-        case DOCUMENT:
-        case FRAGMENT:
-          break;
-        default: // comments, processing instructions
-          advance(node);
-          return;
-      }
-      const first = firstChildOf(node);
-      if (first) {
-        cursor.node = first;
-      } else {
-        cursor.exit = true;
-      }
     }
 
     // A text node whose text changed after it was taken (characterData).
@@ -514,170 +512,170 @@
         noteHidden(node.parentNode);
         return;
       }
-      endLine();
+      output.endLine();
       if (before && text.length > before.length && hashText(text.slice(0, before.length)) === before.hash) {
         let lead = text.slice(Math.max(0, before.length - TAIL_OVERLAP), before.length);
         const space = lead.indexOf(' ');
         if (before.length > TAIL_OVERLAP && space >= 0) {
           lead = lead.slice(space + 1);
         }
-        appendText(lead + capStart(text.slice(before.length), STEP_CHARS));
+        output.append(lead + capStart(text.slice(before.length), STEP_CHARS));
       } else {
-        appendText(capStart(text, STEP_CHARS));
+        output.append(capStart(text, STEP_CHARS));
       }
-      endLine();
+      output.endLine();
       taken.set(node, { length: text.length, hash: hashText(text) });
     }
 
-    function startItem(item) {
-      const { node } = item;
-      if (!node || node.isConnected === false || isBlockedAbove(node)) {
-        return;
-      }
-      if (item.type === 'changed') {
-        takeChanged(node);
-        return;
-      }
-      if (item.type === 'first') {
-        startWalk(node, true);
-        return;
-      }
-      const parent = parentOf(node);
-      if (parent && parent.nodeType === ELEMENT && isRendered(parent) === false) {
-        noteHidden(parent);
-        return;
-      }
-      startWalk(node);
-    }
+    return {
+      /** A walk in progress. */
+      get walking() {
+        return cursor !== null;
+      },
 
-    // A walk whose next node was removed under it starts again from its root (what it already took
-    // is skipped); a root that went away is dropped.
-    function checkCursor() {
-      if (cursor && cursor.node.isConnected === false) {
-        if (cursor.root.isConnected === false || cursor.restarts >= 3) {
-          cursor = null;
-        } else {
-          cursor = { ...cursor, node: cursor.root, exit: false, offset: 0, restarts: cursor.restarts + 1 };
+      /** The walk in progress is the page's first. */
+      get onFirstWalk() {
+        return cursor?.first === true;
+      },
+
+      /** Drops the walk in progress. */
+      stop() {
+        cursor = null;
+      },
+
+      /** Starts work on one item: {type: 'first'|'root'|'changed', node}. */
+      startItem(item) {
+        const { node } = item;
+        if (!node || node.isConnected === false || isBlockedAbove(node)) {
+          return;
         }
-      }
-    }
+        if (item.type === 'changed') {
+          takeChanged(node);
+          return;
+        }
+        if (item.type === 'first') {
+          startWalk(node, true);
+          return;
+        }
+        const parent = parentOf(node);
+        if (parent && parent.nodeType === ELEMENT && isRendered(parent) === false) {
+          noteHidden(parent);
+          return;
+        }
+        startWalk(node);
+      },
 
-    function scheduleSlice() {
-      if (!sliceScheduled) {
-        sliceScheduled = true;
-        idle(runSlice);
-      }
-    }
-
-    function scheduleResume(ms) {
-      if (resumeTimer === null) {
-        resumeTimer = setTimer(() => {
-          resumeTimer = null;
-          scheduleSlice();
-        }, ms);
-      }
-    }
-
-    function hasWork() {
-      return cursor !== null || queue.length > 0;
-    }
-
-    function runSlice(budgetMs) {
-      sliceScheduled = false;
-      if (!canRun()) {
-        return; // kick() starts again when the page is shown
-      }
-      const start = now();
-      const budget = Number.isFinite(budgetMs) ? Math.max(1, Math.min(sliceMs, budgetMs)) : sliceMs;
-      stats.slices += 1;
-      refill();
-      checkCursor();
-      while (hasWork()) {
-        if (tokens < 1) {
-          if (cursor?.first) {
-            cursor = null; // the page's first walk stops at the load budget: the rest is not sent
-            continue;
+      // One step of the walk: one node entered or left, or up to STEP_CHARS of one text node.
+      step() {
+        const node = cursor.node;
+        if (cursor.exit) {
+          if (node.nodeType === ELEMENT && isBlock(node)) {
+            output.endLine();
           }
-          settleOutput(true);
-          // Wait for a few K characters of budget.
-          scheduleResume(Math.ceil((4096 * 60_000) / refillPerMinute));
-          break;
+          advance(node);
+          return;
         }
-        if (cursor === null) {
-          startItem(queue.shift());
+        switch (node.nodeType) {
+          case TEXT:
+            if (takeText(node)) {
+              advance(node);
+            }
+            return;
+          case ELEMENT:
+            if (neverText(node)) {
+              advance(node);
+              return;
+            }
+            if (hiddenByMarkup(node) || isRendered(node) === false) {
+              noteHidden(node);
+              advance(node);
+              return;
+            }
+            if (isBlock(node)) {
+              output.endLine();
+            }
+            break;
+          case DOCUMENT:
+          case FRAGMENT:
+            break;
+          default: // comments, processing instructions
+            advance(node);
+            return;
+        }
+        const first = firstChildOf(node);
+        if (first) {
+          cursor.node = first;
         } else {
-          step();
+          cursor.exit = true;
         }
-        if (now() - start >= budget && hasWork()) {
-          scheduleSlice();
-          break;
-        }
-      }
-      if (!hasWork()) {
-        settleOutput();
-      }
-      const took = now() - start;
-      stats.longestSliceMs = Math.max(stats.longestSliceMs, took);
-      if (took > 10) {
-        stats.slicesOver10Ms += 1;
-      }
-    }
+      },
 
-    // --- mutations --------------------------------------------------------------------------------
-
-    function takeRecords() {
-      const batch = records;
-      records = [];
-      firstRecordAt = null;
-      visibleText = new WeakMap();
-      blockedAbove = new WeakMap();
-      if (overflow) {
-        overflow = false;
-        queue.push({ type: 'root', node: body() });
-        return;
-      }
-      const queued = new Set();
-      const push = (type, node) => {
-        if (node && !queued.has(node)) {
-          queued.add(node);
-          queue.push({ type, node });
-        }
-      };
-      // Hidden elements that left the page are let go (they would keep a detached subtree alive).
-      for (const el of hidden) {
-        if (el.isConnected === false) {
-          hidden.delete(el);
-        }
-      }
-      const changedElements = new Set();
-      for (const record of batch) {
-        if (record.type === 'childList') {
-          for (const node of record.addedNodes ?? []) {
-            push(node.nodeType === TEXT ? 'changed' : 'root', node);
+      // A walk whose next node was removed under it starts again from its root (what it already took
+      // is skipped); a root that went away is dropped.
+      checkCursor() {
+        if (cursor && cursor.node.isConnected === false) {
+          if (cursor.root.isConnected === false || cursor.restarts >= 3) {
+            cursor = null;
+          } else {
+            cursor = { ...cursor, node: cursor.root, exit: false, offset: 0, restarts: cursor.restarts + 1 };
           }
-        } else if (record.type === 'characterData') {
-          push('changed', record.target);
-        } else if (record.type === 'attributes') {
-          changedElements.add(record.target);
         }
-      }
-      // An attribute change can only reveal what was skipped as hidden: walk again those of the
-      // hidden elements that are the changed element or inside it (already taken text is skipped).
-      if (changedElements.size > 0 && hidden.size > 0) {
+      },
+
+      /** A new batch of changes: what was known of visibility may have changed. */
+      newBatch() {
+        visibleText = new WeakMap();
+        blockedAbove = new WeakMap();
+        // Hidden elements that left the page are let go (they would keep a detached subtree alive).
+        for (const el of hidden) {
+          if (el.isConnected === false) {
+            hidden.delete(el);
+          }
+        }
+      },
+
+      /**
+       * The hidden elements that are one of the changed elements or inside one, forgotten as hidden: an
+       * attribute change can only reveal what was skipped as hidden, so those are walked again.
+       */
+      revealedBy(changedElements) {
+        const revealed = [];
+        if (changedElements.size === 0 || hidden.size === 0) {
+          return revealed;
+        }
         for (const el of [...hidden]) {
           for (const changed of changedElements) {
             if (changed === el || (typeof changed.contains === 'function' && changed.contains(el))) {
               hidden.delete(el);
-              push('root', el);
+              revealed.push(el);
               break;
             }
           }
         }
-      }
-      while (queue.length > MAX_QUEUE) {
-        queue.shift();
-      }
-    }
+        return revealed;
+      },
+    };
+  }
+
+  // --- the mutation batcher: records held until the page goes quiet --------------------------------
+  // A batch is due quietMs after its last record, or takeByMs after its first on a page that never goes
+  // quiet. The callback, which runs for every change (every keystroke in an editor), reads no clock but
+  // for a batch's first records. Too many records at once become an overflow: walk the whole page again.
+  /**
+   * @param {object} deps
+   * @param {() => number} deps.now
+   * @param {(fn: Function, ms: number) => any} deps.setTimer
+   * @param {() => void} deps.onDue  the batch is due (take() it, or leave it for later)
+   * @param {number} deps.quietMs
+   * @param {number} deps.takeByMs
+   * @param {number} deps.maxPendingRecords
+   */
+  function createMutationBatcher({ now, setTimer, onDue, quietMs, takeByMs, maxPendingRecords }) {
+    let records = [];
+    let overflow = false;
+    let firstRecordAt = null;
+    let changedSinceTimer = false;
+    let batchTimer = null;
 
     function checkBatch() {
       batchTimer = null;
@@ -685,49 +683,22 @@
         return;
       }
       const waited = now() - firstRecordAt;
-      if (!changedSinceTimer || waited >= maxWaitMs) {
-        if (canRun()) {
-          takeRecords();
-          scheduleSlice();
-        }
-        // Else they wait (bounded) for kick().
+      if (!changedSinceTimer || waited >= takeByMs) {
+        onDue();
         return;
       }
       changedSinceTimer = false;
-      batchTimer = setTimer(checkBatch, Math.min(quietMs, maxWaitMs - waited));
+      batchTimer = setTimer(checkBatch, Math.min(quietMs, takeByMs - waited));
     }
 
     return {
-      REVEALING_ATTRIBUTES,
-
-      /** The first walk of the page (after it has loaded), or again after it was hidden. */
-      kick() {
-        if (!canRun()) {
-          return;
-        }
-        if (!started) {
-          started = true;
-          refilledAt = now();
-          const root = body();
-          if (root) {
-            queue.push({ type: 'first', node: root });
-          }
-        }
-        if (records.length > 0 || overflow) {
-          takeRecords();
-        }
-        if (hasWork()) {
-          scheduleSlice();
-        }
-      },
-
-      /** A MutationObserver callback: O(records), nothing read from the DOM, no clock read but the batch's first. */
-      mutations(list) {
+      /** A MutationObserver callback's records: O(records), nothing read from the DOM. */
+      add(list) {
         if (overflow) {
           return;
         }
         if (records.length + list.length > maxPendingRecords) {
-          overflow = true; // too much at once: walk the whole page again instead (taken text is skipped)
+          overflow = true;
           records = [];
         } else {
           for (const record of list) {
@@ -743,16 +714,260 @@
         }
       },
 
-      /** Sends whatever is waiting (page hide). */
-      flush() {
-        settleOutput(true);
+      get waiting() {
+        return records.length > 0 || overflow;
       },
 
-      get stats() {
-        return { ...stats, tokens: Math.floor(tokens), queued: queue.length, walking: cursor !== null, pendingRecords: records.length };
+      get pendingRecords() {
+        return records.length;
+      },
+
+      /** The batch: its records, whether it overflowed, and when its first record came (null: none). */
+      take() {
+        const batch = { records, overflow, firstAt: firstRecordAt };
+        records = [];
+        overflow = false;
+        firstRecordAt = null;
+        return batch;
       },
     };
   }
 
-  globalThis.eSafePageText = Object.freeze({ createPageText, hashText, REVEALING_ATTRIBUTES, SKIP_TAGS, BLOCK_TAGS });
+  // --- the reader: the parts wired together ------------------------------------------------------
+  /**
+   * @param {object} deps
+   * @param {(text: string) => void} deps.send  one chunk of at most chunkChars characters
+   * @param {() => number} deps.now  milliseconds (performance.now in the page)
+   * @param {(fn: Function, ms: number) => any} deps.setTimer
+   * @param {(fn: (budgetMs?: number) => void, timeoutMs?: number) => void} [deps.idle]  runs the next slice
+   *        (requestIdleCallback in the page, passing the idle time left when it is less than sliceMs),
+   *        within timeoutMs when given
+   * @param {(el: object) => boolean} [deps.isRendered]  false: the element and all it holds show nothing
+   *        (display:none; checkVisibility() in the page)
+   * @param {(el: object) => boolean} [deps.showsText]  false: text directly in it is invisible
+   *        (visibility:hidden); cached per element for a batch
+   * @param {(el: any) => object|null} [deps.shadowRootOf]
+   * @param {(root: object) => void} [deps.onShadowRoot]  a shadow root found: observe it too
+   * @param {(text: string) => boolean} [deps.isEcho]  text the pupil typed on this page (already sent)
+   * @param {(line: string) => string} [deps.stripEcho]  a line without what the pupil typed on this page
+   * @param {() => boolean} [deps.canRun]  false while the page is hidden or prerendering
+   * @param {() => object} deps.body  the element to walk on the first run
+   * @param {number} [deps.sliceMs]  work in one slice, at most (about)
+   * @param {number} [deps.chunkChars]  characters in one message, at most
+   * @param {number} [deps.loadBudget]  characters a page load may send
+   * @param {number} [deps.refillPerMinute]  characters a minute after that
+   * @param {number} [deps.quietMs]  changes are read once the page was quiet this long
+   * @param {number} [deps.maxWaitMs]  or this long after the first of them, text sent included
+   * @param {number} [deps.sendGapMs]  between two sends, unless text is due
+   * @param {number} [deps.maxPendingRecords]  mutation records held, at most (more: walk the page again)
+   */
+  function createPageText({
+    send,
+    now,
+    setTimer,
+    idle = (fn) => setTimer(fn, 0),
+    isRendered = () => true,
+    showsText = () => true,
+    shadowRootOf = (el) => el.shadowRoot ?? null,
+    onShadowRoot = () => {},
+    isEcho = () => false,
+    stripEcho = (line) => line,
+    canRun = () => true,
+    body,
+    // 3 ms of work, leaving room inside the 10 ms a task may take for a minor GC (2–6 ms seen) and
+    // for the one step that runs past the budget (on a 1 MB page a single DOM read, firstChild, was
+    // seen to take 3 ms now and then).
+    sliceMs = 3,
+    chunkChars = 16 * 1024,
+    loadBudget = 256 * 1024,
+    refillPerMinute = 64 * 1024,
+    quietMs = 500,
+    // The bound from a change on the page to its text being sent, however busy the page: records are
+    // taken at the latest quietMs before it (room for the idle slice and the walk), and neither the
+    // idle wait nor the gap between sends pushes the text past it.
+    maxWaitMs = 2000,
+    sendGapMs = 3000,
+    maxPendingRecords = 10_000,
+  }) {
+    // Work: {type: 'first'|'root'|'changed', node}.
+    const queue = [];
+    let sliceScheduled = false;
+    let started = false;
+    let resumeTimer = null;
+    // When the text of the changes taken so far must be out (maxWaitMs after the first of them).
+    let dueAt = Infinity;
+    const stats = { slices: 0, longestSliceMs: 0, slicesOver10Ms: 0 };
+
+    const budget = createBudget({ now, loadBudget, refillPerMinute });
+    const seen = createSeenLines();
+    const output = createOutput({
+      send, now, setTimer, budget, seen, stripEcho, chunkChars, sendGapMs,
+      onEmit: () => {
+        if (!hasWork()) {
+          dueAt = Infinity;
+        }
+      },
+    });
+    const walker = createWalker({ output, isRendered, showsText, shadowRootOf, onShadowRoot, isEcho });
+    const batcher = createMutationBatcher({
+      now, setTimer, quietMs, maxPendingRecords,
+      takeByMs: maxWaitMs - quietMs,
+      onDue: () => {
+        if (canRun()) {
+          takeRecords();
+          scheduleSlice();
+        }
+        // Else they wait (bounded) for kick().
+      },
+    });
+
+    function hasWork() {
+      return walker.walking || queue.length > 0;
+    }
+
+    function scheduleSlice() {
+      if (!sliceScheduled) {
+        sliceScheduled = true;
+        // Changes waiting on the bound: an idle moment, but not later than a quarter of quietMs before it.
+        const left = dueAt - now();
+        idle(runSlice, Number.isFinite(left) ? Math.max(1, Math.min(quietMs, left - quietMs / 4)) : undefined);
+      }
+    }
+
+    function scheduleResume(ms) {
+      if (resumeTimer === null) {
+        resumeTimer = setTimer(() => {
+          resumeTimer = null;
+          scheduleSlice();
+        }, ms);
+      }
+    }
+
+    function runSlice(budgetMs) {
+      sliceScheduled = false;
+      if (!canRun()) {
+        return; // kick() starts again when the page is shown
+      }
+      const start = now();
+      const sliceBudget = Number.isFinite(budgetMs) ? Math.max(1, Math.min(sliceMs, budgetMs)) : sliceMs;
+      stats.slices += 1;
+      budget.refill();
+      walker.checkCursor();
+      while (hasWork()) {
+        if (budget.empty) {
+          if (walker.onFirstWalk) {
+            walker.stop(); // the page's first walk stops at the load budget: the rest is not sent
+            continue;
+          }
+          output.settle(true);
+          // Wait for a few K characters of budget.
+          scheduleResume(budget.resumeMs);
+          break;
+        }
+        if (walker.walking) {
+          walker.step();
+        } else {
+          walker.startItem(queue.shift());
+        }
+        if (now() - start >= sliceBudget && hasWork()) {
+          scheduleSlice();
+          break;
+        }
+      }
+      if (!hasWork()) {
+        output.settle(false, dueAt);
+      }
+      const took = now() - start;
+      stats.longestSliceMs = Math.max(stats.longestSliceMs, took);
+      if (took > 10) {
+        stats.slicesOver10Ms += 1;
+      }
+    }
+
+    // The waiting records become work.
+    function takeRecords() {
+      const batch = batcher.take();
+      if (batch.firstAt !== null) {
+        dueAt = Math.min(dueAt, batch.firstAt + maxWaitMs);
+      }
+      walker.newBatch();
+      if (batch.overflow) {
+        queue.push({ type: 'root', node: body() });
+        return;
+      }
+      const queued = new Set();
+      const push = (type, node) => {
+        if (node && !queued.has(node)) {
+          queued.add(node);
+          queue.push({ type, node });
+        }
+      };
+      const changedElements = new Set();
+      for (const record of batch.records) {
+        if (record.type === 'childList') {
+          for (const node of record.addedNodes ?? []) {
+            push(node.nodeType === TEXT ? 'changed' : 'root', node);
+          }
+        } else if (record.type === 'characterData') {
+          push('changed', record.target);
+        } else if (record.type === 'attributes') {
+          changedElements.add(record.target);
+        }
+      }
+      for (const el of walker.revealedBy(changedElements)) {
+        push('root', el);
+      }
+      while (queue.length > MAX_QUEUE) {
+        queue.shift();
+      }
+    }
+
+    return {
+      REVEALING_ATTRIBUTES,
+
+      /** The first walk of the page (after it has loaded), or again after it was hidden. */
+      kick() {
+        if (!canRun()) {
+          return;
+        }
+        if (!started) {
+          started = true;
+          budget.start();
+          const root = body();
+          if (root) {
+            queue.push({ type: 'first', node: root });
+          }
+        }
+        if (batcher.waiting) {
+          takeRecords();
+        }
+        if (hasWork()) {
+          scheduleSlice();
+        }
+      },
+
+      /** A MutationObserver callback: O(records), nothing read from the DOM, no clock read but the batch's first. */
+      mutations(list) {
+        batcher.add(list);
+      },
+
+      /** Sends whatever is waiting (page hide). */
+      flush() {
+        output.settle(true);
+      },
+
+      get stats() {
+        const { chunks, chars } = output.counts;
+        return {
+          chunks, chars, ...stats, droppedForBudget: budget.dropped,
+          tokens: Math.floor(budget.tokens), queued: queue.length, walking: walker.walking, pendingRecords: batcher.pendingRecords,
+        };
+      },
+    };
+  }
+
+  globalThis.eSafePageText = Object.freeze({
+    createPageText, createBudget, createSeenLines, createOutput, createWalker, createMutationBatcher,
+    hashText, REVEALING_ATTRIBUTES, SKIP_TAGS, BLOCK_TAGS,
+  });
 })();

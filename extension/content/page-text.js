@@ -1,3 +1,4 @@
+// @ts-check
 // Sends the text this page or frame shows: all of it once the page has loaded, then what appears later
 // (new chat messages, comments, infinite scroll), never the same text twice. The work is done by
 // page-text-core.js in slices of about 3 ms in idle time, only while the page is visible (a tab
@@ -99,12 +100,13 @@
     attributeFilter: globalThis.eSafePageText.REVEALING_ATTRIBUTES,
   };
 
-  // Runs fn when the page is idle, with the idle time left (none when it ran because of the timeout).
-  function idle(fn) {
+  // Runs fn when the page is idle, with the idle time left (none when it ran because of the timeout),
+  // within timeoutMs (the reader asks for less when changes are due).
+  function idle(fn, timeoutMs = IDLE_TIMEOUT_MS) {
     if (typeof requestIdleCallback !== 'function') {
       return setTimeout(fn, 0);
     }
-    return requestIdleCallback((deadline) => fn(deadline.didTimeout ? undefined : deadline.timeRemaining()), { timeout: IDLE_TIMEOUT_MS });
+    return requestIdleCallback((deadline) => fn(deadline.didTimeout ? undefined : deadline.timeRemaining()), { timeout: timeoutMs });
   }
 
   const reader = globalThis.eSafePageText.createPageText({
@@ -142,14 +144,32 @@
     observer = new MutationObserver((records) => reader.mutations(records));
     observer.observe(document, observeOptions);
     reader.kick();
-    document.addEventListener('visibilitychange', () => reader.kick());
-    document.addEventListener('prerenderingchange', () => reader.kick());
-    addEventListener('pagehide', () => {
-      reader.flush();
-      drain();
-    }, true);
+    listen();
+    // document.open() (frames a page writes itself) erases every listener of the window and document,
+    // these included, while the observer above stays: its text is still read, but it would no longer
+    // be read again after the tab was hidden, nor flushed on page hide. The new root element is seen by
+    // an observer of the document's own children (nothing per page change) and the listeners come back.
+    new MutationObserver((records) => {
+      if (records.some((record) => record.addedNodes.length > 0)) {
+        listen();
+        reader.kick();
+      }
+    }).observe(document, { childList: true });
+  }
+
+  const kick = () => reader.kick();
+  const onPageHide = () => {
+    reader.flush();
+    drain();
+  };
+
+  // The same functions every time, so listening again where the listeners are still there adds nothing.
+  function listen() {
+    document.addEventListener('visibilitychange', kick);
+    document.addEventListener('prerenderingchange', kick);
+    addEventListener('pagehide', onPageHide, true);
     // Back from the back/forward cache: the same page, nothing new to send but what changes.
-    addEventListener('pageshow', () => reader.kick(), true);
+    addEventListener('pageshow', kick, true);
   }
 
   const startWhenIdle = () => idle(start);

@@ -1,3 +1,4 @@
+// @ts-check
 // Hands a content script's messages to the service worker so that each one arrives. Chrome starts a
 // stopped worker for a message, but a worker stopping at that very moment drops it: sendMessage then
 // rejects. The worker answers {ok: true} once it has kept the event (chrome.storage.session), or
@@ -15,6 +16,8 @@
    * @param {(message: object) => Promise<any>} deps.sendMessage  chrome.runtime.sendMessage
    * @param {(fn: Function, ms: number) => any} deps.setTimer
    * @param {() => void} [deps.onGone]  sendMessage threw: the extension was reloaded or removed
+   * @param {readonly number[]} [deps.delays]  waits before each send again
+   * @param {number} [deps.maxWaiting]  messages waiting to be sent again, at most
    */
   function createRelay({ sendMessage, setTimer, onGone = () => {}, delays = RETRY_DELAYS_MS, maxWaiting = MAX_WAITING }) {
     let gone = false;

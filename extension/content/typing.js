@@ -1,8 +1,10 @@
+// @ts-check
 // Watches what the pupil types on this page or frame and hands each field's whole current text to
 // the service worker after a pause, on Enter, on leaving the field, on a click or tap (a send button
-// may clear the box), on form submit and when the page goes away. Never a keystroke log: what is sent
-// is the field's value (or a contenteditable's innerText), so backspaces, replaced selections, paste,
-// autocomplete, undo and moved text are all already applied.
+// may clear the box), on form submit and when the page goes away. What is sent is the field's value (or
+// a contenteditable's innerText), so backspaces, replaced selections, paste, autocomplete, undo and
+// moved text are all already applied; only a field that keeps no text in the DOM (a terminal, Docs'
+// input frame) is sent as what its key and input events typed (capture-core.js: the key journal).
 // Listeners sit on the window in the capture phase, the first place an event reaches, so fields added
 // later are covered and a page that clears its box on Enter (chats) is read before its own handlers run.
 'use strict';
@@ -66,9 +68,13 @@
 
   // Mid-composition (IME: Japanese, Chinese, Korean, some phone keyboards) the text is not final yet:
   // act on compositionend instead.
+  // The inserted text goes in the field's journal too (used only when the field reads blank: editors
+  // that keep no text in the DOM). A paste into a contenteditable has its text in dataTransfer.
   const onInput = (event) => {
     if (!event.isComposing) {
-      tracker.input(origin(event), event.inputType, event.timeStamp);
+      const inputType = event.inputType ?? '';
+      const data = event.data ?? (inputType.startsWith('insert') ? event.dataTransfer?.getData('text/plain') : null) ?? null;
+      tracker.input(origin(event), inputType, event.timeStamp, data);
     }
   };
 
@@ -78,15 +84,15 @@
 
   const onCompositionEnd = (event) => tracker.input(origin(event), '', event.timeStamp);
 
-  // Enter: read the box before a chat's own handler sends and clears it. Undo and redo: editors
-  // (Quill) cancel the key and change the text themselves, with no input event.
+  // Every key: the tracker notes keys that a page may cancel and act on itself (terminals, Docs), for
+  // the field's journal; Enter reads the box before a chat's own handler sends and clears it. Undo and
+  // redo: editors (Quill) cancel the key and change the text themselves, with no input event.
   const onKeyDown = (event) => {
     const key = event.key;
-    if (key === 'Enter') {
-      if (!event.isComposing) {
-        tracker.flush(origin(event));
-      }
-    } else if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
+    if (tracker.keyDown(origin(event), event)) {
+      return;
+    }
+    if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'Z' || key === 'y' || key === 'Y')) {
       tracker.beforeEdit(origin(event), event.timeStamp);
     }
   };

@@ -619,3 +619,116 @@ describe('recent typed text', () => {
     assert.equal(recent.strip('Look, OK then'), 'Look, OK then', 'short messages are not taken out of other text');
   });
 });
+
+describe('the key journal (editors that keep no text in the DOM)', () => {
+  // A keydown the page may cancel after the extension saw it (its listener runs first).
+  function key(t, field, k, { cancelled = true, input = null, at = 0 } = {}) {
+    const event = { key: k, timeStamp: at, defaultPrevented: false, ctrlKey: false, metaKey: false, altKey: false };
+    t.keyDown(field, event);
+    event.defaultPrevented = cancelled;
+    if (input) {
+      t.input(field, input.inputType, at, input.data ?? null);
+    }
+  }
+
+  it('sends what cancelled keys typed when the field stays blank (a terminal), Backspace and Enter applied', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = textarea();
+    for (const k of ['l', 's', 'Enter', ...'i want to kill mysrl', 'Backspace', 'Backspace', ...'elf']) {
+      key(t, field, k);
+    }
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['ls', 'ls\ni want to kill myself']);
+    assert.equal(new Set(sent.map((m) => m.fieldId)).size, 1, 'one growing document, one field ID');
+  });
+
+  it('takes inserted text from input events when the page empties the field after each one (Docs)', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const body = editable({ contenteditable: 'true' });
+    for (const ch of 'kill mysefl') {
+      key(t, body, ch, { cancelled: false, input: { inputType: 'insertText', data: ch } });
+    }
+    key(t, body, 'Backspace');
+    key(t, body, 'Backspace');
+    key(t, body, 'l', { cancelled: false, input: { inputType: 'insertText', data: 'l' } });
+    key(t, body, 'f', { cancelled: false, input: { inputType: 'insertText', data: 'f' } });
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['kill myself']);
+  });
+
+  it('counts a key the browser applied itself (an input followed) once, and uses the field when it shows text', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const field = textarea();
+    for (const ch of 'hello') {
+      field.value += ch;
+      key(t, field, ch, { cancelled: false, input: { inputType: 'insertText', data: ch } });
+    }
+    clock.advance(1000);
+    assert.deepEqual(sent.map((m) => m.text), ['hello']);
+    assert.equal(t.journalOf(field), '', 'a field that shows its text needs no journal');
+  });
+
+  it('still sees a chat box cleared after sending when its next message starts with a keydown', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    const box = textarea();
+    const typeInto = (text) => {
+      for (const ch of text) {
+        box.value += ch;
+        key(t, box, ch, { cancelled: false, input: { inputType: 'insertText', data: ch }, at: clock.now() });
+      }
+    };
+    typeInto('go kill yourself');
+    clock.advance(1000);
+    key(t, box, 'Enter'); // the chat cancels Enter, posts the message and clears the box
+    box.value = '';
+    typeInto('go kill yourself');
+    key(t, box, 'Enter');
+    assert.deepEqual(sent.map((m) => m.text), ['go kill yourself', 'go kill yourself']);
+    assert.notEqual(sent[0].fieldId, sent[1].fieldId, 'a new message');
+  });
+
+  it('forgets the journal when a deletion, cut or undo leaves the field blank (select all, Delete)', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    for (const inputType of ['deleteContentBackward', 'deleteByCut', 'historyUndo']) {
+      const field = textarea();
+      for (const ch of 'i want to kill myself now') {
+        field.value += ch;
+        key(t, field, ch, { cancelled: false, input: { inputType: 'insertText', data: ch } });
+      }
+      field.value = '';
+      t.input(field, inputType, clock.now(), null);
+      assert.equal(t.journalOf(field), '', inputType);
+    }
+    clock.advance(1000);
+    assert.deepEqual(sent, []);
+  });
+
+  it('keeps no journal for password, card and one-time-code fields', () => {
+    const clock = fakeClock();
+    const { t, sent } = tracker(clock);
+    for (const field of [input('password'), input('text', { autocomplete: 'cc-number' }), input('text', { autocomplete: 'one-time-code' })]) {
+      for (const ch of 'kill myself') {
+        key(t, field, ch);
+        t.input(field, 'insertText', 0, ch);
+      }
+      assert.equal(t.journalOf(field), '');
+    }
+    clock.advance(1000);
+    assert.deepEqual(sent, []);
+  });
+
+  it('ignores shortcuts and keys with Ctrl, Alt or Meta', () => {
+    assert.equal(core.journalKey({ key: 'a', ctrlKey: true }), null);
+    assert.equal(core.journalKey({ key: 'ArrowLeft' }), null);
+    assert.equal(core.journalKey({ key: 'é' }), 'é');
+    assert.equal(core.journalKey({ key: '😀' }), '😀');
+    assert.equal(core.applyKey('ab😀', 'Backspace'), 'ab');
+    assert.equal(core.applyInput('one two', 'deleteWordBackward', null), 'one ');
+    assert.equal(core.applyInput('one', 'insertParagraph', null), 'one\n');
+  });
+});

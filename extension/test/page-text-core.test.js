@@ -372,7 +372,7 @@ describe('page text: cost', () => {
     assert.ok(reader.stats.slices >= 1);
   });
 
-  it('waits for the page to be quiet 500 ms, or 2 s at most, before reading changes', () => {
+  it('waits for the page to be quiet 500 ms, but sends a change within 2 s of it however busy the page', () => {
     const dom = createFakeDom();
     const { el } = dom;
     page(dom, el('p', 'start'));
@@ -380,15 +380,15 @@ describe('page text: cost', () => {
     reader.kick();
     clock.advance(100);
     assert.equal(sent.length, 1);
-    // One addition every 300 ms: never quiet for 500 ms, so the 2 s limit applies.
-    for (let i = 0; i < 6; i++) {
+    // One addition every 300 ms: never quiet for 500 ms, so the records are taken 1.5 s after the first
+    // change (500 ms before the 2 s bound, for the idle slice and the walk).
+    for (let i = 0; i < 5; i++) {
       dom.body.append(el('p', `message ${i}`));
       observe();
       clock.advance(300);
     }
     assert.equal(sent.length, 1, 'not yet: still busy');
-    clock.advance(300); // 2.1 s after the first change
-    clock.advance(10);
+    clock.advance(10); // 1.51 s after the first change
     assert.equal(sent.length, 2);
     assert.match(sent[1], /^message 0\n/);
     // Then quiet: 500 ms after the last change.
@@ -398,6 +398,43 @@ describe('page text: cost', () => {
     assert.equal(reader.stats.pendingRecords, 1);
     clock.advance(10_000);
     assert.match(sent.at(-1), /later message$/);
+  });
+
+  it('lets the gap between sends push no change past 2 s on a page that never goes quiet', () => {
+    const dom = createFakeDom();
+    const { el } = dom;
+    page(dom, el('p', 'start'));
+    const { reader, clock, observe, sent } = setup(dom, { sendGapMs: 3000 });
+    reader.kick();
+    clock.advance(100);
+    const clockText = el('span', 'clock 0');
+    dom.body.append(el('h1', clockText));
+    observe();
+    const appeared = new Map();
+    const sentAt = new Map();
+    // A clock ticking every 300 ms for 15 s, and a new chat line every 2.7 s.
+    for (let t = 0; t < 15_000; t += 100) {
+      if (t % 300 === 0) {
+        clockText.firstChild.nodeValue = `clock ${t}`;
+        observe();
+      }
+      if (t % 2700 === 1000 && t < 12_000) {
+        const line = `chat line at ${t}`;
+        dom.body.append(el('p', line));
+        observe();
+        appeared.set(line, clock.now());
+      }
+      clock.advance(100);
+      for (const line of appeared.keys()) {
+        if (!sentAt.has(line) && sent.some((chunk) => chunk.includes(line))) {
+          sentAt.set(line, clock.now());
+        }
+      }
+    }
+    assert.equal(sentAt.size, appeared.size);
+    for (const [line, at] of sentAt) {
+      assert.ok(at - appeared.get(line) <= 2000, `${line}: sent ${at - appeared.get(line)} ms after it appeared`);
+    }
   });
 
   it('reads no clock in the mutation callback but for a batch\'s first records (it runs on every keystroke in an editor)', () => {

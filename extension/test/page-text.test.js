@@ -85,8 +85,9 @@ describe('page-text.js', () => {
     fire('window:load');
     assert.equal(observers.length, 0, 'not in the page\'s own load task');
     clock.advance(5);
-    assert.equal(observers.length, 1);
+    assert.equal(observers.length, 2, 'the page\'s changes, and the document\'s own children (document.open)');
     const [{ target, options }] = observers[0].targets;
+    assert.deepEqual(observers[1].targets.map((t) => [t.target, JSON.stringify(t.options)]), [[document, '{"childList":true}']]);
     assert.equal(target, document);
     assert.deepEqual({ ...options, attributeFilter: [...options.attributeFilter] }, {
       childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class', 'style', 'hidden', 'aria-hidden', 'open'],
@@ -102,10 +103,10 @@ describe('page-text.js', () => {
     clock.advance(4999);
     assert.equal(observers.length, 0);
     clock.advance(10);
-    assert.equal(observers.length, 1);
+    assert.equal(observers.length, 2);
     fire('window:load');
     clock.advance(10);
-    assert.equal(observers.length, 1, 'once');
+    assert.equal(observers.length, 2, 'once');
   });
 
   it('sends what appears later as the next chunk', () => {
@@ -158,5 +159,29 @@ describe('page-text.js', () => {
     mutate();
     clock.advance(10_000);
     assert.equal(sent.length, 0);
+  });
+
+  it('listens again when document.open replaced the document (which erased its listeners)', () => {
+    const { clock, document, sent, observers, context, mutate, dom } = loadPage({ readyState: 'complete' });
+    clock.advance(100);
+    assert.equal(sent.length, 1);
+    // document.open: every listener of the window and document gone, a new root element.
+    const listeners = {};
+    const on = (target) => (type, fn) => {
+      (listeners[`${target}:${type}`] ??= []).push(fn);
+    };
+    document.addEventListener = on('document');
+    context.addEventListener = on('window');
+    observers[1].callback([{ type: 'childList', addedNodes: [{}] }]);
+    assert.deepEqual(Object.keys(listeners).sort(), ['document:prerenderingchange', 'document:visibilitychange', 'window:pagehide', 'window:pageshow']);
+    document.visibilityState = 'hidden';
+    document.body.append(dom.el('p', 'written while hidden'));
+    mutate();
+    clock.advance(5000);
+    assert.equal(sent.length, 1, 'not while hidden');
+    document.visibilityState = 'visible';
+    listeners['document:visibilitychange'].forEach((fn) => fn({}));
+    clock.advance(5000);
+    assert.ok(sent.some((m) => m.text.includes('written while hidden')), JSON.stringify(sent));
   });
 });

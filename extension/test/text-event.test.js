@@ -128,3 +128,29 @@ describe('text event', () => {
     assert.equal(makeSearchEvent({ engine: 'google', query: 'x' }, { id: 1 }, 'chrome://newtab', deps), null);
   });
 });
+
+describe('a search results page and its query (one search, one incident)', () => {
+  const results = 'https://www.google.com/search?q=how+to+kill+myself';
+  const onResults = { ...sender, url: results, tab: { ...sender.tab, url: results } };
+  const page = (text) => ({ type: 'page', text, url: results, title: 'how to kill myself - Search', chunk: 0 });
+
+  it("sends the results page's text without the query it echoes, whatever its spaces and case", () => {
+    const event = makeTextEvent(page('Results for “How to  KILL myself”\nhow to kill myself meaning\nWeather today'), onResults, deps);
+    assert.equal(event.text, 'Results for “ ”\n  meaning\nWeather today');
+  });
+
+  it('keeps the same words elsewhere on the page, and on pages that are no search', () => {
+    assert.equal(makeTextEvent(page('Kim: some days i want to kill myself'), onResults, deps).text, 'Kim: some days i want to kill myself');
+    const elsewhere = { ...page('how to kill myself'), url: 'https://forum.example/post' };
+    const fromForum = { ...sender, url: 'https://forum.example/post', tab: { ...sender.tab, url: 'https://forum.example/post' } };
+    assert.equal(makeTextEvent(elsewhere, fromForum, deps).text, 'how to kill myself');
+  });
+
+  it('sends nothing when the page showed only the query, and never strips inside words or typed text', () => {
+    assert.equal(makeTextEvent(page('how to kill myself “”'), onResults, deps), null);
+    const oneWord = 'https://www.bing.com/search?q=art';
+    const bing = { ...sender, url: oneWord, tab: { ...sender.tab, url: oneWord } };
+    assert.equal(makeTextEvent({ ...page('art and smart parts'), url: oneWord }, bing, deps).text, '  and smart parts');
+    assert.equal(makeTextEvent({ ...message, text: 'how to kill myself', url: results }, onResults, deps).text, 'how to kill myself');
+  });
+});

@@ -13,7 +13,7 @@ public sealed class EditorTests : CaptureTest
     public void EditorsAreInstalled()
     {
         var editors = Path.Combine(RepositoryLayout.Root, "tests", "eSafe.EndToEnd.Tests", "Pages", "editors");
-        foreach (var file in new[] { "quill/dist/quill.js", "prosemirror-view/dist/index.js" })
+        foreach (var file in new[] { "quill/dist/quill.js", "prosemirror-view/dist/index.js", "@xterm/xterm/lib/xterm.js" })
         {
             RepositoryLayout.Require(Path.Combine(editors, "node_modules", file), $"run ./build.sh --target=Test (or npm ci in {editors})");
         }
@@ -111,5 +111,58 @@ public sealed class EditorTests : CaptureTest
 
         (await editor.InnerTextAsync()).Trim().Should().Be("i want to kill myself", "the selection was replaced (precondition)");
         incident.Context.Trim().Should().Be("i want to kill myself");
+    }
+
+    [Test]
+    public async Task Xterm_a_threat_typed_in_the_terminal_makes_one_typed_incident_from_its_keys()
+    {
+        // xterm.js cancels the keydown of every printable key and reads keys itself: no input event, and its hidden
+        // textarea stays empty, so only the keys tell what was typed (Backspace included).
+        var page = await OpenAsync("editors/xterm.html");
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await page.Locator("#terminal").ClickAsync();
+        await TypeAsync(page, "echo hello");
+        await PressAsync(page, "Enter");
+        await TypeAsync(page, "i want to kill mysrl");
+        await PressAsync(page, "Backspace", 2);
+        await TypeAsync(page, "elf tonight");
+
+        var incident = await IncidentAsync();
+        var lines = await page.EvaluateAsync<string[]>("() => window.lines.concat([''])");
+        var helper = await page.EvaluateAsync<string>("() => document.querySelector('.xterm-helper-textarea').value");
+
+        helper.Trim().Should().BeEmpty("the terminal keeps no text in its textarea (precondition)");
+        lines[0].Should().Be("echo hello", "the terminal took the keys (precondition)");
+        incident.Source.Should().Be("typed");
+        incident.MatchedText.Should().Be("kill myself");
+        incident.PageTitle.Should().Be("Terminal");
+        incident.Context.Should().Be("echo hello\ni want to kill myself tonight");
+        (await AllIncidentsAsync()).Should().ContainSingle();
+    }
+
+    [Test]
+    public async Task A_docs_like_editor_that_empties_its_input_frame_after_every_key_makes_one_typed_incident()
+    {
+        // Keystrokes go into a hidden frame's editable body, which the page empties after each one; the document is
+        // drawn on a canvas. Backspace and Enter are cancelled on keydown and handled by the page.
+        var page = await OpenAsync("editors/docs-like.html");
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await page.Locator("#page").ClickAsync();
+        await TypeAsync(page, "My diary");
+        await PressAsync(page, "Enter");
+        await TypeAsync(page, "some days i want to kill mysefl");
+        await PressAsync(page, "Backspace", 2);
+        await TypeAsync(page, "lf");
+
+        var incident = await IncidentAsync();
+        var model = await page.EvaluateAsync<string>("() => model");
+        var body = await page.FrameLocator("iframe.text-event-target").Locator("body").InnerTextAsync();
+
+        model.Should().Be("My diary\nsome days i want to kill myself", "the page took every key (precondition)");
+        body.Should().BeEmpty("the input frame keeps nothing (precondition)");
+        incident.Source.Should().Be("typed");
+        incident.MatchedText.Should().Be("kill myself");
+        incident.Context.Should().Be(model);
+        (await AllIncidentsAsync()).Should().ContainSingle();
     }
 }

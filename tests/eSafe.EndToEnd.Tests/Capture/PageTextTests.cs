@@ -48,4 +48,44 @@ public sealed class PageTextTests : CaptureTest
         await page.WaitForFunctionAsync("() => window.posted >= 4");
         (await AllIncidentsAsync()).Should().HaveCount(2);
     }
+
+    [Test]
+    public async Task Text_of_a_frame_whose_document_the_page_rewrote_with_document_open_is_read_each_time()
+    {
+        // document.open drops every listener of the frame's window and document, the page-text script's included,
+        // and replaces the document the script started on; the frame is written once on load and again later.
+        var page = await OpenAsync("capture/written-page.html");
+        await page.Locator("body[data-ready=yes]").WaitForAsync();
+        var first = await IncidentAsync();
+        await page.EvaluateAsync("() => rewrite()");
+
+        var second = await IncidentAsync(i => i.Category == "suicide");
+
+        first.Category.Should().Be("violence", "the frame's first written document is read");
+        first.PageTitle.Should().Be("Story frame");
+        second.Source.Should().Be("page");
+        second.MatchedText.Should().Be("kill myself");
+        second.PageTitle.Should().Be("Story frame");
+        second.Context.Should().Contain("Nobody listens, so tonight I will kill myself.");
+        (await AllIncidentsAsync()).Should().HaveCount(2);
+    }
+
+    [Test]
+    public async Task On_a_page_that_never_goes_quiet_each_new_chat_line_is_read_within_two_seconds()
+    {
+        // A clock ticks every 300 ms, so the page is never quiet for the 500 ms the reader waits for; new lines
+        // come at different moments of its ticks. Measured from a line's appearance (the page's clock) to its
+        // event (the worker's clock): one machine.
+        var page = await OpenAsync("capture/busy-chat.html");
+        string[] phrases = ["kill myself", "stab you", "send me a pic", "kill yourself"];
+
+        var incidents = await IncidentsAsync(phrases.Length, timeout: TimeSpan.FromSeconds(40));
+        var appeared = await page.EvaluateAsync<Dictionary<string, long>>("() => window.appearedAt");
+
+        incidents.Should().OnlyContain(i => i.Source == "page");
+        incidents.Select(i => i.MatchedText).Should().BeEquivalentTo(phrases, "one incident a line");
+        var delays = incidents.ToDictionary(i => i.MatchedText, i => i.OccurredAt - DateTimeOffset.FromUnixTimeMilliseconds(appeared[i.MatchedText]));
+        TestContext.Out.WriteLine("from appearance to event: " + string.Join(", ", delays.Select(d => $"{d.Key} {d.Value.TotalMilliseconds:0} ms")));
+        delays.Values.Should().OnlyContain(d => d <= TimeSpan.FromSeconds(2), "new page text is read within 2 s of appearing, however busy the page");
+    }
 }

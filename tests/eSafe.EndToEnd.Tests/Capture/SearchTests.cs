@@ -23,7 +23,7 @@ public sealed class SearchTests : CaptureTest
         incident.Url.Should().Be(url);
         incident.MatchedText.Should().Be("kill myself");
         incident.Context.Should().Be("how to kill myself");
-        (await AllIncidentsAsync()).Should().ContainSingle("the results page shows no threat of its own");
+        (await AllIncidentsAsync()).Should().ContainSingle("the results page shows the query: that is the search's incident, not a second one");
     }
 
     [Test]
@@ -61,5 +61,29 @@ public sealed class SearchTests : CaptureTest
         var both = await IncidentsAsync(2);
 
         both.Select(i => i.Context).Should().Equal("how to kill myself", "kill myself painlessly tonight");
+    }
+
+    [Test]
+    public async Task One_search_for_a_threat_whose_results_page_shows_the_query_is_exactly_one_incident()
+    {
+        // The results page shows the query in its heading and a suggestion ("… meaning"), as real engines do.
+        var url = $"http://www.bing.com/search?q=i+want+to+kill+myself&{Mark}";
+        var page = await OpenUrlAsync(url);
+        (await page.Locator("h1").InnerTextAsync()).Should().Contain("i want to kill myself", "the page shows the query (precondition)");
+
+        var search = await IncidentAsync();
+        // The results page's text is read once it has loaded and is idle, well within this; then a marker typed
+        // into its search box (not sent), whose incident comes after anything the page's text made.
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        await page.WaitForTimeoutAsync(2500);
+        await page.Locator("#q").FillAsync("");
+        await TypeAsync(page.Locator("#q"), "please send me a pic tonight");
+        await IncidentAsync(i => i.Category == "grooming");
+        var all = await AllIncidentsAsync();
+
+        search.Source.Should().Be("search");
+        search.Context.Should().Be("i want to kill myself");
+        all.Should().HaveCount(2, "the search and the results page's echo of it are one event; the marker is the other")
+            .And.ContainSingle(i => i.MatchedText == "kill myself");
     }
 }
