@@ -5,6 +5,7 @@ using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
 using eSafe.Server.Devices;
 using eSafe.Server.Escalation;
+using eSafe.Server.Extension;
 using eSafe.Server.Libraries;
 using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
@@ -99,6 +100,7 @@ public static class ServerApp
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
+        services.AddSingleton<HostedExtension>();
         services.AddSingleton<SchoolLayerChanges>();
         services.AddSingleton<DemoIncidents>();
         services.AddHostedService<StartupAnnouncer>();
@@ -152,6 +154,7 @@ public static class ServerApp
         app.UseAuthorization();
         app.MapDeviceApi();
         app.MapLibraryDownloads();
+        app.MapExtensionDownloads();
         app.MapAnalystApi();
         app.MapPhoneWebhooks();
         app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));
