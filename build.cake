@@ -119,6 +119,7 @@ Task("Test")
     .IsDependentOn("Build")
     .IsDependentOn("Publish-Host")
     .IsDependentOn("Publish-Server")
+    .IsDependentOn("Package-Extension")
     .Does(() =>
 {
     var results = artifacts.Combine("test-results");
@@ -137,6 +138,7 @@ Task("Test")
             {
                 ["ESAFE_HOST_BINARY"] = artifacts.Combine("host").CombineWithFilePath("esafe-host").FullPath,
                 ["ESAFE_SERVER_DLL"] = artifacts.Combine("server").CombineWithFilePath("esafe-server.dll").FullPath,
+                ["ESAFE_EXTENSION_CRX"] = artifacts.CombineWithFilePath("esafe.crx").FullPath,
             },
         });
     }

@@ -33,7 +33,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="https">Serve https with the self-signed certificate that --demo makes.</param>
     /// <param name="url">The address to serve on (a restart keeps its devices' URL); a free loopback port when null.</param>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false, Uri? url = null)
+    /// <param name="environment">Settings for the server (e.g. <c>Extension__CrxFile</c>).</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false, Uri? url = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var assembly = RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
         url ??= new Uri($"{(https ? "https" : "http")}://127.0.0.1:{FreePort.Next()}");
@@ -45,6 +47,11 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         // The demo school and analyst, without the made-up demo incidents: each test counts the incidents it makes.
         start.Environment["Demo__Incidents"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { assembly, "serve", "--data", dataDirectory, "--urls", url.ToString().TrimEnd('/'), "--demo" })
         {
             start.ArgumentList.Add(argument);
