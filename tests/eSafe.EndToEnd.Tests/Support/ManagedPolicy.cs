@@ -33,6 +33,9 @@ public sealed class ManagedPolicy : IDisposable
                 },
             },
             ["3rdparty"] = new JsonObject { ["extensions"] = new JsonObject { [extensionId] = configuration } },
+            // Chrome's default (0) keeps DevTools, and so Playwright, off a force-installed extension's pages: the test
+            // reads the extension's state there. 1 allows DevTools as other tests' browsers have them anyway.
+            ["DeveloperToolsAvailability"] = 1,
         };
         return Write(policy);
     }

@@ -8,8 +8,10 @@ namespace eSafe.EndToEnd.Tests.Support;
 /// </summary>
 public static class PolicyBrowser
 {
-    public static async Task<(IPlaywright Playwright, IBrowserContext Context)> LaunchAsync(string profileDirectory, IReadOnlyDictionary<string, string> environment)
+    public static async Task<(IPlaywright Playwright, IBrowserContext Context, int DevToolsPort)> LaunchAsync(string profileDirectory,
+        IReadOnlyDictionary<string, string> environment)
     {
+        var port = FreePort.Next();
         var chromium = RepositoryLayout.Require(RepositoryLayout.Chromium, "install Debian's chromium (./build.sh --target=Test does)");
         var playwright = await Playwright.CreateAsync();
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profileDirectory, new BrowserTypeLaunchPersistentContextOptions
@@ -19,13 +21,14 @@ public static class PolicyBrowser
             Env = environment,
             ViewportSize = new ViewportSize { Width = 1024, Height = 700 },
             IgnoreDefaultArgs = ["--disable-extensions", "--disable-background-networking", "--disable-component-extensions-with-background-pages"],
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run",
+                $"--remote-debugging-port={port}"],
         });
-        return (playwright, context);
+        return (playwright, context, port);
     }
 
     /// <summary>Opens the extension's own page once Chromium has installed it (its service worker runs); fails the test after the timeout.</summary>
-    public static async Task<IPage> WaitForExtensionPageAsync(IBrowserContext context, string extensionId, TimeSpan timeout)
+    public static async Task<IPage> WaitForExtensionPageAsync(IBrowserContext context, int devToolsPort, string extensionId, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(context);
         // Watched through DevTools: opening an extension page before the extension exists closes the tab.
@@ -39,9 +42,21 @@ public static class PolicyBrowser
             if (targets!.Value.GetProperty("targetInfos").EnumerateArray()
                 .Any(t => t.GetProperty("url").GetString()?.StartsWith(origin, StringComparison.Ordinal) == true))
             {
-                await cdp.DetachAsync();
-                await watcher.GotoAsync(origin + "status.html");
-                return watcher;
+                // A tab opened by the browser itself (DevTools' /json/new, as a user typing the address).
+                using var http = new HttpClient();
+                await http.PutAsync(new Uri($"http://127.0.0.1:{devToolsPort}/json/new?{origin}status.html"), null);
+                for (var wait = 0; wait < 40; wait++)
+                {
+                    if (context.Pages.FirstOrDefault(p => p.Url.StartsWith(origin, StringComparison.Ordinal)) is { } page
+                        && await page.EvaluateAsync<bool>("() => !!chrome.runtime?.id"))
+                    {
+                        await cdp.DetachAsync();
+                        await watcher.CloseAsync();
+                        return page;
+                    }
+
+                    await Task.Delay(250);
+                }
             }
 
             await Task.Delay(500);
