@@ -47,7 +47,7 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
             // A first start without --demo: nothing can sign in or enrol yet, and the admin commands need the data folder free.
             await output.WriteLineAsync("No school yet. Stop the server (Ctrl+C), then with the same --data:");
             await output.WriteLineAsync("  esafe-server --data DATA school add --name \"Your School\"      (prints the school's ID and enrolment code)");
-            await output.WriteLineAsync("  esafe-server --data DATA analyst add --username NAME --role senior-analyst   (prints the password)");
+            await output.WriteLineAsync("  esafe-server --data DATA analyst add --username NAME --role senior-analyst   (the first console account)");
             await output.WriteLineAsync("and start it again. docs/DEPLOYMENT.md walks through the rest.");
         }
 
