@@ -42,6 +42,7 @@ public sealed class MachineEnrolmentTests
         var used = await DeviceEnrolment.EnsureAsync(pupil, read, "0.1.0", CancellationToken.None);
         used.DeviceId.Should().Be(machine.DeviceId, "every user's host reports as the machine enrolled at install");
         File.Exists(pupil.EnrolmentFile).Should().BeFalse("nothing was enrolled again");
+        DeviceEnrolment.ReadMachineEnrolment(pupil)!.DeviceId.Should().Be(machine.DeviceId, "what status shows a pupil");
     }
 
     [Test]
