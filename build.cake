@@ -6,6 +6,9 @@ var configuration = Argument("configuration", "Release");
 var serverUrl = Argument("urls", "http://127.0.0.1:5080");
 var artifacts = MakeAbsolute(Directory("./artifacts"));
 var hostRuntime = Argument("runtime", "linux-x64");
+// The publisher key that fixes the extension's ID: --extension-key=FILE, $ESAFE_EXTENSION_KEY, else keys/extension.pem
+// (made on first use; git ignores keys/). Keep it: a new key is a new extension ID.
+var extensionKey = MakeAbsolute(File(Argument("extension-key", EnvironmentVariable("ESAFE_EXTENSION_KEY") ?? "./keys/extension.pem")));
 
 Task("Build")
     .Does(() =>
@@ -38,7 +41,7 @@ Task("Publish-Server")
 });
 
 Task("Package-Extension")
-    .Description("The extension as a zip for the Chrome Web Store or a self-hosted update")
+    .Description("The extension as a CRX3 signed with the publisher key (artifacts/esafe.crx, which the server offers for force-install) and a zip for the Chrome Web Store")
     .Does(() =>
 {
     var staging = artifacts.Combine("extension");
@@ -58,6 +61,21 @@ Task("Package-Extension")
     var zip = artifacts.CombineWithFilePath($"esafe-extension-{version}.zip");
     Zip(staging, zip);
     Information($"Extension: {zip}");
+
+    // The server's own packer writes the CRX (and checks it as Chrome does); the key never enters the repository.
+    DotNetBuild("./server/eSafe.Server/eSafe.Server.csproj", new DotNetBuildSettings { Configuration = configuration });
+    var crx = artifacts.CombineWithFilePath("esafe.crx");
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder()
+            .AppendQuoted($"./server/eSafe.Server/bin/{configuration}/net10.0/esafe-server.dll")
+            .Append("extension").Append("pack").Append("--source").AppendQuoted(staging.FullPath)
+            .Append("--key").AppendQuoted(extensionKey.FullPath).Append("--output").AppendQuoted(crx.FullPath).Append("--create-key"),
+    });
+    if (exit != 0)
+    {
+        throw new Exception("The extension could not be packed.");
+    }
 });
 
 Task("Compile-Library")
@@ -108,6 +126,7 @@ Task("Test")
     .IsDependentOn("Build")
     .IsDependentOn("Publish-Host")
     .IsDependentOn("Publish-Server")
+    .IsDependentOn("Package-Extension")
     .Does(() =>
 {
     var results = artifacts.Combine("test-results");
@@ -128,6 +147,7 @@ Task("Test")
             {
                 ["ESAFE_HOST_BINARY"] = artifacts.Combine("host").CombineWithFilePath("esafe-host").FullPath,
                 ["ESAFE_SERVER_DLL"] = artifacts.Combine("server").CombineWithFilePath("esafe-server.dll").FullPath,
+                ["ESAFE_EXTENSION_CRX"] = artifacts.CombineWithFilePath("esafe.crx").FullPath,
             },
         });
     }

@@ -5,7 +5,7 @@
 import { DEFAULT_MODE, MODES } from './transport-mode.js';
 
 export const POLICY_KEY = 'policy';
-export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: DEFAULT_MODE, enabled: true, userIdKey: null, enrolmentCode: null });
+export const DEFAULT_POLICY = Object.freeze({ serverUrl: null, schoolId: null, mode: DEFAULT_MODE, enabled: true, userIdKey: null, enrolmentCode: null, pinSha256: null });
 // 32 bytes in base64, as `esafe-host school-key new` writes it.
 const SCHOOL_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_SCHOOL_ID = 128;
@@ -36,6 +36,8 @@ export function normalizePolicy(raw) {
     userIdKey: typeof source.userIdKey === 'string' && SCHOOL_KEY.test(source.userIdKey.trim()) ? source.userIdKey.trim() : null,
     // Direct mode's one-time enrolment (docs/PROTOCOL.md section 2b).
     enrolmentCode: enrolmentCode !== '' && enrolmentCode.length <= MAX_ENROLMENT_CODE ? enrolmentCode : null,
+    // The native host reads its pins from the machine's policy itself; kept here only as given, for the status page.
+    pinSha256: Array.isArray(source.pinSha256) && source.pinSha256.every((pin) => typeof pin === 'string') ? [...source.pinSha256] : null,
   };
 }
 

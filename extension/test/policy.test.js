@@ -28,10 +28,12 @@ describe('policy', () => {
 
   it('takes good values and replaces bad ones', () => {
     const key = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
-    assert.deepEqual(normalizePolicy({ serverUrl: 'https://esafe.example.org', schoolId: ' s-1 ', mode: 'direct', enabled: false, userIdKey: ` ${key} `, enrolmentCode: ' ABCD-EFGH ' }),
-      { serverUrl: 'https://esafe.example.org/', schoolId: 's-1', mode: 'direct', enabled: false, userIdKey: key, enrolmentCode: 'ABCD-EFGH' });
+    assert.deepEqual(normalizePolicy({ serverUrl: 'https://esafe.example.org', schoolId: ' s-1 ', mode: 'direct', enabled: false, userIdKey: ` ${key} `, enrolmentCode: ' ABCD-EFGH ',
+      pinSha256: ['pin-a', 'pin-b'] }),
+      { serverUrl: 'https://esafe.example.org/', schoolId: 's-1', mode: 'direct', enabled: false, userIdKey: key, enrolmentCode: 'ABCD-EFGH',
+        pinSha256: ['pin-a', 'pin-b'] });
     assert.deepEqual(normalizePolicy({ serverUrl: 'javascript:alert(1)', schoolId: 7, mode: 'carrier-pigeon', enabled: 'no', userIdKey: 'c2hvcnQ=',
-      enrolmentCode: 'x'.repeat(129) }), DEFAULT_POLICY);
+      enrolmentCode: 'x'.repeat(129), pinSha256: ['pin', 7] }), DEFAULT_POLICY);
   });
 
   it('takes a school user-ID key only when it is 32 bytes in base64', () => {

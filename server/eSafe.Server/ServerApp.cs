@@ -8,6 +8,7 @@ using eSafe.Server.Direct;
 using eSafe.Server.Escalation;
 using eSafe.Server.Fleet;
 using eSafe.Server.Ingest;
+using eSafe.Server.Extension;
 using eSafe.Server.Libraries;
 using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Security;
@@ -104,6 +105,7 @@ public static class ServerApp
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();
+        services.AddSingleton<HostedExtension>();
         services.AddSingleton<SchoolLayerChanges>();
         services.AddSingleton<DemoIncidents>();
         services.AddHostedService<StartupAnnouncer>();
@@ -156,6 +158,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDeviceApi().MapLibraryDownloads().MapDirectMode().MapFleetDevices();
+        app.MapExtensionDownloads();
         app.MapAnalystApi();
         app.MapPhoneWebhooks();
         app.MapFallback("/api/{**path}", () => Web.Problems.NotFound("There is no such API endpoint."));

@@ -46,7 +46,8 @@ public sealed class FirstRunTests
 
         server.Output.Should().StartWith("eSafe server listening on " + demo.Url + Environment.NewLine)
             .And.Contain(demo.AnalystPassword)
-            .And.Contain($"esafe-host install --server {demo.Url} --enrolment-code {demo.EnrolmentCode}");
+            .And.Contain($"esafe-host install --browser chrome --browser chromium --server {demo.Url} --enrolment-code {demo.EnrolmentCode}",
+                "Chrome and Chromium look for the host in different places");
     }
 
     [Test]

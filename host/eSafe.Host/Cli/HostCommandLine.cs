@@ -32,6 +32,7 @@ public static class HostCommandLine
         root.Subcommands.Add(run);
         root.Subcommands.Add(InstallCommands.Install());
         root.Subcommands.Add(InstallCommands.Uninstall());
+        root.Subcommands.Add(InstallerFilesCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(LibraryCommand.Create());

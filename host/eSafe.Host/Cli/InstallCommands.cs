@@ -19,10 +19,11 @@ public static class InstallCommands
         Description = "Register for every user of this machine (needs administrator rights)",
     };
 
-    private static readonly Option<Browser> BrowserOption = new("--browser")
+    // Strings, not Option<Browser[]>: System.CommandLine builds arrays by reflection, which Native AOT lacks.
+    private static readonly Option<string[]> BrowserOption = new("--browser")
     {
-        Description = "Which browser: chromium, chrome or edge",
-        DefaultValueFactory = _ => Browser.Chrome,
+        Description = "Which browser: chrome (default), chromium, edge or brave; repeat it for several (each looks in its own place)",
+        AllowMultipleArgumentsPerToken = false,
     };
 
     public static Command Install()
@@ -44,11 +45,16 @@ public static class InstallCommands
             Description = "The extension allowed to talk to the host",
             DefaultValueFactory = _ => NativeProtocol.ExtensionId,
         };
+        var group = new Option<string?>("--group")
+        {
+            Description = "With --system: the group of the accounts that use the browser, which alone may read the machine's settings (default: users on Linux, staff on macOS)",
+        };
         var command = new Command("install", "Register the host with a browser, and point it at the eSafe server")
         {
-            UserDataDir, SystemWide, BrowserOption, server, code, pins, keyFile, extensionId,
+            UserDataDir, SystemWide, BrowserOption, server, code, pins, keyFile, extensionId, group,
         };
         command.Validators.Add(Exclusive);
+        command.Validators.Add(ValidBrowsers);
         command.Validators.Add(result =>
         {
             if (result.GetValue(server) is { } given && ServerUrl(given) is null)
@@ -83,10 +89,12 @@ public static class InstallCommands
         command.SetAction(async (result, cancellationToken) =>
         {
             var system = result.GetValue(SystemWide);
-            var directory = ManifestDirectory(result);
-            var manifest = HostInstaller.Install(directory, Environment.ProcessPath!, result.GetValue(extensionId)!,
-                result.GetValue(BrowserOption), system);
-            Console.WriteLine($"Registered {NativeProtocol.HostName}: {manifest}");
+            foreach (var browser in Browsers(result))
+            {
+                var manifest = HostInstaller.Install(ManifestDirectory(result, browser), Environment.ProcessPath!, result.GetValue(extensionId)!,
+                    browser, system);
+                Console.WriteLine($"Registered {NativeProtocol.HostName} for {browser}: {manifest}");
+            }
 
             if (result.GetValue(server) is not { } given || ServerUrl(given) is not { } url)
             {
@@ -102,11 +110,17 @@ public static class InstallCommands
                 Console.Error.WriteLine("No school user-ID key: incidents will carry the user ID 000…0 until one is installed (--user-id-key-file) or set by Chrome policy (userIdKey).");
             }
 
-            Console.WriteLine($"Server settings saved: {HostInstaller.SaveConfig(paths, config, system)}");
-            if (system || config.EnrolmentCode is null)
+            var readers = result.GetValue(group) ?? HostInstaller.DefaultGroup;
+            Console.WriteLine($"Server settings saved: {HostInstaller.SaveConfig(paths, config, system, system ? readers : null)}"
+                + (system && !OperatingSystem.IsWindows() ? $" (readable by group {readers} only)" : ""));
+            if (config.EnrolmentCode is null)
             {
-                // Each user's host enrols on its first run.
                 return 0;
+            }
+
+            if (system)
+            {
+                return await EnrolMachineAsync(paths, config, readers, cancellationToken);
             }
 
             try
@@ -124,14 +138,35 @@ public static class InstallCommands
         return command;
     }
 
+    // The machine enrols once, now; without the server the code stays (mode 640) and each user's host enrols on first use.
+    private static async Task<int> EnrolMachineAsync(HostPaths paths, HostConfig config, string group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var enrolment = await DeviceEnrolment.EnrolMachineAsync(paths, config, HostInfo.Version, group, cancellationToken);
+            Console.WriteLine($"Enrolled this machine with {config.ServerUrl} as device {enrolment.DeviceId} of school {enrolment.SchoolId}; the enrolment code is no longer kept");
+        }
+        catch (Exception e) when (e is HttpRequestException or Refit.ApiExceptionBase or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"Machine not enrolled yet ({e.Message}): the code stays in {paths.MachineConfigFile} until install --system is run again; meanwhile each user's host enrols on first use.");
+        }
+
+        return 0;
+    }
+
     public static Command Uninstall()
     {
         var command = new Command("uninstall", "Remove the host's registration from a browser") { UserDataDir, SystemWide, BrowserOption };
         command.Validators.Add(Exclusive);
+        command.Validators.Add(ValidBrowsers);
         command.SetAction(result =>
         {
-            var removed = HostInstaller.Uninstall(ManifestDirectory(result), result.GetValue(BrowserOption), result.GetValue(SystemWide));
-            Console.WriteLine(removed ? $"Removed {NativeProtocol.HostName}." : $"{NativeProtocol.HostName} was not registered there.");
+            foreach (var browser in Browsers(result))
+            {
+                var removed = HostInstaller.Uninstall(ManifestDirectory(result, browser), browser, result.GetValue(SystemWide));
+                Console.WriteLine(removed ? $"Removed {NativeProtocol.HostName} from {browser}." : $"{NativeProtocol.HostName} was not registered for {browser} there.");
+            }
+
             return 0;
         });
         return command;
@@ -140,10 +175,36 @@ public static class InstallCommands
     private static Uri? ServerUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" ? url : null;
 
-    private static string ManifestDirectory(ParseResult result) =>
+    private static string ManifestDirectory(ParseResult result, Browser browser) =>
         result.GetValue(UserDataDir) is { } profile
             ? ManifestLocations.ForUserDataDirectory(profile)
-            : ManifestLocations.ForBrowser(result.GetValue(BrowserOption), result.GetValue(SystemWide));
+            : ManifestLocations.ForBrowser(browser, result.GetValue(SystemWide));
+
+    /// <summary>The browsers named by --browser (each once), Chrome when none is.</summary>
+    public static IReadOnlyList<Browser> Browsers(ParseResult result) => ParseBrowsers(result.GetValue(BrowserOption));
+
+    public static IReadOnlyList<Browser> ParseBrowsers(string[]? names) =>
+        names is null or { Length: 0 } ? [Browser.Chrome] : [.. names.Select(n => ParseBrowser(n)!.Value).Distinct()];
+
+    public static Browser? ParseBrowser(string name) => name.ToLowerInvariant() switch
+    {
+        "chrome" => Browser.Chrome,
+        "chromium" => Browser.Chromium,
+        "edge" => Browser.Edge,
+        "brave" => Browser.Brave,
+        _ => null,
+    };
+
+    private static void ValidBrowsers(System.CommandLine.Parsing.CommandResult result)
+    {
+        foreach (var name in result.GetValue(BrowserOption) ?? [])
+        {
+            if (ParseBrowser(name) is null)
+            {
+                result.AddError($"--browser '{name}' is not one of chrome, chromium, edge, brave");
+            }
+        }
+    }
 
     private static void Exclusive(System.CommandLine.Parsing.CommandResult result)
     {

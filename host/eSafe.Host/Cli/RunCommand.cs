@@ -67,6 +67,9 @@ public static class RunCommand
                 return (null, null, "the host is not configured: run esafe-host install --server URL --enrolment-code CODE");
             }
 
+            // Pins set by Chrome policy count from the first byte, enrolment included.
+            config = ChromePolicyPins.WithPolicyPins(config, ChromePolicyPins.ReadMachinePolicy());
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(EnrolmentTimeout);
             return (config, await DeviceEnrolment.EnsureAsync(paths, config, HostInfo.Version, timeout.Token), null);

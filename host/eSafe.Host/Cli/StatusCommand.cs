@@ -28,8 +28,12 @@ public static class StatusCommand
             Console.WriteLine(config?.UserIdKey is { } k && SchoolKeyFile.Parse(k) is not null
                 ? "school user-ID key: installed"
                 : "school user-ID key: MISSING from the install (Chrome policy userIdKey may still give it; otherwise incidents carry user ID 000…0)");
-            var enrolment = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
-            Console.WriteLine(enrolment is null ? "enrolled: no" : $"enrolled: device {enrolment.DeviceId} of school {enrolment.SchoolId}");
+            var own = StateFiles.Read(paths.EnrolmentFile, HostJson.Default.EnrolmentState);
+            // install --system enrolled the machine: a user without an enrolment of their own reports as it.
+            var machine = own is null ? DeviceEnrolment.ReadMachineEnrolment(paths) : null;
+            var enrolment = own ?? machine;
+            Console.WriteLine(enrolment is null ? "enrolled: no"
+                : $"enrolled: device {enrolment.DeviceId} of school {enrolment.SchoolId}{(machine is null ? "" : " (the machine's, from install --system)")}");
             var libraries = new LibraryCache(paths.LibraryDirectory, new HostLog(null)).Load(enrolment?.SchoolId);
             Console.WriteLine($"libraries: {libraries.Describe()}");
             using var outbox = new FileOutbox(paths.OutboxDirectory);

@@ -12,6 +12,9 @@ public sealed record HostPaths(string StateDirectory, string MachineConfigDirect
     public string ConfigFile => Path.Combine(StateDirectory, "host.json");
     public string MachineConfigFile => Path.Combine(MachineConfigDirectory, "host.json");
     public string EnrolmentFile => Path.Combine(StateDirectory, "enrolment.json");
+
+    /// <summary>The machine's enrolment, made by <c>install --system</c>: every user's host reports as this one device.</summary>
+    public string MachineEnrolmentFile => Path.Combine(MachineConfigDirectory, "enrolment.json");
     public string OutboxDirectory => Path.Combine(StateDirectory, "outbox");
     public string LogFile => Path.Combine(StateDirectory, "host.log");
 

@@ -28,6 +28,50 @@ public static class StateFiles
         WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(value, type), readableByAll);
     }
 
+    /// <summary>
+    /// A machine-wide file (install --system): mode 640, group <paramref name="group"/>, so that the accounts in
+    /// that group (the pupils the browser runs as) can read it and nobody else can. Windows: the folder's ACL decides.
+    /// </summary>
+    public static void WriteForGroup<T>(string path, T value, JsonTypeInfo<T> type, string? group)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!OperatingSystem.IsWindows())
+        {
+            // Everyone may pass through the folder; only the files' group may read them.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        // Made readable by its owner only; the group first, then the mode: never readable by a group it was not meant for.
+        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(value, type), readableByAll: OperatingSystem.IsWindows());
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (group is not null)
+        {
+            ChangeGroup(path, group);
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+    }
+
+    // .NET has no chgrp; the installer runs once, as root, so the system's own command is used.
+    private static void ChangeGroup(string path, string group)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("chgrp") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(group);
+        start.ArgumentList.Add(path);
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new IOException("chgrp did not start");
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new IOException($"cannot give {path} to group '{group}': {error.Trim()}");
+        }
+    }
+
     /// <summary>Writes to a temporary file, flushes it to disk, then renames it over the target.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes, bool readableByAll = false)
     {

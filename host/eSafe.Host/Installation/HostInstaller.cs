@@ -16,17 +16,10 @@ public static class HostInstaller
             throw new InvalidOperationException($"the host binary {hostPath} does not exist");
         }
 
-        if (extensionId.Length != 32 || !extensionId.All(c => c is >= 'a' and <= 'p'))
-        {
-            throw new ArgumentException($"'{extensionId}' is not a Chrome extension ID (32 letters a to p)", nameof(extensionId));
-        }
-
-        var manifest = new HostManifest(NativeProtocol.HostName, "eSafe safeguarding monitor", hostPath, "stdio",
-            [$"chrome-extension://{extensionId}/"]);
+        var bytes = ManifestBytes(hostPath, extensionId); // checks the ID before anything is made
         var file = Path.Combine(manifestDirectory, ManifestLocations.ManifestFileName);
         Directory.CreateDirectory(manifestDirectory);
         // The browser runs as the pupil, so the manifest must be readable by everyone.
-        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Default.HostManifest);
         File.WriteAllBytes(file, bytes);
         if (!OperatingSystem.IsWindows())
         {
@@ -39,6 +32,19 @@ public static class HostInstaller
         }
 
         return file;
+    }
+
+    /// <summary>The manifest naming the host binary and the one extension allowed to start it.</summary>
+    public static byte[] ManifestBytes(string hostPath, string extensionId)
+    {
+        if (extensionId.Length != 32 || !extensionId.All(c => c is >= 'a' and <= 'p'))
+        {
+            throw new ArgumentException($"'{extensionId}' is not a Chrome extension ID (32 letters a to p)", nameof(extensionId));
+        }
+
+        var manifest = new HostManifest(NativeProtocol.HostName, "eSafe safeguarding monitor", hostPath, "stdio",
+            [$"chrome-extension://{extensionId}/"]);
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Default.HostManifest);
     }
 
     /// <summary>Removes the manifest; true when there was one.</summary>
@@ -61,15 +67,24 @@ public static class HostInstaller
     }
 
     /// <summary>
-    /// Saves the server and enrolment code for the host to use. With --system it is machine-wide and
-    /// readable by every user, since the host runs as whoever uses the browser.
+    /// Saves the server and enrolment code for the host to use: the user's own (mode 600), or with --system the
+    /// machine's, mode 640 for <paramref name="group"/> (the accounts the browser runs as), never world-readable.
     /// </summary>
-    public static string SaveConfig(HostPaths paths, HostConfig config, bool system)
+    public static string SaveConfig(HostPaths paths, HostConfig config, bool system, string? group = null)
     {
-        var file = system ? paths.MachineConfigFile : paths.ConfigFile;
-        StateFiles.Write(file, config, HostJson.Default.HostConfig, readableByAll: system);
-        return file;
+        ArgumentNullException.ThrowIfNull(paths);
+        if (!system)
+        {
+            StateFiles.Write(paths.ConfigFile, config, HostJson.Default.HostConfig);
+            return paths.ConfigFile;
+        }
+
+        StateFiles.WriteForGroup(paths.MachineConfigFile, config, HostJson.Default.HostConfig, group);
+        return paths.MachineConfigFile;
     }
+
+    /// <summary>The group whose accounts may read the machine-wide settings when --group is not given.</summary>
+    public static string DefaultGroup => OperatingSystem.IsMacOS() ? "staff" : "users";
 
     [SupportedOSPlatform("windows")]
     private static void Register(Browser browser, bool system, string manifestFile)

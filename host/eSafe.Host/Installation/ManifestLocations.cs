@@ -6,6 +6,15 @@ public enum Browser
     Chromium,
     Chrome,
     Edge,
+    Brave,
+}
+
+/// <summary>The platforms whose folders and registry keys the host knows (all of them on any machine, for installer files and tests).</summary>
+public enum HostPlatform
+{
+    Linux,
+    MacOS,
+    Windows,
 }
 
 /// <summary>
@@ -20,35 +29,50 @@ public static class ManifestLocations
     public static string ForUserDataDirectory(string userDataDirectory) =>
         Path.Combine(Path.GetFullPath(userDataDirectory), "NativeMessagingHosts");
 
+    /// <summary>The platform this process runs on.</summary>
+    public static HostPlatform Current =>
+        OperatingSystem.IsWindows() ? HostPlatform.Windows : OperatingSystem.IsMacOS() ? HostPlatform.MacOS : HostPlatform.Linux;
+
     /// <summary>The folder for this user's default profile, or for every user (system).</summary>
-    public static string ForBrowser(Browser browser, bool system)
-    {
-        if (OperatingSystem.IsWindows())
-        {
+    public static string ForBrowser(Browser browser, bool system) =>
+        Current == HostPlatform.Windows
             // Windows finds the manifest through the registry; the file itself lives beside the host.
-            return Path.GetDirectoryName(Environment.ProcessPath) ?? AppContext.BaseDirectory;
+            ? Path.GetDirectoryName(Environment.ProcessPath) ?? AppContext.BaseDirectory
+            : ForBrowser(browser, system, Current, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary>The manifest folder on Linux or macOS for a user whose home is <paramref name="home"/> (or every user).</summary>
+    public static string ForBrowser(Browser browser, bool system, HostPlatform platform, string home)
+    {
+        if (platform == HostPlatform.MacOS)
+        {
+            var root = system ? "/Library" : home + "/Library";
+            return root + "/" + (browser, system) switch
+            {
+                (Browser.Chrome, true) => "Google/Chrome",
+                (Browser.Chrome, false) => "Application Support/Google/Chrome",
+                (Browser.Edge, true) => "Microsoft/Edge",
+                (Browser.Edge, false) => "Application Support/Microsoft Edge",
+                (Browser.Brave, true) => "BraveSoftware/Brave-Browser",
+                (Browser.Brave, false) => "Application Support/BraveSoftware/Brave-Browser",
+                _ => "Application Support/Chromium",
+            } + "/NativeMessagingHosts";
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (OperatingSystem.IsMacOS())
+        if (platform == HostPlatform.Windows)
         {
-            var root = system ? "/Library" : Path.Combine(home, "Library");
-            return browser switch
-            {
-                Browser.Chrome => Path.Combine(root, system ? "Google/Chrome" : "Application Support/Google/Chrome", "NativeMessagingHosts"),
-                Browser.Edge => Path.Combine(root, system ? "Microsoft/Edge" : "Application Support/Microsoft Edge", "NativeMessagingHosts"),
-                _ => Path.Combine(root, "Application Support/Chromium", "NativeMessagingHosts"),
-            };
+            throw new ArgumentException("Windows names the manifest in the registry (WindowsRegistryKey), not by folder", nameof(platform));
         }
 
         return (browser, system) switch
         {
             (Browser.Chrome, true) => "/etc/opt/chrome/native-messaging-hosts",
             (Browser.Edge, true) => "/etc/opt/edge/native-messaging-hosts",
+            (Browser.Brave, true) => "/etc/brave/native-messaging-hosts",
             (_, true) => "/etc/chromium/native-messaging-hosts",
-            (Browser.Chrome, false) => Path.Combine(home, ".config/google-chrome/NativeMessagingHosts"),
-            (Browser.Edge, false) => Path.Combine(home, ".config/microsoft-edge/NativeMessagingHosts"),
-            _ => Path.Combine(home, ".config/chromium/NativeMessagingHosts"),
+            (Browser.Chrome, false) => home + "/.config/google-chrome/NativeMessagingHosts",
+            (Browser.Edge, false) => home + "/.config/microsoft-edge/NativeMessagingHosts",
+            (Browser.Brave, false) => home + "/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+            _ => home + "/.config/chromium/NativeMessagingHosts",
         };
     }
 
@@ -57,6 +81,7 @@ public static class ManifestLocations
     {
         Browser.Chrome => @"Software\Google\Chrome\NativeMessagingHosts\",
         Browser.Edge => @"Software\Microsoft\Edge\NativeMessagingHosts\",
+        Browser.Brave => @"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\",
         _ => @"Software\Chromium\NativeMessagingHosts\",
     } + Contracts.Native.NativeProtocol.HostName;
 }

@@ -7,7 +7,7 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Cli;
 
 /// <summary>
-/// <c>esafe-server serve | school … | analyst … | contact … | protocol … | report sample | audit verify | device list|revoke | keys …</c>.
+/// <c>esafe-server serve | school … | analyst … | contact … | protocol … | report sample | audit verify | device list|revoke | keys … | extension pack|id</c>.
 /// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
 /// </summary>
 public static class ServerCommands
@@ -44,6 +44,7 @@ public static class ServerCommands
         root.Subcommands.Add(AuditCommands.Create(data));
         root.Subcommands.Add(DeviceCommands.Create(data));
         root.Subcommands.Add(KeyCommands.Create(data));
+        root.Subcommands.Add(ExtensionCommands.Create());
         return root;
     }
 

@@ -12,6 +12,7 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
 {
     public const string ListeningLine = "eSafe server listening on ";
     public const string CertificateLine = "TLS certificate SHA-256: ";
+    public const string ExtensionLine = "Force-install the extension (ExtensionInstallForcelist): ";
     public const string PublicKeyLine = "TLS public key (SubjectPublicKeyInfo) SHA-256, base64: ";
 
     public async Task StartedAsync(CancellationToken cancellationToken)
@@ -40,6 +41,16 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
             await output.WriteLineAsync("Warning: this is plain HTTP on a network address; serve it behind TLS.");
         }
 
+        await AnnounceExtensionAsync(output, url);
+        if (demo is null && (await services.GetRequiredService<Storage.ISchoolStore>().ListAsync(cancellationToken)).Count == 0)
+        {
+            // A first start without --demo: nothing can sign in or enrol yet, and the admin commands need the data folder free.
+            await output.WriteLineAsync("No school yet. Stop the server (Ctrl+C), then with the same --data:");
+            await output.WriteLineAsync("  esafe-server --data DATA school add --name \"Your School\"      (prints the school's ID and enrolment code)");
+            await output.WriteLineAsync("  esafe-server --data DATA analyst add --username NAME --role senior-analyst   (the first console account)");
+            await output.WriteLineAsync("and start it again. docs/DEPLOYMENT.md walks through the rest.");
+        }
+
         if (demo is not null)
         {
             await output.WriteLineAsync($"Analyst console: {url}/  username: {demo.AnalystUsername}  password: {demo.AnalystPassword}");
@@ -48,11 +59,22 @@ public sealed class StartupAnnouncer(IServer server, IServiceProvider services, 
             await output.WriteLineAsync($"Demo school: {demo.SchoolName} ({demo.SchoolId})  enrolment code: {demo.EnrolmentCode}");
             // The school's user-ID key is the school's alone: made beside the device, never in the server's data folder.
             await output.WriteLineAsync("The school's user-ID key (never given to this server): esafe-host school-key new --output school.key");
-            await output.WriteLineAsync($"Point a device at it: esafe-host install --server {url} --enrolment-code {demo.EnrolmentCode} --user-id-key-file school.key");
+            // Chrome and Chromium look for the host in different folders: register with both (and --browser edge/brave as needed).
+            await output.WriteLineAsync($"Point a device at it: esafe-host install --browser chrome --browser chromium --server {url} --enrolment-code {demo.EnrolmentCode} --user-id-key-file school.key");
             await output.WriteLineAsync($"(also in {Path.Combine(options.DataDirectory, Storage.DataFolder.DemoFileName)})");
         }
 
         await output.FlushAsync(cancellationToken);
+    }
+
+    // The exact ExtensionInstallForcelist entry for IT staff, when this server offers a packed extension.
+    private async Task AnnounceExtensionAsync(TextWriter output, string url)
+    {
+        var (package, _) = services.GetRequiredService<Extension.HostedExtension>().Current();
+        if (package is not null)
+        {
+            await output.WriteLineAsync($"{ExtensionLine}{package.Id};{url}{Extension.HostedExtension.UpdateManifestPath}  (version {package.Version})");
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

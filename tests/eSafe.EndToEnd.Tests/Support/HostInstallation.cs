@@ -8,7 +8,9 @@ public static class HostInstallation
     public const string StateVariable = "ESAFE_HOST_STATE_DIR";
 
     /// <summary>Installs with a school key of its own made by <c>school-key new</c> in the state folder's parent (as a school's admin keeps it apart from the server); returns the output.</summary>
-    public static async Task<string> InstallAsync(string profileDirectory, string stateDirectory, Uri server, string enrolmentCode)
+    /// <param name="extensionId">The extension the host answers (default: the one the manifest's key fixes).</param>
+    public static async Task<string> InstallAsync(string profileDirectory, string stateDirectory, Uri server, string enrolmentCode,
+        string? extensionId = null)
     {
         var keyFile = SchoolKeyFileFor(stateDirectory);
         if (!File.Exists(keyFile))
@@ -16,8 +18,9 @@ public static class HostInstallation
             await RunAsync(stateDirectory, "school-key", "new", "--output", keyFile);
         }
 
-        return await RunAsync(stateDirectory, "install", "--user-data-dir", profileDirectory, "--browser", "chromium",
-            "--server", server.ToString(), "--enrolment-code", enrolmentCode, "--user-id-key-file", keyFile);
+        string[] install = ["install", "--user-data-dir", profileDirectory, "--browser", "chromium",
+            "--server", server.ToString(), "--enrolment-code", enrolmentCode, "--user-id-key-file", keyFile];
+        return await RunAsync(stateDirectory, extensionId is null ? install : [.. install, "--extension-id", extensionId]);
     }
 
     /// <summary>Where <see cref="InstallAsync"/> keeps the school's key for this state folder.</summary>

@@ -12,6 +12,9 @@ public static class RepositoryLayout
 
     public static string ServerAssembly => FromEnvironment("ESAFE_SERVER_DLL", Path.Combine(Root, "artifacts", "server", "esafe-server.dll"));
 
+    /// <summary>The CRX that <c>./build.sh --target=Package-Extension</c> signs with the publisher key.</summary>
+    public static string PackedExtension => FromEnvironment("ESAFE_EXTENSION_CRX", Path.Combine(Root, "artifacts", "esafe.crx"));
+
     public static string Extension => Path.Combine(Root, "extension");
 
     public static string Chromium => FromEnvironment("ESAFE_CHROMIUM", "/usr/bin/chromium");

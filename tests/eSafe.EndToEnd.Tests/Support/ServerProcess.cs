@@ -33,7 +33,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="https">Serve https with the self-signed certificate that --demo makes.</param>
     /// <param name="url">The address to serve on (a restart keeps its devices' URL); a free loopback port when null.</param>
-    /// <param name="environment">Settings for this server (<c>Section__Key</c>), e.g. the fleet's silent hours.</param>
+    /// <param name="environment">Settings for this server (<c>Section__Key</c>), e.g. the fleet's silent hours or <c>Extension__CrxFile</c>.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false, Uri? url = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {

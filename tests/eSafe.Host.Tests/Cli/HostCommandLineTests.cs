@@ -53,6 +53,9 @@ public sealed class HostCommandLineTests
     [TestCase("install --user-data-dir", "*--user-data-dir*")]
     [TestCase("status --system", "*--system*")]
     [TestCase("instal", "'instal' is not a command of esafe-host*")]
+    [TestCase("install --browser firefox", "--browser 'firefox' is not one of chrome, chromium, edge, brave")]
+    [TestCase("installer-files --platform windows --host-path esafe-host.exe --output out", "--host-path 'esafe-host.exe' must be absolute*")]
+    [TestCase("installer-files --platform solaris --host-path /x --output out", "*solaris*")]
     public void Bad_commands_are_errors(string commandLine, string error)
     {
         var result = Parse(commandLine.Split(' '));
@@ -63,9 +66,10 @@ public sealed class HostCommandLineTests
     [Test]
     public void Install_options_are_read_as_given()
     {
-        var result = Parse(["install", "--browser", "edge", "--server", "https://esafe.example.org", "--enrolment-code", "ABC-123"]);
+        var result = Parse(["install", "--browser", "edge", "--browser", "Brave", "--server", "https://esafe.example.org", "--enrolment-code", "ABC-123"]);
 
-        result.GetValue<Browser>("--browser").Should().Be(Browser.Edge);
+        InstallCommands.Browsers(result).Should().Equal(Browser.Edge, Browser.Brave);
+        InstallCommands.Browsers(Parse(["install"])).Should().Equal([Browser.Chrome], "Chrome when no --browser is given");
         result.GetValue<string?>("--enrolment-code").Should().Be("ABC-123");
         result.GetValue<string>("--extension-id").Should().Be("hiipfkacdajbinoadfgohldjcebaoijj");
     }
