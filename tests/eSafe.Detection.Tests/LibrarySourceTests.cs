@@ -137,7 +137,7 @@ public sealed class LibrarySourceTests
         yield return Bad("an emoji for a phrase", Headers + "v-1 | 3 | 🔪\n", "bad.txt:4: entry v-1: '🔪' in '🔪' has no letter to match");
         yield return Bad("a word of punctuation", Headers + "v-1 | 3 | stab ...\n", "bad.txt:4: entry v-1: '...' in 'stab ...' has no letter to match");
         yield return Bad("too many words", Headers + "v-1 | 3 | a b c d e f g h i j k l m\n", "bad.txt:4: entry v-1: * has more than 12 words");
-        yield return Bad("too long", Headers + $"v-1 | 3 | {new string('a', 401)}\n", "bad.txt:4: entry v-1: the phrase is longer than 400 characters");
+        yield return Bad("too long", Headers + $"v-1 | 3 | {new string('a', 1001)}\n", "bad.txt:4: entry v-1: the phrase is longer than 1000 characters");
         yield return Bad("bad exception", Headers + "v-1 | 3 | bomb | bath  bomb\n", "bad.txt:4: entry v-1, exception: 'bath  bomb' must have single spaces *");
         yield return Bad("too many exceptions", Headers + $"v-1 | 3 | bomb | {string.Join("; ", Enumerable.Range(0, 33).Select(i => $"bomb {(char)('a' + i % 26)}{i}"))}\n",
             "bad.txt:4: entry v-1 has more than 32 exceptions");

@@ -48,7 +48,7 @@ public sealed class RuleSyntaxTests
         yield return Bad("a set not closed", "{knife|blade school", "*'{knife|blade' in '{knife|blade school' is not a set: write the words between one '{' and one '}'*");
         yield return Bad("a set closed twice", "{knife|blade}} school", "*'{knife|blade}}' in '{knife|blade}} school' is not a set*");
         yield return Bad("a set with a space in it", "{kni fe|blade}", "*'{kni' in '{kni fe|blade}' is not a set*");
-        yield return Bad("a set of one word", "{knife} school", "*the set '{knife}' in '{knife} school' must have 2 to 32 words");
+        yield return Bad("a set of one word", "{knife} school", "*the set '{knife}' in '{knife} school' must have 2 to 64 words");
         yield return Bad("a set with an empty word", "{knife||blade}", "*'' in '{knife||blade}' is not a word with at most one '+' or '*' after it");
         yield return Bad("a set with a word twice", "{knife|knife}", "*the set '{knife|knife}' in '{knife|knife}' has a word twice");
         yield return Bad("a set inside a set", "{a|{b|c}}", "*'{a|{b|c}}' in '{a|{b|c}}' is not a set*");

@@ -10,8 +10,8 @@ namespace eSafe.Detection.Compilation;
 public static class PhraseSyntax
 {
     public const int MaxWords = 12;
-    public const int MaxLength = 400;
-    public const int MaxSetWords = 32;
+    public const int MaxLength = 1000;
+    public const int MaxSetWords = 64;
 
     /// <summary>A part may stand for at most this many plain phrases (sets and inflections multiply).</summary>
     public const int MaxForms = 4096;
