@@ -182,7 +182,7 @@ public sealed class CompiledLibrary
                 hitEnd++;
             }
 
-            var hit = new RawHit(OutputCode.Entry(output), start, hitEnd);
+            var hit = new RawHit(OutputCode.Entry(output), start, hitEnd, OutputCode.Part(output));
             if ((options & PatternOptions.Exception) != 0)
             {
                 exceptions.Add(hit);
@@ -195,5 +195,5 @@ public sealed class CompiledLibrary
     }
 }
 
-/// <summary>A hit in skeleton positions, before exceptions are applied.</summary>
-internal readonly record struct RawHit(int Entry, int Start, int End);
+/// <summary>A hit in skeleton positions, before exceptions are applied; <paramref name="Part"/> is 0 for a whole phrase, else which part of a phrase of parts.</summary>
+internal readonly record struct RawHit(int Entry, int Start, int End, int Part = 0);

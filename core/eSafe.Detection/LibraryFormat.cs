@@ -12,7 +12,7 @@ namespace eSafe.Detection;
 /// </summary>
 public static class LibraryFormat
 {
-    public const ushort FormatVersion = 2;
+    public const ushort FormatVersion = 3;
     private static readonly byte[] Magic = "ESLB"u8.ToArray();
 
     public static byte[] Write(CompiledLibrary library)

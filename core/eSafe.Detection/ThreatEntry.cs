@@ -7,11 +7,14 @@ namespace eSafe.Detection;
 /// <param name="Severity">1 (lowest) to 5 (illegal or life-threatening).</param>
 /// <param name="Language">BCP 47 tag of the phrase's language.</param>
 /// <param name="Exceptions">Phrases that cancel a hit lying inside them ("kill the process").</param>
+/// <param name="Context">Words a hit needs, or must not have, near it (<c>unless 8: macbeth|film</c>); empty for none.</param>
 public sealed record ThreatEntry(string Id, string Phrase, string Category, int Severity, string Language = "en-GB",
-    IReadOnlyList<string>? Exceptions = null)
+    IReadOnlyList<string>? Exceptions = null, string? Context = null)
 {
     public const int MinSeverity = 1;
     public const int MaxSeverity = 5;
 
     public IReadOnlyList<string> Exceptions { get; init; } = Exceptions ?? [];
+
+    public string Context { get; init; } = Context ?? "";
 }

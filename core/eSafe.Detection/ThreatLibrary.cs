@@ -6,6 +6,7 @@ namespace eSafe.Detection;
 public sealed class ThreatLibrary
 {
     public const int MaxEntries = 1_000_000;
+    public const int MaxContextLength = 2000;
 
     public ThreatLibrary(string name, string version, IEnumerable<ThreatEntry> entries)
     {
@@ -73,7 +74,17 @@ public sealed class ThreatLibrary
             return $"entry {entry.Id} has more than 32 exceptions";
         }
 
-        return entry.Exceptions.Select(PhraseSyntax.Problem).FirstOrDefault(p => p is not null) is { } exception
+        if (entry.Context.Length > MaxContextLength)
+        {
+            return $"entry {entry.Id} has a context longer than {MaxContextLength} characters";
+        }
+
+        if (ContextSyntax.Problem(entry.Context) is { } context)
+        {
+            return $"entry {entry.Id}: {context}";
+        }
+
+        return entry.Exceptions.Select(PhraseSyntax.ExceptionProblem).FirstOrDefault(p => p is not null) is { } exception
             ? $"entry {entry.Id}, exception: {exception}"
             : null;
     }

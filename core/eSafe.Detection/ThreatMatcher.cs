@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using eSafe.Detection.Compilation;
 using eSafe.Detection.Normalisation;
 
 namespace eSafe.Detection;
@@ -19,6 +21,12 @@ public sealed class ThreatMatcher : IThreatMatcher
 
     [ThreadStatic]
     private static List<RawHit>? t_exceptions;
+
+    [ThreadStatic]
+    private static List<RawHit>? t_parts;
+
+    [ThreadStatic]
+    private static List<(int Start, int End)>? t_spans;
 
     private readonly CompiledLibrary[] _layers;
     private readonly bool[][] _disabled;
@@ -82,20 +90,99 @@ public sealed class ThreatMatcher : IThreatMatcher
         var disabled = _disabled[layer];
         var verifier = _verifiers[layer];
         KeepVerified(exceptions, verifier, skeleton);
-        hits.Sort((a, b) => a.Entry != b.Entry ? a.Entry.CompareTo(b.Entry) : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-        for (var i = 0; i < hits.Count; i++)
+        hits.Sort(static (a, b) => a.Entry != b.Entry ? a.Entry.CompareTo(b.Entry) : a.Part != b.Part ? a.Part.CompareTo(b.Part)
+            : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        for (var from = 0; from < hits.Count;)
+        {
+            var entry = hits[from].Entry;
+            var to = from + 1;
+            while (to < hits.Count && hits[to].Entry == entry)
+            {
+                to++;
+            }
+
+            if (!disabled[entry])
+            {
+                var spans = t_spans ??= [];
+                spans.Clear();
+                if (hits[from].Part == 0)
+                {
+                    KeepWhole(hits, from, to, verifier, exceptions, skeleton, spans);
+                }
+                else
+                {
+                    KeepChains(hits, from, to, verifier, exceptions, skeleton, spans);
+                }
+
+                foreach (var (start, end) in spans)
+                {
+                    var (at, length) = skeleton.OriginalSpan(start, end);
+                    (matches ??= []).Add(new ThreatMatch(library.Entries[entry], at, length));
+                }
+            }
+
+            from = to;
+        }
+    }
+
+    // An entry whose phrase is one part: each hit its forms, exceptions and context allow.
+    private static void KeepWhole(List<RawHit> hits, int from, int to, HitVerifier verifier, List<RawHit> exceptions, Skeleton skeleton,
+        List<(int Start, int End)> spans)
+    {
+        for (var i = from; i < to; i++)
         {
             var hit = hits[i];
-            if (disabled[hit.Entry] || (i > 0 && hits[i - 1] == hit) || !verifier.Accepts(hit, exception: false, skeleton)
-                || IsExcepted(hit, exceptions))
+            if ((i == from || hits[i - 1] != hit) && verifier.Accepts(hit, exception: false, skeleton)
+                && Allowed(hit, verifier.FormsOf(hit.Entry), exceptions, skeleton))
+            {
+                spans.Add((hit.Start, hit.End));
+            }
+        }
+    }
+
+    // An entry whose phrase has parts: its checked part hits joined into chains, when every part has one.
+    private static void KeepChains(List<RawHit> hits, int from, int to, HitVerifier verifier, List<RawHit> exceptions, Skeleton skeleton,
+        List<(int Start, int End)> spans)
+    {
+        var forms = verifier.FormsOf(hits[from].Entry);
+        var parts = t_parts ??= [];
+        parts.Clear();
+        Span<int> bounds = stackalloc int[RuleSyntax.MaxParts + 1];
+        var part = 0;
+        for (var i = from; i < to; i++)
+        {
+            var hit = hits[i];
+            if ((i > from && hits[i - 1] == hit) || hit.Part > forms.Parts.Length || !verifier.Accepts(hit, exception: false, skeleton))
             {
                 continue;
             }
 
-            var (start, length) = skeleton.OriginalSpan(hit.Start, hit.End);
-            (matches ??= []).Add(new ThreatMatch(library.Entries[hit.Entry], start, length));
+            // Parts are numbered from 1 and come in order: a part with no checked hit leaves nothing to join.
+            if (hit.Part != part)
+            {
+                if (hit.Part != part + 1)
+                {
+                    return;
+                }
+
+                bounds[part++] = parts.Count;
+            }
+
+            parts.Add(hit);
         }
+
+        if (part != forms.Parts.Length)
+        {
+            return;
+        }
+
+        bounds[part] = parts.Count;
+        PartChains.Find(CollectionsMarshal.AsSpan(parts), bounds[..(part + 1)], forms, skeleton, exceptions, spans);
     }
+
+    /// <summary>Whether a hit (of a whole phrase, or a chain of parts) lies outside its entry's exceptions and keeps to its context.</summary>
+    internal static bool Allowed(RawHit hit, EntryForms forms, List<RawHit> exceptions, Skeleton skeleton) =>
+        !IsExcepted(hit, exceptions) && forms.ContextAllows(skeleton, hit.Start, hit.End);
 
     private static void KeepVerified(List<RawHit> exceptions, HitVerifier verifier, Skeleton skeleton)
     {

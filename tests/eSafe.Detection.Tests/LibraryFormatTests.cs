@@ -192,7 +192,8 @@ public sealed class LibraryFormatTests
         yield return Case("an output naming no entry", (b, s) => S.SetInt(b, s.OutputsAt, s.Entries << 8),
             $"the compiled library's automaton is inconsistent: an output names entry {Entries.Length} of {Entries.Length}");
         yield return Case("an output naming a negative entry", (b, s) => S.SetInt(b, s.OutputsAt, -256), "the compiled library's automaton is inconsistent: *");
-        yield return Case("an output with unknown options", (b, s) => b[s.OutputsAt] = 4, "the compiled library's automaton is inconsistent: *");
+        yield return Case("an output with unknown options", (b, s) => b[s.OutputsAt] = 0x40, "the compiled library's automaton is inconsistent: *");
+        yield return Case("an output naming a part no phrase has", (b, s) => b[s.OutputsAt] = 9 << 2, "the compiled library's automaton is inconsistent: *");
         yield return Case("outputs running backwards", (b, s) => S.SetInt(b, s.OutputStartsAt + 4, s.Outputs + 1),
             "the compiled library's automaton is inconsistent: its outputs do not add up");
         yield return Case("outputs not starting at the first", (b, s) => S.SetInt(b, s.OutputStartsAt, 1),

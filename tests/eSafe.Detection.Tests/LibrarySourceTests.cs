@@ -122,8 +122,9 @@ public sealed class LibrarySourceTests
         yield return Bad("severity negative", Headers + "v-1 | -1 | stab\n", "bad.txt:4: severity '-1' is not a number from 1 to 5");
         yield return Bad("severity 0", Headers + "v-1 | 0 | stab\n", "bad.txt:4: entry v-1 has severity 0; it must be 1 to 5");
         yield return Bad("severity 6", Headers + "v-1 | 6 | stab\n", "bad.txt:4: entry v-1 has severity 6; it must be 1 to 5");
-        yield return Bad("two fields", Headers + "v-1 | stab\n", "bad.txt:4: expected 'ID | severity | phrase | exceptions', found 2 fields");
-        yield return Bad("five fields", Headers + "v-1 | 3 | stab | knife | gun\n", "bad.txt:4: expected *, found 5 fields");
+        yield return Bad("two fields", Headers + "v-1 | stab\n", "bad.txt:4: expected 'ID | severity | phrase | exceptions | context', found 2 fields");
+        yield return Bad("a fifth field that is no context", Headers + "v-1 | 3 | stab | knife | gun\n",
+            "bad.txt:4: entry v-1: the context clause 'gun' is not 'unless N: word|word' or 'with N: word|word' *");
         yield return Bad("a header after the entries", Headers + "v-1 | 3 | stab\ncategory: drugs\n", "bad.txt:5: expected *, found 1 fields");
         yield return Bad("bad ID", Headers + "v/1 | 3 | stab\n", "bad.txt:4: entry ID 'v/1' must be *");
         yield return Bad("empty ID", Headers + " | 3 | stab\n", "bad.txt:4: entry ID '' must be *");
@@ -136,7 +137,7 @@ public sealed class LibrarySourceTests
         yield return Bad("an emoji for a phrase", Headers + "v-1 | 3 | 🔪\n", "bad.txt:4: entry v-1: '🔪' in '🔪' has no letter to match");
         yield return Bad("a word of punctuation", Headers + "v-1 | 3 | stab ...\n", "bad.txt:4: entry v-1: '...' in 'stab ...' has no letter to match");
         yield return Bad("too many words", Headers + "v-1 | 3 | a b c d e f g h i j k l m\n", "bad.txt:4: entry v-1: * has more than 12 words");
-        yield return Bad("too long", Headers + $"v-1 | 3 | {new string('a', 201)}\n", "bad.txt:4: entry v-1: the phrase is longer than 200 characters");
+        yield return Bad("too long", Headers + $"v-1 | 3 | {new string('a', 1001)}\n", "bad.txt:4: entry v-1: the phrase is longer than 1000 characters");
         yield return Bad("bad exception", Headers + "v-1 | 3 | bomb | bath  bomb\n", "bad.txt:4: entry v-1, exception: 'bath  bomb' must have single spaces *");
         yield return Bad("too many exceptions", Headers + $"v-1 | 3 | bomb | {string.Join("; ", Enumerable.Range(0, 33).Select(i => $"bomb {(char)('a' + i % 26)}{i}"))}\n",
             "bad.txt:4: entry v-1 has more than 32 exceptions");

@@ -97,6 +97,171 @@ public sealed class ReferenceMatcherTests
         hits.Should().BeGreaterThan(Cases, "the generated texts must hit often enough to test something");
     }
 
+    [Test]
+    public void The_matcher_agrees_with_a_brute_force_matcher_on_rules()
+    {
+        var hits = 0;
+        var chains = 0;
+        for (var i = 0; i < Cases; i++)
+        {
+            var caseSeed = BaseSeed + i;
+            var random = new Random(caseSeed);
+            var (text, words) = RandomText(random);
+            var entries = RandomRules(random, words);
+            var matcher = TestLibraries.Matcher(entries);
+
+            var actual = matcher.Scan(text);
+            var expected = RuleReference(entries, text);
+
+            actual.Select(TestLibraries.Key).Order().Should().Equal(expected,
+                "seed {0} (ESAFE_TEST_SEED={1}, case {2}): text '{3}', rules {4}", caseSeed, BaseSeed, i, TestLibraries.Visible(text), Describe(entries));
+            hits += actual.Count;
+            chains += actual.Count(m => m.Entry.Phrase.Contains('~', StringComparison.Ordinal));
+        }
+
+        hits.Should().BeGreaterThan(Cases / 2, "the generated texts must hit often enough to test something");
+        chains.Should().BeGreaterThan(Cases / 4, "rules of several parts must hit often enough to test something");
+    }
+
+    /// <summary>
+    /// The reference for rules: every occurrence of each part (each plain phrase its sets stand for, found as
+    /// <see cref="Find"/> finds phrases); words counted from the skeleton's word starts, a part after an
+    /// apostrophe not being a word. For each occurrence of the first part, in text order, the first choice of
+    /// the other parts' occurrences (in text order, the earlier parts chosen first) whose links hold and whose
+    /// span its exceptions and context allow is a hit.
+    /// </summary>
+    private static List<(string Id, int Start, int Length)> RuleReference(IReadOnlyList<ThreatEntry> entries, string text)
+    {
+        var skeleton = Skeleton.Of(text);
+        var wordOf = new int[skeleton.Length];
+        for (int k = 0, words = 0; k < skeleton.Length; k++)
+        {
+            words += skeleton.WordStarts[k] && !skeleton.IsAfterApostrophe(k) ? 1 : 0;
+            wordOf[k] = words - 1;
+        }
+
+        var found = new HashSet<(string Id, int Start, int End)>();
+        foreach (var entry in entries)
+        {
+            var tokens = entry.Phrase.Split(' ');
+            var parts = new List<List<(int Start, int End)>>();
+            var links = new List<(int Window, bool Either)>();
+            var part = new List<string>();
+            foreach (var token in tokens.Append("~0"))
+            {
+                if (!token.StartsWith('~'))
+                {
+                    part.Add(token);
+                    continue;
+                }
+
+                parts.Add([.. Plains(part).SelectMany(p => Find(skeleton, p)).Distinct().OrderBy(h => h.Start).ThenBy(h => h.End)]);
+                part.Clear();
+                links.Add((int.Parse(token.TrimStart('~'), CultureInfo.InvariantCulture), token.StartsWith("~~", StringComparison.Ordinal)));
+            }
+
+            var exceptions = entry.Exceptions.SelectMany(e => Find(skeleton, e)).ToList();
+            var context = entry.Context.Length == 0 ? [] : entry.Context.Split(';').Select(clause =>
+            {
+                var (head, phrases) = (clause.Split(':')[0].Trim().Split(' '), OutsideBraces(clause.Split(':')[1].Trim()));
+                var starts = phrases.SelectMany(p => Plains(p.Split(' '))).SelectMany(p => Find(skeleton, p)).Select(h => wordOf[h.Start]).ToList();
+                return (Required: head[0] == "with", Window: int.Parse(head[1], CultureInfo.InvariantCulture), Starts: starts);
+            }).ToList();
+
+            bool Allowed(int start, int end) =>
+                !exceptions.Any(e => e.Start <= start && e.End >= end)
+                && context.All(c => c.Starts.Any(w => w >= wordOf[start] - c.Window && w <= wordOf[end - 1] + c.Window) == c.Required);
+
+            foreach (var first in parts[0])
+            {
+                foreach (var chain in Product(parts.Skip(1).ToList()))
+                {
+                    List<(int Start, int End)> taken = [first, .. chain];
+                    var linked = Enumerable.Range(1, taken.Count - 1).All(k =>
+                    {
+                        var (before, after, link) = (taken[k - 1], taken[k], links[k - 1]);
+                        var distance = wordOf[after.Start] - wordOf[before.End - 1];
+                        var backwards = wordOf[before.Start] - wordOf[after.End - 1];
+                        return (distance >= 1 && distance <= link.Window) || (link.Either && backwards >= 1 && backwards <= link.Window);
+                    });
+                    var (start, end) = (taken.Min(h => h.Start), taken.Max(h => h.End));
+                    if (linked && Allowed(start, end))
+                    {
+                        found.Add((entry.Id, start, end));
+                        break;
+                    }
+                }
+            }
+        }
+
+        return [.. found.Select(h => (h.Id, skeleton.OriginalSpan(h.Start, h.End))).Select(h => (h.Id, h.Item2.Start, h.Item2.Length)).Order()];
+    }
+
+    // "a|{b|c}|d" as a, {b|c}, d.
+    private static string[] OutsideBraces(string phrases) =>
+        System.Text.RegularExpressions.Regex.Matches(phrases, @"(\{[^}]*\}|[^|{])+").Select(m => m.Value).ToArray();
+
+    // Every plain phrase the words of a part stand for: each set's words in turn.
+    private static IEnumerable<string> Plains(IReadOnlyList<string> words) =>
+        words.Aggregate((IEnumerable<string>)[""], (starts, word) => starts.SelectMany(start =>
+            (word.StartsWith('{') ? word[1..^1].Split('|') : [word]).Select(w => start.Length == 0 ? w : start + " " + w)));
+
+    // Every choice of one item from each list, the earlier lists' items changing slowest.
+    private static IEnumerable<List<(int Start, int End)>> Product(List<List<(int Start, int End)>> lists) =>
+        lists.Aggregate((IEnumerable<List<(int Start, int End)>>)[[]], (chains, list) => chains.SelectMany(chain => list.Select(item => (List<(int, int)>)[.. chain, item])));
+
+    // Rules of one to three parts of one or two words (a word or a set, half of them from the text), maybe a
+    // prefix, an exception or a context.
+    private static ThreatEntry[] RandomRules(Random random, string[] textWords) =>
+        [.. Enumerable.Range(0, random.Next(1, 7)).Select(e =>
+        {
+            string Word() => textWords.Length > 0 && random.Next(4) != 0 ? textWords[random.Next(textWords.Length)] : Vocabulary[random.Next(Vocabulary.Length)];
+            string Token()
+            {
+                var set = Enumerable.Range(0, random.Next(2, 4)).Select(_ => Word()).Distinct().ToArray();
+                return set.Length > 1 && random.Next(3) == 0 ? "{" + string.Join('|', set) + "}" : set[0];
+            }
+
+            var parts = Enumerable.Range(0, random.Next(4) == 0 ? 1 : random.Next(2, 4)).Select(_ =>
+            {
+                var words = Enumerable.Range(0, random.Next(4) == 0 ? 2 : 1).Select(_ => Token()).ToArray();
+                if (random.Next(8) == 0)
+                {
+                    words[^1] = words[^1].StartsWith('{') ? words[^1].Replace("|", "*|", StringComparison.Ordinal).Replace("}", "*}", StringComparison.Ordinal) : words[^1] + "*";
+                }
+
+                return string.Join(' ', words);
+            }).ToArray();
+            var phrase = parts[0];
+            foreach (var part in parts.Skip(1))
+            {
+                phrase += $" {(random.Next(3) == 0 ? "~~" : "~")}{random.Next(1, 9)} {part}";
+            }
+
+            // Half the rules are words of the text in order, their windows about as wide as the gaps between them.
+            if (textWords.Length >= 2 && random.Next(2) == 0)
+            {
+                var at = random.Next(textWords.Length - 1);
+                phrase = textWords[at];
+                for (var k = random.Next(1, 3); k > 0; k--)
+                {
+                    var gap = random.Next(1, 5);
+                    if (at + gap >= textWords.Length)
+                    {
+                        break;
+                    }
+
+                    at += gap;
+                    phrase += $" {(random.Next(3) == 0 ? "~~" : "~")}{Math.Max(1, gap + random.Next(-1, 2))} {textWords[at]}";
+                }
+            }
+
+            var exceptions = random.Next(6) == 0 ? new[] { $"{Word()} {Word()} {Word()}" } : [];
+            var context = random.Next(3) != 0 ? "" : string.Join("; ", Enumerable.Range(0, random.Next(1, 3)).Select(_ =>
+                $"{(random.Next(2) == 0 ? "unless" : "with")} {random.Next(1, 6)}: {string.Join('|', Enumerable.Range(0, random.Next(1, 3)).Select(_ => Token()))}"));
+            return new ThreatEntry($"r{e}", phrase, ThreatCategories.All[e % ThreatCategories.All.Count], 1 + e % 5, "en-GB", exceptions, context);
+        })];
+
     /// <summary>
     /// The reference: reduce text and phrase to skeletons, and try every phrase (as written, and with its
     /// words run together) at every word start; it must end at a word start unless its last word is a prefix
@@ -264,5 +429,6 @@ public sealed class ReferenceMatcherTests
     }
 
     private static string Describe(IEnumerable<ThreatEntry> entries) =>
-        string.Join(", ", entries.Select(e => $"{e.Id}='{e.Phrase}'" + (e.Exceptions.Count > 0 ? $" except '{string.Join("; ", e.Exceptions)}'" : "")));
+        string.Join(", ", entries.Select(e => $"{e.Id}='{e.Phrase}'" + (e.Exceptions.Count > 0 ? $" except '{string.Join("; ", e.Exceptions)}'" : "")
+            + (e.Context.Length > 0 ? $" context '{e.Context}'" : "")));
 }

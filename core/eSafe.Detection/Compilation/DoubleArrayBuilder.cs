@@ -21,7 +21,7 @@ public static class DoubleArrayBuilder
         SortedDictionary<int, List<Output>> Outputs);
 
     /// <summary>A pattern the automaton reports at a state, or at the end of the state's tail.</summary>
-    public readonly record struct Output(int Entry, PatternOptions Options, bool AtTailEnd);
+    public readonly record struct Output(int Entry, PatternOptions Options, int Part, bool AtTailEnd);
 
     /// <param name="patterns">Sorted by skeleton (as <see cref="PatternSet.Of"/> returns them).</param>
     public static Result Build(IReadOnlyList<Pattern> patterns)
@@ -92,7 +92,7 @@ public static class DoubleArrayBuilder
             if (trie.Outputs[node] is { } patternsHere)
             {
                 var list = outputs.TryGetValue(s, out var known) ? known : outputs[s] = [];
-                list.AddRange(patternsHere.Select(p => new Output(patterns[p].Entry, patterns[p].Flags, atTailEnd)));
+                list.AddRange(patternsHere.Select(p => new Output(patterns[p].Entry, patterns[p].Flags, patterns[p].Part, atTailEnd)));
             }
         }
     }

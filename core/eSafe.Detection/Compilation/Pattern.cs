@@ -13,4 +13,5 @@ public enum PatternOptions : byte
 }
 
 /// <summary>One skeleton string the automaton looks for, and the entry it reports.</summary>
-public readonly record struct Pattern(string Skeleton, int Entry, PatternOptions Flags);
+/// <param name="Part">0 for a whole phrase (or an exception); for a phrase of parts joined by <c>~</c>, which part (from 1).</param>
+public readonly record struct Pattern(string Skeleton, int Entry, PatternOptions Flags, int Part = 0);

@@ -44,11 +44,13 @@ public sealed class PhraseForm
     /// <summary>The last word may run on (<c>paedo*</c>).</summary>
     public bool Prefix { get; }
 
-    /// <summary>Every form of a library phrase (its inflections, each as written and with its words run together).</summary>
+    /// <summary>
+    /// Every form of one part of a library phrase, or of an exception or context phrase (its sets' words and
+    /// inflections, each as written and with its words run together).
+    /// </summary>
     public static IEnumerable<PhraseForm> Of(string phrase)
     {
-        var (plains, prefix) = PhraseSyntax.Expand(phrase);
-        foreach (var plain in plains)
+        foreach (var (plain, prefix) in PhraseSyntax.Expand(phrase))
         {
             var separate = Of(Skeleton.Of(plain), plain.Contains(' ', StringComparison.Ordinal), prefix);
             yield return separate;
@@ -101,6 +103,33 @@ public sealed class PhraseForm
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether this form lies in <paramref name="text"/> from symbol <paramref name="start"/> on as whole words
+    /// (a prefix to the end of its last word), as the automaton would find it; the end in <paramref name="end"/>.
+    /// </summary>
+    public bool FitsAt(Skeleton text, int start, out int end)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        end = start + Symbols.Length;
+        if (Symbols.Length == 0 || end > text.Length || !text.WordStarts[start])
+        {
+            return false;
+        }
+
+        var wordStarts = text.WordStarts;
+        if (!Prefix && !wordStarts[end])
+        {
+            return false;
+        }
+
+        while (!wordStarts[end])
+        {
+            end++;
+        }
+
+        return Fits(text, start, end);
     }
 
     private static PhraseForm Of(Skeleton skeleton, bool multiWord, bool prefix)

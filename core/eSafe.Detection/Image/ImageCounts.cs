@@ -2,7 +2,7 @@ namespace eSafe.Detection.Image;
 
 /// <summary>
 /// How many of each thing an image holds. Strings: the library's name, its version, its languages, then
-/// each entry's ID, phrase and exceptions.
+/// each entry's ID, phrase, context and exceptions.
 /// </summary>
 internal readonly record struct ImageCounts(int States, int OutputStates, int Outputs, int AlphabetLength, int TailChars,
     int Entries, int Languages, int Strings, int StringBytes)

@@ -24,6 +24,7 @@ internal static class ImageWriter
         {
             strings.Add(entry.Id);
             strings.Add(entry.Phrase);
+            strings.Add(entry.Context);
             strings.AddRange(entry.Exceptions);
         }
 
@@ -74,7 +75,7 @@ internal static class ImageWriter
             row[5] = checked((byte)entry.Severity);
             row[6] = (byte)Array.IndexOf(languages, entry.Language);
             row[7] = (byte)entry.Exceptions.Count;
-            next += 2 + entry.Exceptions.Count;
+            next += EntryRow.FixedStrings + entry.Exceptions.Count;
         }
 
         var ends = Section<int>(file, layout.StringEndsAt, counts.Strings);
@@ -98,7 +99,7 @@ internal static class ImageWriter
         List<uint> outputs = [];
         foreach (var (_, here) in automaton.Outputs)
         {
-            outputs.AddRange(here.Select(o => OutputCode.Of(o.Entry, o.Options, o.AtTailEnd)));
+            outputs.AddRange(here.Select(o => OutputCode.Of(o.Entry, o.Options, o.Part, o.AtTailEnd)));
             starts.Add(outputs.Count);
         }
 

@@ -73,11 +73,11 @@ internal sealed class StoredEntries : IReadOnlyList<ThreatEntry>
         var exceptions = row.ExceptionCount == 0 ? [] : new string[row.ExceptionCount];
         for (var e = 0; e < exceptions.Length; e++)
         {
-            exceptions[e] = _image.String(first + 2 + e);
+            exceptions[e] = _image.String(first + EntryRow.FixedStrings + e);
         }
 
         var entry = new ThreatEntry(_image.String(first), _image.String(first + 1), ThreatCategories.All[row.Category],
-            row.Severity, _languages[row.Language], exceptions);
+            row.Severity, _languages[row.Language], exceptions, _image.String(first + 2));
         return Interlocked.CompareExchange(ref _made[index], entry, null) ?? entry;
     }
 }

@@ -24,6 +24,9 @@ public sealed class Skeleton
     private int[] _from = new int[256];
     private int[] _to = new int[256];
     private bool[] _wordStart = new bool[257];
+    private int[] _wordOf = [];            // each symbol's word number, counted only when asked for (WordOf)
+    private int[] _wordAt = [];            // where each word starts
+    private int _words = -1;               // how many words; -1 until counted
 
     /// <summary>How many symbols.</summary>
     public int Length { get; private set; }
@@ -74,6 +77,33 @@ public sealed class Skeleton
     /// end, but that a hit may neither start at nor, as one word, run across (he'll is not hell).
     /// </summary>
     public bool IsAfterApostrophe(int index) => _afterApostrophe.BinarySearch(index) >= 0;
+
+    /// <summary>
+    /// How many words there are before the one symbol <paramref name="index"/> is in: what the distances of
+    /// <c>~N</c> and of a context are counted in. A part after an apostrophe (the ll of he'll) is no word of its own.
+    /// </summary>
+    public int WordOf(int index)
+    {
+        CountWords();
+        return _wordOf[index];
+    }
+
+    /// <summary>How many words the text has (as <see cref="WordOf"/> counts them).</summary>
+    public int WordCount
+    {
+        get
+        {
+            CountWords();
+            return _words;
+        }
+    }
+
+    /// <summary>The symbol word <paramref name="word"/> starts at.</summary>
+    public int WordStartOf(int word)
+    {
+        CountWords();
+        return _wordAt[word];
+    }
 
     /// <summary>Where symbols <paramref name="start"/> to <paramref name="end"/> (exclusive) stand in the original text.</summary>
     public (int Start, int Length) OriginalSpan(int start, int end) => (_from[start], _to[end - 1] - _from[start]);
@@ -184,6 +214,38 @@ public sealed class Skeleton
 
         _wordStart[n] = true;
         Length = n;
+        _words = -1;
+    }
+
+    // Worked out once a scan needs it (a phrase of parts or a context has hit), so that other scans pay nothing.
+    private void CountWords()
+    {
+        if (_words >= 0)
+        {
+            return;
+        }
+
+        if (_wordOf.Length < Length)
+        {
+            _wordOf = new int[_letterRuns.Length];
+            _wordAt = new int[_letterRuns.Length];
+        }
+
+        var words = 0;
+        var apostrophes = 0;
+        for (var k = 0; k < Length; k++)
+        {
+            var partAfterApostrophe = apostrophes < _afterApostrophe.Count && _afterApostrophe[apostrophes] == k;
+            apostrophes += partAfterApostrophe ? 1 : 0;
+            if (_wordStart[k] && !partAfterApostrophe)
+            {
+                _wordAt[words++] = k;
+            }
+
+            _wordOf[k] = words - 1;
+        }
+
+        _words = words;
     }
 
     // Letters split up (k i l l) read as one word: a one-letter word right after another, with only a

@@ -1,8 +1,10 @@
+using eSafe.Detection.Compilation;
+
 namespace eSafe.Detection.Sources;
 
 /// <summary>
 /// Reads a library's source (docs/THREAT-LIBRARY.md): a <c>library.txt</c> with its name and version,
-/// and entries files with <c>category:</c> and <c>language:</c> headers then <c>ID | severity | phrase | exceptions</c>.
+/// and entries files with <c>category:</c> and <c>language:</c> headers then <c>ID | severity | phrase | exceptions | context</c>.
 /// Every problem is reported with its file and line.
 /// </summary>
 public static class LibrarySource
@@ -71,10 +73,10 @@ public static class LibrarySource
                 continue;
             }
 
-            var fields = line.Split('|').Select(f => f.Trim()).ToArray();
-            if (fields.Length is < 3 or > 4)
+            var fields = Fields(line);
+            if (fields.Length < 3)
             {
-                throw new FormatException($"{file.Name}:{i + 1}: expected 'ID | severity | phrase | exceptions', found {fields.Length} fields");
+                throw new FormatException($"{file.Name}:{i + 1}: expected 'ID | severity | phrase | exceptions | context', found {fields.Length} fields");
             }
 
             if (!int.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var severity))
@@ -82,10 +84,10 @@ public static class LibrarySource
                 throw new FormatException($"{file.Name}:{i + 1}: severity '{fields[1]}' is not a number from 1 to 5");
             }
 
-            var exceptions = fields.Length == 4 && fields[3].Length > 0
-                ? fields[3].Split(';').Select(e => e.Trim()).Where(e => e.Length > 0).ToArray()
+            var exceptions = fields.Length >= 4 && fields[3].Length > 0
+                ? ContextSyntax.Split(fields[3], ';').Select(e => e.Trim()).Where(e => e.Length > 0).ToArray()
                 : [];
-            var entry = new ThreatEntry(fields[0], fields[2], category, severity, language, exceptions);
+            var entry = new ThreatEntry(fields[0], fields[2], category, severity, language, exceptions, fields.Length == 5 ? fields[4] : "");
             if (ThreatLibrary.Problem(entry) is { } problem)
             {
                 throw new FormatException($"{file.Name}:{i + 1}: {problem}");
@@ -98,6 +100,14 @@ public static class LibrarySource
 
             yield return (entry, i + 1);
         }
+    }
+
+    // ID | severity | phrase | exceptions | context: a '|' inside a set's braces is the set's; the context
+    // (the last column) keeps its own '|'s.
+    private static string[] Fields(string line)
+    {
+        var fields = ContextSyntax.Split(line, '|');
+        return [.. fields.Take(4).Select(f => f.Trim()), .. fields.Count > 4 ? [string.Join('|', fields.Skip(4)).Trim()] : Array.Empty<string>()];
     }
 
     // "key: value" lines before the first entry; comments and blank lines are skipped.

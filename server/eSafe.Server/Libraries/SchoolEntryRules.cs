@@ -63,7 +63,7 @@ public static class SchoolEntryRules
         }
 
         var exceptions = entry.Exceptions ?? [];
-        var exceptionProblems = exceptions.Select(PhraseSyntax.Problem).OfType<string>().Select(p => "exception: " + p).ToList();
+        var exceptionProblems = exceptions.Select(PhraseSyntax.ExceptionProblem).OfType<string>().Select(p => "exception: " + p).ToList();
         if (exceptions.Count > MaxExceptions)
         {
             exceptionProblems.Insert(0, $"An entry has at most {MaxExceptions} exceptions.");

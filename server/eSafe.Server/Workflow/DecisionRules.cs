@@ -39,7 +39,7 @@ public static class DecisionRules
                 {
                     problems["proposedException"] = ["An exception is proposed only for a false positive."];
                 }
-                else if (PhraseSyntax.Problem(exception) is { } problem)
+                else if (PhraseSyntax.ExceptionProblem(exception) is { } problem)
                 {
                     problems["proposedException"] = ["The exception is written as a library phrase: " + problem + "."];
                 }
