@@ -1,0 +1,107 @@
+using eSafe.Detection.Quality;
+
+namespace eSafe.Detection.Tests.Quality;
+
+/// <summary>
+/// The default library against the labelled sentences in Quality/sentences (bench/eSafe.Quality prints the same
+/// figures in full, and false hits per MB on a large benign text). The floors are the figures measured when they
+/// were set, not the targets (recall 0.95, category 0.90): a change that loses ground fails here; raise
+/// them as the library grows.
+/// </summary>
+public sealed class QualityFloorTests
+{
+    private static readonly Lazy<QualityReport> Report = new(() =>
+        QualityEvaluation.Evaluate(new ThreatMatcher(DefaultLibrary.Load()), SentenceFile.ReadFolder(SentencesFolder())));
+
+    [Test]
+    public void The_set_has_1500_sentences_with_positives_in_every_category_and_hard_benign_ones()
+    {
+        var sentences = SentenceFile.ReadFolder(SentencesFolder());
+
+        sentences.Should().HaveCountGreaterThanOrEqualTo(1500);
+        sentences.Where(s => s.IsPositive).Select(s => s.Label).Distinct().Should().BeEquivalentTo(ThreatCategories.All);
+        sentences.Count(s => !s.IsPositive).Should().BeGreaterThanOrEqualTo(500);
+        sentences.Select(s => s.Text).Should().OnlyHaveUniqueItems();
+    }
+
+    [Test]
+    public void Overall_figures_stay_at_or_above_their_floors()
+    {
+        var overall = Report.Value.Overall;
+        TestContext.Out.WriteLine($"recall {overall.Recall:0.000}, category {overall.CategoryAccuracy:0.000}, precision {overall.Precision:0.000}, benign hits {Report.Value.FalseHits.Count}");
+
+        overall.Recall.Should().BeGreaterThanOrEqualTo(0.58);
+        overall.CategoryAccuracy.Should().BeGreaterThanOrEqualTo(0.92);
+        overall.Precision.Should().BeGreaterThanOrEqualTo(0.94);
+        Report.Value.FalseHits.Should().HaveCountLessThanOrEqualTo(30, "benign sentences that hit: {0}",
+            string.Join("; ", Report.Value.FalseHits.Select(o => $"{o.Sentence.Text} => {o.EntryId}")));
+    }
+
+    // Floors per category: recall, then category accuracy.
+    [TestCase(ThreatCategories.IllegalContent, 0.62, 0.73)]
+    [TestCase(ThreatCategories.Bullying, 0.34, 0.80)]
+    [TestCase(ThreatCategories.Grooming, 0.41, 0.97)]
+    [TestCase(ThreatCategories.Discrimination, 0.41, 0.96)]
+    [TestCase(ThreatCategories.Drugs, 0.59, 0.97)]
+    [TestCase(ThreatCategories.Extremism, 0.55, 0.81)]
+    [TestCase(ThreatCategories.Gambling, 0.63, 0.99)]
+    [TestCase(ThreatCategories.Pornography, 0.87, 0.92)]
+    [TestCase(ThreatCategories.SelfHarm, 0.43, 0.97)]
+    [TestCase(ThreatCategories.Suicide, 0.66, 0.98)]
+    [TestCase(ThreatCategories.Violence, 0.56, 0.93)]
+    public void Each_category_stays_at_or_above_its_floors(string category, double recall, double categoryAccuracy)
+    {
+        var score = Report.Value.Categories.Single(c => c.Category == category);
+        TestContext.Out.WriteLine($"{category}: recall {score.Recall:0.000} ({score.Found}/{score.Positives}), category {score.CategoryAccuracy:0.000}, precision {score.Precision:0.000}");
+
+        score.Recall.Should().BeGreaterThanOrEqualTo(recall);
+        score.CategoryAccuracy.Should().BeGreaterThanOrEqualTo(categoryAccuracy);
+    }
+
+    // The sentences in the languages added with them (Quality/sentences/languages): every one found and named right,
+    // no benign one hit.
+    [TestCase("ro")]
+    [TestCase("ar")]
+    [TestCase("bn")]
+    [TestCase("pa")]
+    [TestCase("so")]
+    public void Each_new_language_finds_its_sentences_and_none_of_its_benign_ones(string language)
+    {
+        var file = Path.Combine(SentencesFolder(), "languages", language + ".tsv");
+        var report = QualityEvaluation.Evaluate(new ThreatMatcher(DefaultLibrary.Load()), SentenceFile.Read(File.ReadAllText(file), file));
+
+        report.Missed.Select(o => o.Sentence.Text).Should().BeEmpty();
+        report.WrongCategory.Select(o => $"{o.Sentence.Text} => {o.FoundAs} {o.EntryId}").Should().BeEmpty();
+        report.FalseHits.Select(o => $"{o.Sentence.Text} => {o.EntryId} '{o.MatchedText}'").Should().BeEmpty();
+    }
+
+    [Test]
+    public void A_bad_line_is_refused_with_where_and_why()
+    {
+        var read = () => SentenceFile.Read("suicide\ti want to die\nnonsense\tsome text\n", "x.tsv");
+
+        read.Should().Throw<FormatException>().WithMessage("x.tsv:2: 'nonsense' is not a category*");
+        FluentActions.Invoking(() => SentenceFile.Read("no tab here", "y.tsv")).Should().Throw<FormatException>().WithMessage("y.tsv:1:*");
+    }
+
+    [Test]
+    public void A_written_line_reads_back_as_the_same_sentence_on_one_line()
+    {
+        var line = SentenceFile.Line(new LabelledSentence("bullying", "you're\tso\r\nugly  lol"));
+
+        line.Should().Be("bullying\tyou're so ugly lol");
+        SentenceFile.Read(line, "z.tsv").Should().Equal(new LabelledSentence("bullying", "you're so ugly lol"));
+    }
+
+    private static string SentencesFolder()
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "eSafe.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.That(root, Is.Not.Null, "the repository root (with eSafe.sln) is above the test directory");
+        return Path.Combine(root!.FullName, "tests", "eSafe.Detection.Tests", "Quality", "sentences");
+    }
+}
