@@ -1,16 +1,15 @@
 using System.Globalization;
 using System.Text;
 using eSafe.Detection;
+using eSafe.Detection.Quality;
 
 namespace eSafe.Quality;
 
 /// <summary>
-/// Scans the benign text paragraph by paragraph (as text events of at most 64 K characters, the largest the host
-/// accepts) and counts the hits: every one is a false hit. MB is 10^6 bytes of the UTF-8 file.
+/// The benign text's false hits (<see cref="BenignText"/>), per MB: 10^6 bytes of the UTF-8 file.
 /// </summary>
 internal sealed record CorpusScan(long Bytes, int Paragraphs, IReadOnlyList<(ThreatMatch Match, string Context)> Hits, TimeSpan Elapsed)
 {
-    public const int MaxEvent = 64 * 1024;
     public const double TargetPerTenMegabytes = 1.0;
 
     public double Megabytes => Bytes / 1e6;
@@ -20,19 +19,9 @@ internal sealed record CorpusScan(long Bytes, int Paragraphs, IReadOnlyList<(Thr
     public static CorpusScan Run(IThreatMatcher matcher, string file)
     {
         var text = File.ReadAllText(file, Encoding.UTF8);
-        var hits = new List<(ThreatMatch, string)>();
-        var paragraphs = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var paragraph in Events(text))
-        {
-            paragraphs++;
-            foreach (var match in matcher.Scan(paragraph))
-            {
-                hits.Add((match, match.Context(paragraph, 40).ReplaceLineEndings(" ")));
-            }
-        }
-
-        return new CorpusScan(new FileInfo(file).Length, paragraphs, hits, clock.Elapsed);
+        var (hits, events) = BenignText.Scan(matcher, text);
+        return new CorpusScan(new FileInfo(file).Length, events, hits, clock.Elapsed);
     }
 
     public string Render(bool details)
@@ -49,17 +38,5 @@ internal sealed record CorpusScan(long Bytes, int Paragraphs, IReadOnlyList<(Thr
         }
 
         return text.ToString();
-    }
-
-    // Paragraphs (blank-line separated), long ones cut at the host's event size.
-    private static IEnumerable<string> Events(string text)
-    {
-        foreach (var paragraph in text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            for (var at = 0; at < paragraph.Length; at += MaxEvent)
-            {
-                yield return paragraph.Substring(at, Math.Min(MaxEvent, paragraph.Length - at));
-            }
-        }
     }
 }

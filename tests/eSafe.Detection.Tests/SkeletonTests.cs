@@ -326,15 +326,15 @@ public sealed class SkeletonTests
     public void Indic_vowel_signs_stay_in_the_word_and_optional_marks_are_dropped(string text, string expected) => Of(text).Should().Be(expected);
 
     [TestCase("vreau să mă sinucid", "vreau sa ma sinucid", TestName = "Romanian: breve")]
-    [TestCase("înjunghii ştii ţigară", "injunghii stii tigara", TestName = "Romanian: circumflex and cedilla forms")]
-    [TestCase("înjunghii știi țigară", "injunghii stii tigara", TestName = "Romanian: comma-below forms")]
+    [TestCase("înjunghii ştii ţigară", "injunghi sti tigara", TestName = "Romanian: circumflex and cedilla forms")]
+    [TestCase("înjunghii știi țigară", "injunghi sti tigara", TestName = "Romanian: comma-below forms")]
     [TestCase("أريد أن أموت", "ارید ان اموت", TestName = "Arabic: hamza forms of alef and Arabic yeh")]
     [TestCase("انتحار", "انتحار", TestName = "Arabic: a plain word")]
     [TestCase("اقتلك", "اقتلک", TestName = "Arabic: Arabic keyboard kaf")]
     [TestCase("مَيِّتَة", "میتہ", TestName = "Arabic: harakat dropped, teh marbuta as heh")]
     [TestCase("ਮੈਂ ਆਪਣੇ ਆਪ ਨੂੰ ਮਾਰ ਦੇਵਾਂਗਾ", "ਮੈ ਆਪਣੇ ਆਪ ਨੂ ਮਾਰ ਦੇਵਾਗਾ", TestName = "Gurmukhi: a sentence")]
     [TestCase("میں مرنا چاہندا", "میں مرنا چاہندا", TestName = "Shahmukhi: as Urdu script")]
-    [TestCase("Waan is dilayaa", "waan is dilaya", TestName = "Somali: doubled vowels counted once")]
+    [TestCase("Waan is dilayaa", "wan is dilaya", TestName = "Somali: doubled vowels shown once (their runs are kept)")]
     public void The_new_languages_fold_as_pupils_type_them(string text, string expected) => Of(text).Should().Be(expected);
 
     [TestCase("k i l l", "k i l", TestName = "Split: spaces")]

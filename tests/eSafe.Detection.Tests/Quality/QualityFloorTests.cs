@@ -30,25 +30,25 @@ public sealed class QualityFloorTests
         var overall = Report.Value.Overall;
         TestContext.Out.WriteLine($"recall {overall.Recall:0.000}, category {overall.CategoryAccuracy:0.000}, precision {overall.Precision:0.000}, benign hits {Report.Value.FalseHits.Count}");
 
-        overall.Recall.Should().BeGreaterThanOrEqualTo(0.58);
-        overall.CategoryAccuracy.Should().BeGreaterThanOrEqualTo(0.92);
+        overall.Recall.Should().BeGreaterThanOrEqualTo(0.59);
+        overall.CategoryAccuracy.Should().BeGreaterThanOrEqualTo(0.93);
         overall.Precision.Should().BeGreaterThanOrEqualTo(0.94);
-        Report.Value.FalseHits.Should().HaveCountLessThanOrEqualTo(30, "benign sentences that hit: {0}",
+        Report.Value.FalseHits.Should().HaveCountLessThanOrEqualTo(31, "benign sentences that hit: {0}",
             string.Join("; ", Report.Value.FalseHits.Select(o => $"{o.Sentence.Text} => {o.EntryId}")));
     }
 
     // Floors per category: recall, then category accuracy.
-    [TestCase(ThreatCategories.IllegalContent, 0.62, 0.73)]
-    [TestCase(ThreatCategories.Bullying, 0.34, 0.80)]
-    [TestCase(ThreatCategories.Grooming, 0.41, 0.97)]
-    [TestCase(ThreatCategories.Discrimination, 0.41, 0.96)]
-    [TestCase(ThreatCategories.Drugs, 0.59, 0.97)]
-    [TestCase(ThreatCategories.Extremism, 0.55, 0.81)]
-    [TestCase(ThreatCategories.Gambling, 0.63, 0.99)]
-    [TestCase(ThreatCategories.Pornography, 0.87, 0.92)]
-    [TestCase(ThreatCategories.SelfHarm, 0.43, 0.97)]
-    [TestCase(ThreatCategories.Suicide, 0.66, 0.98)]
-    [TestCase(ThreatCategories.Violence, 0.56, 0.93)]
+    [TestCase(ThreatCategories.IllegalContent, 0.64, 0.76)]
+    [TestCase(ThreatCategories.Bullying, 0.41, 0.86)]
+    [TestCase(ThreatCategories.Grooming, 0.47, 0.99)]
+    [TestCase(ThreatCategories.Discrimination, 0.44, 0.97)]
+    [TestCase(ThreatCategories.Drugs, 0.63, 0.98)]
+    [TestCase(ThreatCategories.Extremism, 0.59, 0.84)]
+    [TestCase(ThreatCategories.Gambling, 0.66, 0.99)]
+    [TestCase(ThreatCategories.Pornography, 0.88, 0.92)]
+    [TestCase(ThreatCategories.SelfHarm, 0.48, 0.97)]
+    [TestCase(ThreatCategories.Suicide, 0.71, 0.98)]
+    [TestCase(ThreatCategories.Violence, 0.63, 0.94)]
     public void Each_category_stays_at_or_above_its_floors(string category, double recall, double categoryAccuracy)
     {
         var score = Report.Value.Categories.Single(c => c.Category == category);
@@ -75,6 +75,21 @@ public sealed class QualityFloorTests
         report.FalseHits.Select(o => $"{o.Sentence.Text} => {o.EntryId} '{o.MatchedText}'").Should().BeEmpty();
     }
 
+    // The large benign text is fetched by the bench command (bench/eSafe.Quality) into its ignored cache; without
+    // it this test says so and is skipped. Floor: the false hits per MB measured when it was set (target 0.1).
+    [Test]
+    public void The_benign_text_has_no_more_false_hits_a_megabyte_than_its_floor()
+    {
+        var file = Path.Combine(RepositoryRoot(), "bench", "eSafe.Quality", ".cache", "benign-corpus.txt");
+        Assume.That(File.Exists(file), "no benign text: run 'dotnet run -c Release --project bench/eSafe.Quality' once to fetch it");
+
+        var (hits, _) = BenignText.Scan(new ThreatMatcher(DefaultLibrary.Load()), File.ReadAllText(file));
+
+        var perMegabyte = hits.Count / (new FileInfo(file).Length / 1e6);
+        TestContext.Out.WriteLine($"{hits.Count} false hits, {perMegabyte:0.00} per MB");
+        perMegabyte.Should().BeLessThanOrEqualTo(3.6, "false hits: {0}", string.Join("; ", hits.Take(50).Select(h => $"{h.Match.Entry.Id}: {h.Context}")));
+    }
+
     [Test]
     public void A_bad_line_is_refused_with_where_and_why()
     {
@@ -93,7 +108,9 @@ public sealed class QualityFloorTests
         SentenceFile.Read(line, "z.tsv").Should().Equal(new LabelledSentence("bullying", "you're so ugly lol"));
     }
 
-    private static string SentencesFolder()
+    private static string SentencesFolder() => Path.Combine(RepositoryRoot(), "tests", "eSafe.Detection.Tests", "Quality", "sentences");
+
+    private static string RepositoryRoot()
     {
         var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "eSafe.sln")))
@@ -102,6 +119,6 @@ public sealed class QualityFloorTests
         }
 
         Assert.That(root, Is.Not.Null, "the repository root (with eSafe.sln) is above the test directory");
-        return Path.Combine(root!.FullName, "tests", "eSafe.Detection.Tests", "Quality", "sentences");
+        return root!.FullName;
     }
 }
