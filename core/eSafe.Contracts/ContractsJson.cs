@@ -46,6 +46,8 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<DeviceInfo>))]
 [JsonSerializable(typeof(DeviceInfo))]
 [JsonSerializable(typeof(RevokeDeviceRequest))]
+[JsonSerializable(typeof(MissedSentenceRequest))]
+[JsonSerializable(typeof(MissedSentence))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

@@ -11,6 +11,7 @@ using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
 using eSafe.Server.Web;
+using eSafe.Server.Workflow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -52,6 +53,7 @@ public static class ServerApp
         services.AddSingleton<DeviceManagement>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<Safeguarding>();
+        services.AddSingleton<QualityExport>();
         return services;
     }
 
@@ -94,6 +96,7 @@ public static class ServerApp
         services.AddSingleton<IncidentRules>();
         services.AddSingleton<EnrolmentCodeCheck>();
         services.AddSingleton<IncidentAccess>();
+        services.AddSingleton<MissedSentences>();
         services.AddEmail(builder.Configuration);
         services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).

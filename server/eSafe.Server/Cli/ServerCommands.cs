@@ -44,6 +44,7 @@ public static class ServerCommands
         root.Subcommands.Add(AuditCommands.Create(data));
         root.Subcommands.Add(DeviceCommands.Create(data));
         root.Subcommands.Add(KeyCommands.Create(data));
+        root.Subcommands.Add(QualityCommands.Create(data));
         return root;
     }
 
