@@ -90,6 +90,20 @@ public sealed class QualityFloorTests
         perMegabyte.Should().BeLessThanOrEqualTo(3.6, "false hits: {0}", string.Join("; ", hits.Take(50).Select(h => $"{h.Match.Entry.Id}: {h.Context}")));
     }
 
+    // The added languages' entries against every benign sentence of the set, English included: a Latin-script
+    // language (Romanian, Somali, Punjabi in Latin letters) must not hit ordinary English.
+    [Test]
+    public void No_entry_of_an_added_language_hits_a_benign_sentence()
+    {
+        string[] added = ["ro", "ar", "bn", "pa", "pa-Arab", "pa-Latn", "so"];
+        var matcher = new ThreatMatcher(DefaultLibrary.Load());
+
+        var hits = SentenceFile.ReadFolder(SentencesFolder()).Where(s => !s.IsPositive)
+            .SelectMany(s => matcher.Scan(s.Text).Where(m => added.Contains(m.Entry.Language)).Select(m => $"{s.Text} => {m.Entry.Id}"));
+
+        hits.Should().BeEmpty();
+    }
+
     [Test]
     public void A_bad_line_is_refused_with_where_and_why()
     {
