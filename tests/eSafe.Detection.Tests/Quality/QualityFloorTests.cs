@@ -37,16 +37,17 @@ public sealed class QualityFloorTests
             string.Join("; ", Report.Value.FalseHits.Select(o => $"{o.Sentence.Text} => {o.EntryId}")));
     }
 
-    // Floors per category: recall, then category accuracy.
+    // Floors per category: recall, then category accuracy; the category floors are the lower of this branch's figures
+    // and those with the rules branch merged (which finds more and names a few of them otherwise).
     [TestCase(ThreatCategories.IllegalContent, 0.64, 0.76)]
     [TestCase(ThreatCategories.Bullying, 0.41, 0.86)]
-    [TestCase(ThreatCategories.Grooming, 0.47, 0.99)]
-    [TestCase(ThreatCategories.Discrimination, 0.44, 0.97)]
+    [TestCase(ThreatCategories.Grooming, 0.47, 0.93)]
+    [TestCase(ThreatCategories.Discrimination, 0.44, 0.91)]
     [TestCase(ThreatCategories.Drugs, 0.63, 0.98)]
     [TestCase(ThreatCategories.Extremism, 0.59, 0.84)]
-    [TestCase(ThreatCategories.Gambling, 0.66, 0.99)]
-    [TestCase(ThreatCategories.Pornography, 0.88, 0.92)]
-    [TestCase(ThreatCategories.SelfHarm, 0.48, 0.97)]
+    [TestCase(ThreatCategories.Gambling, 0.66, 0.98)]
+    [TestCase(ThreatCategories.Pornography, 0.88, 0.91)]
+    [TestCase(ThreatCategories.SelfHarm, 0.48, 0.96)]
     [TestCase(ThreatCategories.Suicide, 0.71, 0.98)]
     [TestCase(ThreatCategories.Violence, 0.63, 0.94)]
     public void Each_category_stays_at_or_above_its_floors(string category, double recall, double categoryAccuracy)
