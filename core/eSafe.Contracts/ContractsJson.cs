@@ -53,6 +53,8 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(DirectBatch))]
 [JsonSerializable(typeof(DirectBatchReply))]
 [JsonSerializable(typeof(DirectScreenshot))]
+[JsonSerializable(typeof(MissedSentenceRequest))]
+[JsonSerializable(typeof(MissedSentence))]
 public sealed partial class ContractsJson : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context: the one way clients are configured.</summary>

@@ -15,6 +15,7 @@ using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
 using eSafe.Server.Web;
+using eSafe.Server.Workflow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -56,6 +57,7 @@ public static class ServerApp
         services.AddSingleton<DeviceManagement>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<Safeguarding>();
+        services.AddSingleton<QualityExport>();
         return services;
     }
 
@@ -99,6 +101,7 @@ public static class ServerApp
         services.AddIngest();
         services.AddSingleton<EnrolmentCodeCheck>();
         services.AddSingleton<IncidentAccess>();
+        services.AddSingleton<MissedSentences>();
         services.AddEmail(builder.Configuration);
         services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
         services.AddFleet(builder.Configuration);

@@ -37,6 +37,22 @@ public sealed class DefaultLibraryTests
         others.Where(language => language.Any(e => e.Phrase.Any(IsNonLatinLetter))).Should().NotBeEmpty("one language must be written in a non-Latin script");
     }
 
+    // The languages UK pupils use besides English, each in every category (issue #11: at least Romanian, Arabic,
+    // Bengali, Punjabi and Somali besides Polish and Urdu); Punjabi in Gurmukhi, Shahmukhi and Latin letters.
+    [Test]
+    public void Every_language_pupils_use_has_entries_in_every_category()
+    {
+        var (sources, _) = Paths();
+
+        var byLanguage = Source(sources).Entries.GroupBy(e => e.Language).ToDictionary(g => g.Key, g => g.Select(e => e.Category).Distinct().ToList());
+
+        byLanguage.Keys.Should().Contain(["en-GB", "pl", "ur", "ur-Latn", "ro", "ar", "bn", "pa", "pa-Arab", "pa-Latn", "so"]);
+        foreach (var (language, categories) in byLanguage)
+        {
+            categories.Should().BeEquivalentTo(ThreatCategories.All, "{0} has a file for every category", language);
+        }
+    }
+
     [Test]
     public void The_embedded_default_library_is_the_committed_one()
     {

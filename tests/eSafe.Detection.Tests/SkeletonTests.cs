@@ -308,6 +308,35 @@ public sealed class SkeletonTests
     [TestCase("میں خودکشی", "میں خودکشی", TestName = "Arabic script: words")]
     public void Arabic_script_harakat_and_tatweel_are_dropped(string text, string expected) => Of(text).Should().Be(expected);
 
+    // Bengali and Gurmukhi write vowels and the virama as combining marks: they stay in the word, so a word is
+    // one word and two words that differ only in a vowel stay apart.
+    [TestCase("আত্মহত্যা করব", "আত্মহত্যা করব", TestName = "Bengali: vowel signs and virama stay in the word")]
+    [TestCase("মরতে চাই", "মরতে চাই", TestName = "Bengali: two words")]
+    [TestCase("মরে", "মরে", TestName = "Bengali: e sign kept")]
+    [TestCase("মারে", "মারে", TestName = "Bengali: aa sign kept")]
+    [TestCase("য়", "য", TestName = "Bengali: ya with nukta as one character is ya")]
+    [TestCase("য়", "য", TestName = "Bengali: ya with nukta typed apart is ya")]
+    [TestCase("চাঁদ", "চাদ", TestName = "Bengali: candrabindu dropped")]
+    [TestCase("ਖ਼ੁਦਕੁਸ਼ੀ", "ਖੁਦਕੁਸੀ", TestName = "Gurmukhi: nukta letters as one character are their base letters")]
+    [TestCase("ਖ਼ੁਦਕੁਸ਼ੀ", "ਖੁਦਕੁਸੀ", TestName = "Gurmukhi: nukta typed apart dropped")]
+    [TestCase("ਮਰਨਾ ਚਾਹੁੰਦਾ", "ਮਰਨਾ ਚਾਹੁਦਾ", TestName = "Gurmukhi: tippi dropped, vowel signs kept")]
+    [TestCase("ਮੈਂ ਮਰ ਜਾਵਾਂ", "ਮੈ ਮਰ ਜਾਵਾ", TestName = "Gurmukhi: bindi dropped")]
+    [TestCase("ਪੱਕਾ", "ਪਕਾ", TestName = "Gurmukhi: addak dropped")]
+    [TestCase("ਮੈਨੂੰ", "ਮੈਨੂ", TestName = "Gurmukhi: a word with u and tippi")]
+    public void Indic_vowel_signs_stay_in_the_word_and_optional_marks_are_dropped(string text, string expected) => Of(text).Should().Be(expected);
+
+    [TestCase("vreau să mă sinucid", "vreau sa ma sinucid", TestName = "Romanian: breve")]
+    [TestCase("înjunghii ştii ţigară", "injunghi sti tigara", TestName = "Romanian: circumflex and cedilla forms")]
+    [TestCase("înjunghii știi țigară", "injunghi sti tigara", TestName = "Romanian: comma-below forms")]
+    [TestCase("أريد أن أموت", "ارید ان اموت", TestName = "Arabic: hamza forms of alef and Arabic yeh")]
+    [TestCase("انتحار", "انتحار", TestName = "Arabic: a plain word")]
+    [TestCase("اقتلك", "اقتلک", TestName = "Arabic: Arabic keyboard kaf")]
+    [TestCase("مَيِّتَة", "میتہ", TestName = "Arabic: harakat dropped, teh marbuta as heh")]
+    [TestCase("ਮੈਂ ਆਪਣੇ ਆਪ ਨੂੰ ਮਾਰ ਦੇਵਾਂਗਾ", "ਮੈ ਆਪਣੇ ਆਪ ਨੂ ਮਾਰ ਦੇਵਾਗਾ", TestName = "Gurmukhi: a sentence")]
+    [TestCase("میں مرنا چاہندا", "میں مرنا چاہندا", TestName = "Shahmukhi: as Urdu script")]
+    [TestCase("Waan is dilayaa", "wan is dilaya", TestName = "Somali: doubled vowels shown once (their runs are kept)")]
+    public void The_new_languages_fold_as_pupils_type_them(string text, string expected) => Of(text).Should().Be(expected);
+
     [TestCase("k i l l", "k i l", TestName = "Split: spaces")]
     [TestCase("k.i.l.l", "k i l", TestName = "Split: dots")]
     [TestCase("k-i-l-l", "k i l", TestName = "Split: hyphens")]

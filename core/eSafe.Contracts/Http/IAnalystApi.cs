@@ -70,6 +70,10 @@ public interface IAnalystApi
     [Post("/api/v1/incidents/{id}/decision")]
     Task<WorkflowView> DecideAsync(string id, [Body] DecisionRequest decision, CancellationToken cancellationToken);
 
+    /// <summary>Files a sentence the library missed, with its category (staff only).</summary>
+    [Post("/api/v1/incidents/{id}/missed")]
+    Task<MissedSentence> FileMissedAsync(string id, [Body] MissedSentenceRequest request, CancellationToken cancellationToken);
+
     [Post("/api/v1/incidents/{id}/reopen")]
     Task<WorkflowView> ReopenAsync(string id, [Body] ReopenRequest request, CancellationToken cancellationToken);
 

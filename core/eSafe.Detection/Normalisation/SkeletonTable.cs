@@ -156,6 +156,18 @@ public static class SkeletonTable
         {
             Letters((char)Packed['0' + d], $"{(char)(0x0660 + d)}{(char)(0x06F0 + d)}");
         }
+
+        // Bengali and Gurmukhi letters with a nukta written as one character are their base letter, as the
+        // nukta typed apart is dropped (য় = য় = য).
+        Letters('\u09A1', "\u09DC");
+        Letters('\u09A2', "\u09DD");
+        Letters('\u09AF', "\u09DF");
+        Letters('\u0A16', "\u0A59");
+        Letters('\u0A17', "\u0A5A");
+        Letters('\u0A1C', "\u0A5B");
+        Letters('\u0A2B', "\u0A5E");
+        Letters('\u0A32', "\u0A33");
+        Letters('\u0A38', "\u0A36");
     }
 
     /// <summary>
@@ -212,6 +224,12 @@ public static class SkeletonTable
         {
             Packed[c] = (int)CharClass.Ignorable << ClassShift;
         }
+        else if (IsIndicVowelSignOrVirama(c))
+        {
+            // Bengali, Gurmukhi and the other Indic scripts write vowels and the virama as marks: they are part of
+            // the word (ক + ি is কি), not separators and not accents to drop.
+            Set(c, CharClass.Letter, c);
+        }
         else if (!char.IsSurrogate(c) && char.IsLetterOrDigit(c))
         {
             Set(c, CharClass.Letter, char.ToLowerInvariant(c));
@@ -222,8 +240,17 @@ public static class SkeletonTable
         }
     }
 
+    private static bool IsIndicVowelSignOrVirama(char c) =>
+        c is >= '\u0900' and <= '\u0D7F' && !IsIgnorable(c)
+            && char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
+
+    // In the Indic blocks the candrabindu (x01), the nukta (x3C) and Gurmukhi's bindi, tippi and addak (nasal and
+    // doubling marks) come and go with the keyboard and the writer: dropped, like Arabic harakat.
+    private static bool IsIndicOptionalMark(char c) =>
+        c is >= '\u0900' and <= '\u0D7F' && ((c & 0x7F) is 0x01 or 0x3C || c is '\u0A02' or '\u0A70' or '\u0A71');
+
     private static bool IsIgnorable(char c) =>
-        c is '\u00AD' or '\u034F' or '\u061C' or '\u0640' or '\u180E' or '\uFEFF'
+        IsIndicOptionalMark(c) || c is '\u00AD' or '\u034F' or '\u061C' or '\u0640' or '\u180E' or '\uFEFF'
             or >= '\u200B' and <= '\u200F'
             or >= '\u202A' and <= '\u202E'
             or >= '\u2060' and <= '\u206F'

@@ -42,6 +42,7 @@ public static class AnalystEndpoints
         console.MapWorkflowApi();
         console.MapSafeguardingApi();
         console.MapProposalApi();
+        console.MapQualityApi();
         console.MapDashboardApi();
         console.MapAuditView();
         console.MapDeviceAdmin();

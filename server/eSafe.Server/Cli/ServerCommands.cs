@@ -45,6 +45,7 @@ public static class ServerCommands
         root.Subcommands.Add(DeviceCommands.Create(data));
         root.Subcommands.Add(KeyCommands.Create(data));
         root.Subcommands.Add(ExtensionCommands.Create());
+        root.Subcommands.Add(QualityCommands.Create(data));
         return root;
     }
 

@@ -163,6 +163,8 @@ public static class AuditActions
     public const string DevicesListed = "devices-listed";
     public const string DeviceRevoked = "device-revoked";
     public const string DeviceAccessRefused = "device-access-refused";
+    public const string MissedSentenceFiled = "missed-sentence-filed";
+    public const string QualityExported = "quality-exported";
 }
 
 /// <summary>A school's own layer: its entries (IDs within the school), the global entry IDs switched off, and its version.</summary>

@@ -18,4 +18,5 @@ public sealed record DeviceContents(string MachineName, string? EnrolledFrom);
 [JsonSerializable(typeof(IncidentWorkflow))]
 [JsonSerializable(typeof(SafeguardingRecord))]
 [JsonSerializable(typeof(Proposal))]
+[JsonSerializable(typeof(MissedSentence))]
 public sealed partial class StorageJson : JsonSerializerContext;

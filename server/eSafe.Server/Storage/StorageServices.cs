@@ -21,6 +21,7 @@ public static class StorageServices
         services.AddSingleton<ISafeguardingStore, LiteSafeguardingStore>();
         services.AddSingleton<IJobStore, LiteJobStore>();
         services.AddSingleton<IProposalStore, LiteProposalStore>();
+        services.AddSingleton<IMissedSentenceStore, LiteMissedSentenceStore>();
         services.AddSingleton<ISessionStore, LiteSessionStore>();
         services.AddSingleton<ILoginThrottleStore, LiteLoginThrottleStore>();
         services.AddSingleton<IEnrolmentCodeStore, LiteEnrolmentCodeStore>();

@@ -2,7 +2,7 @@
 // after it (who signed, the deliveries, warnings, the acknowledgement, the school's response), reopening,
 // and for the school's contact the report, acknowledging an alert and recording what the school did.
 import { HttpError, apiUrl, call } from './api.js';
-import { $, clearErrors, showErrors, span } from './dom.js';
+import { $, categories, clearErrors, option, showErrors, span } from './dom.js';
 import { utcTime } from './format.js';
 import { pollNow } from './live.js';
 import { severities, severityBadge, severityLabel } from './severity.js';
@@ -27,6 +27,10 @@ export function initWorkflow(onChanged) {
   $('reopen-form').addEventListener('submit', (e) => { e.preventDefault(); reopen(); });
   $('response-form').addEventListener('submit', (e) => { e.preventDefault(); respond(); });
   $('acknowledge-form').addEventListener('submit', (e) => { e.preventDefault(); acknowledge(); });
+  const missed = $('missed-form');
+  option(missed.elements.category, '', 'Choose…');
+  for (const c of categories) option(missed.elements.category, c, c);
+  missed.addEventListener('submit', (e) => { e.preventDefault(); fileMissed(); });
 }
 
 /** Shows the panel for an incident's detail (null: nothing to show). */
@@ -45,9 +49,11 @@ export function showWorkflow(detail) {
     showDecisionFields();
   }
   $('reopen-form').hidden = !detail || !staff || undecided;
+  $('missed-form').hidden = !detail || !staff;
   $('response-form').hidden = !detail || staff || status !== 'escalated';
   if (changed) {
-    for (const f of ['reopen-form', 'response-form']) {
+    $('missed-done').textContent = '';
+    for (const f of ['reopen-form', 'response-form', 'missed-form']) {
       $(f).reset();
       clearErrors($(f), $(f.replace('-form', '-error')));
     }
@@ -118,6 +124,25 @@ async function respond() {
 
 async function acknowledge() {
   await post('acknowledge', null, $('acknowledge-form'), 'acknowledge-error');
+}
+
+// A sentence the library missed goes to the quality set (esafe-server quality export); the incident is unchanged.
+async function fileMissed() {
+  const form = $('missed-form');
+  clearErrors(form, $('missed-error'));
+  $('missed-done').textContent = '';
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  try {
+    const body = { category: form.elements.category.value, text: form.elements.text.value };
+    const filed = await call(`/incidents/${current.id}/missed`, { method: 'POST', body: JSON.stringify(body) });
+    form.reset();
+    $('missed-done').textContent = `Filed as missed (${filed.category}).`;
+  } catch (e) {
+    showErrors(form, e, $('missed-error'));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function post(action, body, form, errorId) {
