@@ -30,7 +30,7 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory);
+        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory, options.Database);
         try
         {
             return Build(options, data);
@@ -46,7 +46,7 @@ public static class ServerApp
     public static IServiceCollection AddServerCore(this IServiceCollection services, DataFolder data, TimeProvider clock)
     {
         services.AddSingleton(clock);
-        services.AddLiteDbStorage(data);
+        services.AddStorage(data);
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Provisioning>();
         services.AddSingleton<DeviceManagement>();
