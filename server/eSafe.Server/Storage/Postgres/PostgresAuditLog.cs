@@ -35,9 +35,22 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
 
         using var count = connection.Sql("SELECT count(*) FROM audit");
         var empty = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
-        var key = AuditKey.Load(data.KeysDirectory, mayCreate: !keyed || empty)
+        var key = LoadKey(data.KeysDirectory, mayCreate: !keyed || empty)
             ?? throw new ServerSetupException($"keys/{AuditKey.FileName} is missing but the audit log was keyed with it: restore the keys folder from its backup.");
         _chain = new AuditChain(key, new AuditAnchors(Path.Combine(data.KeysDirectory, AuditAnchors.FileName), key));
+    }
+
+    // Processes sharing a keys folder may start together on a new database: one makes the key, the others read it.
+    private static AuditKey? LoadKey(string keysDirectory, bool mayCreate)
+    {
+        try
+        {
+            return AuditKey.Load(keysDirectory, mayCreate);
+        }
+        catch (IOException) when (mayCreate && File.Exists(Path.Combine(keysDirectory, AuditKey.FileName)))
+        {
+            return AuditKey.Load(keysDirectory, mayCreate: false);
+        }
     }
 
     public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)

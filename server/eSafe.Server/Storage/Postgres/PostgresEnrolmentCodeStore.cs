@@ -21,9 +21,9 @@ public sealed class PostgresEnrolmentCodeStore(DataFolder data) : IEnrolmentCode
     {
         await using var connection = await _db.OpenAsync(cancellationToken);
         // The check and the count in one statement: no other process can slip between them.
-        var redeemed = await connection.QueryFirstAsync(
+        var redeemed = (await connection.QueryAsync(
             "UPDATE enrolment_codes SET uses = uses + 1 WHERE code_hash = $1 AND uses < max_uses AND expires_ms > $2 RETURNING school_id",
-            r => r.GetString(0), cancellationToken, codeHash, Pg.Ms(now));
+            r => r.GetString(0), cancellationToken, codeHash, Pg.Ms(now))).SingleOrDefault();
         if (redeemed is not null)
         {
             return new Redemption(RedeemOutcome.Redeemed, redeemed);
