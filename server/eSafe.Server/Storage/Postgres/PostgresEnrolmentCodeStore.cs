@@ -19,11 +19,16 @@ public sealed class PostgresEnrolmentCodeStore(DataFolder data) : IEnrolmentCode
 
     public async Task<Redemption> RedeemAsync(string codeHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await _db.OpenAsync(cancellationToken);
-        // The check and the count in one statement: no other process can slip between them.
-        var redeemed = (await connection.QueryAsync(
-            "UPDATE enrolment_codes SET uses = uses + 1 WHERE code_hash = $1 AND uses < max_uses AND expires_ms > $2 RETURNING school_id",
-            r => r.GetString(0), cancellationToken, codeHash, Pg.Ms(now))).SingleOrDefault();
+        string? redeemed;
+        // The connection goes back to the pool before the code is read again: one call never holds two.
+        await using (var connection = await _db.OpenAsync(cancellationToken))
+        {
+            // The check and the count in one statement: no other process can slip between them.
+            redeemed = (await connection.QueryAsync(
+                "UPDATE enrolment_codes SET uses = uses + 1 WHERE code_hash = $1 AND uses < max_uses AND expires_ms > $2 RETURNING school_id",
+                r => r.GetString(0), cancellationToken, codeHash, Pg.Ms(now))).SingleOrDefault();
+        }
+
         if (redeemed is not null)
         {
             return new Redemption(RedeemOutcome.Redeemed, redeemed);
