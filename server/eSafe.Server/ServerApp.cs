@@ -110,9 +110,17 @@ public static class ServerApp
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
 
-        services.AddDataProtection()
-            .SetApplicationName("esafe-server")
-            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory));
+        var dataProtection = services.AddDataProtection().SetApplicationName("esafe-server");
+        if (data.Postgres is { } postgres)
+        {
+            // Shared by every process on the database: a cookie from one is good on the others.
+            services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new Storage.Postgres.PostgresXmlRepository(postgres));
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory));
+        }
+
         services.Configure<KeyManagementOptions>(keys => keys.XmlEncryptor = new AtRestXmlEncryptor(data.Cipher));
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
