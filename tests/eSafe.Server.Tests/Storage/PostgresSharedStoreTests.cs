@@ -34,6 +34,22 @@ public sealed class PostgresSharedStoreTests
     }
 
     [Test]
+    public async Task A_database_migrated_by_a_newer_server_is_refused_and_left_as_it_is()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        PostgresDatabase.Open(database).Dispose();
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var newer = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES (999, '0999_from_the_future')", connection);
+            await newer.ExecuteNonQueryAsync();
+        }
+
+        FluentActions.Invoking(() => PostgresDatabase.Open(database)).Should().Throw<Security.ServerSetupException>()
+            .WithMessage($"*schema is at version 999, newer than this server knows ({SchemaMigrations.All[^1].Version})*");
+    }
+
+    [Test]
     public async Task Two_processes_appending_at_once_write_one_unbroken_audit_chain()
     {
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();

@@ -131,9 +131,12 @@ public static class LiteToPostgres
         var columns = copy.Columns.Split(", ");
         var placeholders = string.Join(", ", columns.Select((_, i) => "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var sql = $"INSERT INTO {copy.Table} ({copy.Columns}) VALUES ({placeholders})" + (copy.Table == "meta" ? " ON CONFLICT (id) DO NOTHING" : "");
-        foreach (var document in source.GetCollection(copy.Collection).FindAll())
+        // IDs first, then one document at a time: no LiteDB query stays open across an await (LiteDB's locks belong to a
+        // thread, and the code after an await may run on another), and no collection is held in memory whole.
+        var documents = source.GetCollection(copy.Collection);
+        foreach (var id in documents.Query().Select("$._id").ToList().Select(d => d["_id"]))
         {
-            if (copy.Values(document, source) is { } values)
+            if (documents.FindById(id) is { } document && copy.Values(document, source) is { } values)
             {
                 await connection.ExecuteAsync(sql, cancellationToken, values);
             }
