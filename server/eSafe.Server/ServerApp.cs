@@ -35,7 +35,7 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory);
+        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory, options.Database);
         try
         {
             return Build(options, data);
@@ -51,7 +51,7 @@ public static class ServerApp
     public static IServiceCollection AddServerCore(this IServiceCollection services, DataFolder data, TimeProvider clock)
     {
         services.AddSingleton(clock);
-        services.AddLiteDbStorage(data);
+        services.AddStorage(data);
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Provisioning>();
         services.AddSingleton<DeviceManagement>();
@@ -120,9 +120,17 @@ public static class ServerApp
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
 
-        services.AddDataProtection()
-            .SetApplicationName("esafe-server")
-            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory));
+        var dataProtection = services.AddDataProtection().SetApplicationName("esafe-server");
+        if (data.Postgres is { } postgres)
+        {
+            // Shared by every process on the database: a cookie from one is good on the others.
+            services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new Storage.Postgres.PostgresXmlRepository(postgres));
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory));
+        }
+
         services.Configure<KeyManagementOptions>(keys => keys.XmlEncryptor = new AtRestXmlEncryptor(data.Cipher));
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>

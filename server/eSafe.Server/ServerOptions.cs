@@ -13,6 +13,9 @@ public sealed record ServerOptions
     /// <summary>The keys folder, when not <c>keys/</c> inside the data folder (<c>--keys</c>, <c>ESAFE_KEYS_DIR</c>).</summary>
     public string? KeysDirectory { get; init; }
 
+    /// <summary>A PostgreSQL connection string (<c>--database</c>, <c>ESAFE_DATABASE</c>): the shared store; null for the LiteDB file in the data folder.</summary>
+    public string? Database { get; init; }
+
     /// <summary>Where to listen; <c>http://127.0.0.1:0</c> picks a free port.</summary>
     public string Urls { get; init; } = DefaultUrls;
 

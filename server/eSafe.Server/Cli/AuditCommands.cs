@@ -19,7 +19,7 @@ public static class AuditCommands
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var folder = DataFolder.Open(parse.GetValue(data)!);
+                var folder = ServerCommands.OpenDataFolder(parse, data);
                 var services = new ServiceCollection().AddServerCore(folder, TimeProvider.System).BuildServiceProvider();
                 await using (services)
                 {

@@ -40,6 +40,11 @@ internal static class KeyCommands
         reEncrypt.SetAction((parse, cancellationToken) => ServerCommands.WithServicesAsync(parse, data, async (services, output) =>
         {
             var folder = services.GetRequiredService<DataFolder>();
+            if (folder.Postgres is not null)
+            {
+                throw new Admin.ProvisioningException("keys re-encrypt works on the LiteDB file only so far; records in PostgreSQL stay readable with the older key files kept.");
+            }
+
             foreach (var (where, count) in ReEncryption.Run(folder))
             {
                 await output.WriteLineAsync($"{where}: {count}");

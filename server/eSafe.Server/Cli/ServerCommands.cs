@@ -7,14 +7,17 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Cli;
 
 /// <summary>
-/// <c>esafe-server serve | school … | analyst … | contact … | protocol … | report sample | audit verify | device list|revoke | keys … | extension pack|id</c>.
-/// Every command takes <c>--data DIR</c>; the admin commands need the server stopped (the data folder is locked while it runs).
+/// <c>esafe-server serve | school … | analyst … | contact … | protocol … | report sample | audit verify | device list|revoke | keys … | extension pack|id | quality export | migrate</c>.
+/// Every command takes <c>--data DIR</c> (and <c>--database</c> for PostgreSQL); the admin commands need the server stopped
+/// (the data folder is locked while it runs).
 /// </summary>
 public static class ServerCommands
 {
     public const string DefaultDataDirectory = "./data";
     public const string KeysOption = "--keys";
     public const string KeysEnvironmentVariable = "ESAFE_KEYS_DIR";
+    public const string DatabaseOption = "--database";
+    public const string DatabaseEnvironmentVariable = "ESAFE_DATABASE";
 
     /// <summary>Ctrl+C and SIGTERM are left to the web host, which stops gracefully.</summary>
     public static InvocationConfiguration Invocation() => new() { ProcessTerminationTimeout = null };
@@ -34,7 +37,14 @@ public static class ServerCommands
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(KeysEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
             Recursive = true,
         };
-        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data, keys };
+        var database = new Option<string?>(DatabaseOption)
+        {
+            Description = "A PostgreSQL connection string (\"Host=…;Database=…;Username=…;Password=…\"): keep the data there, shared by any number "
+                + "of server processes, instead of in DATA/esafe.db (default: $" + DatabaseEnvironmentVariable + ").",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+            Recursive = true,
+        };
+        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data, keys, database };
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
@@ -46,6 +56,7 @@ public static class ServerCommands
         root.Subcommands.Add(KeyCommands.Create(data));
         root.Subcommands.Add(ExtensionCommands.Create());
         root.Subcommands.Add(QualityCommands.Create(data));
+        root.Subcommands.Add(MigrateCommand.Create());
         return root;
     }
 
@@ -74,6 +85,7 @@ public static class ServerCommands
                 {
                     DataDirectory = parse.GetValue(data)!,
                     KeysDirectory = parse.GetValue<string?>(KeysOption),
+                    Database = parse.GetValue<string?>(DatabaseOption),
                     Urls = parse.GetValue(urls)!,
                     Demo = parse.GetValue(demo),
                     Output = output,
@@ -195,6 +207,10 @@ public static class ServerCommands
         return new Command("analyst", "Manage console accounts.") { add, reset, vetting };
     }
 
+    /// <summary>The data folder with the keys and the database the command line (or the environment) names.</summary>
+    internal static DataFolder OpenDataFolder(ParseResult parse, Option<string> data) =>
+        DataFolder.Open(parse.GetValue(data)!, parse.GetValue<string?>(KeysOption), parse.GetValue<string?>(DatabaseOption));
+
     internal static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
     {
         var output = parse.InvocationConfiguration.Output;
@@ -202,7 +218,7 @@ public static class ServerCommands
         DataFolder folder;
         try
         {
-            folder = DataFolder.Open(parse.GetValue(data)!, parse.GetValue<string?>(KeysOption));
+            folder = OpenDataFolder(parse, data);
         }
         catch (ServerSetupException e)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using eSafe.Server.Security;
 using eSafe.Server.Storage.LiteDb;
+using eSafe.Server.Storage.Postgres;
 using LiteDB;
 using LiteDB.Engine;
 
@@ -20,6 +21,7 @@ namespace eSafe.Server.Storage;
 ///   data-protection/  ASP.NET Core's cookie keys, encrypted with the data key
 /// demo.json           with --demo: the demo school's enrolment code and the demo analyst's password (mode 600)
 /// </code>
+/// With <c>--database</c> the data is kept in PostgreSQL instead of esafe.db, and the folder keeps the keys and demo.json.
 /// Keys are made on first start; a database without its keys refuses to open rather than make new ones. A database
 /// from before it had a password is given one (rebuilt, nothing lost) on its first start.
 /// </summary>
@@ -31,14 +33,18 @@ public sealed class DataFolder : IDisposable
     internal const string KeyCheckPurpose = "data-key-check";
     private readonly FileStream _lock;
 
-    private DataFolder(string root, string keys, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase database)
+    private readonly LiteDatabase? _database;
+
+    private DataFolder(string root, string keys, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase? database,
+        PostgresDatabase? postgres)
     {
         Root = root;
         KeysDirectory = keys;
         _lock = lockFile;
         Cipher = cipher;
         SealingKeys = sealingKeys;
-        Database = database;
+        _database = database;
+        Postgres = postgres;
     }
 
     public string Root { get; }
@@ -50,12 +56,19 @@ public sealed class DataFolder : IDisposable
     public AtRestCipher Cipher { get; }
     public SealingKeyRing SealingKeys { get; }
 
-    /// <summary>The one LiteDB connection to this folder's database in this process.</summary>
-    public LiteDatabase Database { get; }
+    /// <summary>The one LiteDB connection to this folder's database in this process; only when the data is not in PostgreSQL.</summary>
+    public LiteDatabase Database => _database
+        ?? throw new InvalidOperationException($"This server keeps its data in {Postgres?.Description}, not in {DatabaseFileName}.");
+
+    /// <summary>The shared PostgreSQL database, when the server was given one (<c>--database</c>); null for the LiteDB file.</summary>
+    public PostgresDatabase? Postgres { get; }
 
     /// <param name="path">The data folder.</param>
     /// <param name="keysDirectory">Where the keys are kept when not in <c>keys/</c> inside the data folder.</param>
-    public static DataFolder Open(string path, string? keysDirectory = null)
+    /// <param name="connectionString">
+    /// A PostgreSQL connection string: the data is kept there (the folder keeps the keys and demo.json); null for the LiteDB file.
+    /// </param>
+    public static DataFolder Open(string path, string? keysDirectory = null, string? connectionString = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var root = Path.GetFullPath(path);
@@ -75,6 +88,11 @@ public sealed class DataFolder : IDisposable
         {
             var keys = string.IsNullOrWhiteSpace(keysDirectory) ? Path.Combine(root, "keys") : Path.GetFullPath(keysDirectory);
             SecureFiles.CreatePrivateDirectory(keys);
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                return OpenPostgres(root, keys, lockFile, connectionString);
+            }
+
             var databasePath = Path.Combine(root, DatabaseFileName);
             var isNew = !File.Exists(databasePath) || new FileInfo(databasePath).Length == 0;
             var cipher = AtRestCipher.Load(keys, mayCreate: isNew);
@@ -114,7 +132,7 @@ public sealed class DataFolder : IDisposable
                 throw;
             }
 
-            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database);
+            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database, postgres: null);
         }
         catch
         {
@@ -123,9 +141,30 @@ public sealed class DataFolder : IDisposable
         }
     }
 
+    // Keys are made only for a database no server has used yet; one that has been used refuses other keys.
+    private static DataFolder OpenPostgres(string root, string keys, FileStream lockFile, string connectionString)
+    {
+        var postgres = PostgresDatabase.Open(connectionString);
+        try
+        {
+            var isNew = !postgres.HasData();
+            var cipher = AtRestCipher.Load(keys, mayCreate: isNew);
+            var sealingKeys = SealingKeyRing.Load(keys, mayCreate: isNew);
+            SecureFiles.CreatePrivateDirectory(Path.Combine(keys, "data-protection"));
+            postgres.CheckDataKey(cipher);
+            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database: null, postgres);
+        }
+        catch
+        {
+            postgres.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
-        Database.Dispose();
+        _database?.Dispose();
+        Postgres?.Dispose();
         _lock.Dispose();
     }
 

@@ -22,4 +22,17 @@ public interface ILoginThrottleStore
 }
 
 /// <summary>Failures counted under one key since <see cref="WindowStart"/>, and until when the key is locked (if it is).</summary>
-public sealed record ThrottleCounter(string Key, int Failures, DateTimeOffset WindowStart, DateTimeOffset LastFailure, DateTimeOffset? LockedUntil);
+public sealed record ThrottleCounter(string Key, int Failures, DateTimeOffset WindowStart, DateTimeOffset LastFailure, DateTimeOffset? LockedUntil)
+{
+    /// <summary>The counter after one more failure on <paramref name="found"/> (null: none stored): what every store saves.</summary>
+    public static ThrottleCounter AfterFailure(ThrottleCounter? found, string key, DateTimeOffset now, TimeSpan window, int lockAfter, TimeSpan lockFor)
+    {
+        var counter = found is null || now - found.WindowStart >= window
+            ? new ThrottleCounter(key, 0, now, now, found?.LockedUntil)
+            : found;
+        counter = counter with { Failures = counter.Failures + 1, LastFailure = now };
+        return counter.Failures >= lockAfter
+            ? counter with { Failures = 0, WindowStart = now, LockedUntil = now + lockFor }
+            : counter;
+    }
+}

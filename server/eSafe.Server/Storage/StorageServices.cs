@@ -1,4 +1,5 @@
 using eSafe.Server.Storage.LiteDb;
+using eSafe.Server.Storage.Postgres;
 
 namespace eSafe.Server.Storage;
 
@@ -29,5 +30,36 @@ public static class StorageServices
         services.AddSingleton<IPendingIncidentStore, LitePendingIncidentStore>();
         services.AddSingleton<IDeviceRepeatStore, LiteDeviceRepeatStore>();
         return services;
+    }
+
+    /// <summary>The shared store: every store over the data folder's PostgreSQL database (<c>--database</c>).</summary>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, DataFolder data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _ = data.RequirePostgres();
+        services.AddSingleton(_ => data);
+        services.AddSingleton(data.Cipher);
+        services.AddSingleton(data.SealingKeys);
+        services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
+        services.AddSingleton<ISchoolStore, PostgresSchoolStore>();
+        services.AddSingleton<IDeviceStore, PostgresDeviceStore>();
+        services.AddSingleton<IAnalystStore, PostgresAnalystStore>();
+        services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        services.AddSingleton<ISchoolLibraryStore, PostgresSchoolLibraryStore>();
+        services.AddSingleton<IIncidentWorkflowStore, PostgresIncidentWorkflowStore>();
+        services.AddSingleton<ISafeguardingStore, PostgresSafeguardingStore>();
+        services.AddSingleton<IJobStore, PostgresJobStore>();
+        services.AddSingleton<IProposalStore, PostgresProposalStore>();
+        services.AddSingleton<ISessionStore, PostgresSessionStore>();
+        services.AddSingleton<ILoginThrottleStore, PostgresLoginThrottleStore>();
+        services.AddSingleton<IEnrolmentCodeStore, PostgresEnrolmentCodeStore>();
+        return services;
+    }
+
+    /// <summary>PostgreSQL when the data folder was opened with a database, else the LiteDB file.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, DataFolder data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Postgres is null ? services.AddLiteDbStorage(data) : services.AddPostgresStorage(data);
     }
 }

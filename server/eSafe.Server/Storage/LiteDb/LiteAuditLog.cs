@@ -11,16 +11,19 @@ namespace eSafe.Server.Storage.LiteDb;
 /// in keys/audit.key, of the line and the hash of the line before: a line changed, removed or inserted breaks the
 /// chain, and without the key the chain cannot be recomputed. Every <see cref="ServerOptions.AuditAnchorInterval"/>
 /// lines, and when the log is closed, the head is appended to keys/audit-anchors.log (<see cref="AuditAnchors"/>),
-/// so lines cut from the end show too. <see cref="VerifyAsync"/> checks all of it.
+/// so lines cut from the end show too. <see cref="VerifyAsync"/> checks all of it (<see cref="AuditChain"/>).
+/// The last sequence and hash are kept in this process's memory: right for LiteDB, which one process holds (the data
+/// folder's lock); the PostgreSQL log reads them from the table under a lock instead.
 /// </summary>
 public sealed class LiteAuditLog : IAuditLog, IDisposable
 {
-    private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+    private const string Genesis = AuditChain.Genesis;
     private const string KeyedMarker = "audit-keyed";
     private readonly ILiteCollection<BsonDocument> _lines;
     private readonly TimeProvider _clock;
     private readonly AuditKey _key;
     private readonly AuditAnchors _anchors;
+    private readonly AuditChain _chain;
     private readonly int _anchorInterval;
     private readonly Lock _append = new();
     private long _lastSequence;
@@ -42,6 +45,7 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         _key = AuditKey.Load(data.KeysDirectory, mayCreate: !keyed || empty)
             ?? throw new ServerSetupException($"keys/{AuditKey.FileName} is missing but the audit log was keyed with it: restore the keys folder from its backup.");
         _anchors = new AuditAnchors(Path.Combine(data.KeysDirectory, AuditAnchors.FileName), _key);
+        _chain = new AuditChain(_key, _anchors);
         if (!keyed)
         {
             RekeyLegacyLines(data.Database);
@@ -62,10 +66,7 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         ArgumentNullException.ThrowIfNull(auditEvent);
         lock (_append)
         {
-            var at = DateTimeOffset.FromUnixTimeMilliseconds(_clock.GetUtcNow().ToUnixTimeMilliseconds());
-            var unhashed = new AuditEntry(_lastSequence + 1, at, auditEvent.Actor, auditEvent.Action, auditEvent.IncidentId,
-                auditEvent.SchoolId, auditEvent.RemoteAddress, auditEvent.Detail, _lastHash, "");
-            var entry = unhashed with { Hash = HashOf(unhashed) };
+            var entry = _chain.Next(_lastSequence, _lastHash, _clock.GetUtcNow(), auditEvent);
             _lines.Insert(Write(entry));
             _lastSequence = entry.Sequence;
             _lastHash = entry.Hash;
@@ -107,88 +108,11 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         return Task.FromResult(lines);
     }
 
-    public Task<long?> FindBreakAsync(CancellationToken cancellationToken)
-    {
-        var previous = Genesis;
-        var expected = 1L;
-        foreach (var entry in _lines.Query().OrderBy("$._id").ToEnumerable().Select(Read))
-        {
-            if (entry.Sequence != expected || entry.PreviousHash != previous || !AuditKey.Same(HashOf(entry), entry.Hash))
-            {
-                return Task.FromResult<long?>(entry.Sequence);
-            }
+    public Task<long?> FindBreakAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_chain.FindBreak(_lines.Query().OrderBy("$._id").ToEnumerable().Select(Read)));
 
-            previous = entry.Hash;
-            expected++;
-        }
-
-        return Task.FromResult<long?>(null);
-    }
-
-    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
-    {
-        var problems = new List<string>();
-        var anchors = _anchors.ReadAll();
-        for (var i = 0; i < anchors.Count; i++)
-        {
-            if (anchors[i] is null)
-            {
-                problems.Add($"Anchor line {i + 1} of {AuditAnchors.FileName} was changed or not written by this server.");
-            }
-        }
-
-        var valid = anchors.OfType<AuditAnchor>().ToList();
-        var anchoredCounts = valid.Select(a => a.Count).ToHashSet();
-        var hashes = new Dictionary<long, string>();
-        var previous = Genesis;
-        var expected = 1L;
-        foreach (var entry in _lines.Query().OrderBy("$._id").ToEnumerable().Select(Read))
-        {
-            if (entry.Sequence != expected)
-            {
-                problems.Add(entry.Sequence > expected
-                    ? $"Entries {expected} to {entry.Sequence - 1} are missing."
-                    : $"Entry {entry.Sequence} is out of order.");
-            }
-            else if (entry.PreviousHash != previous)
-            {
-                problems.Add($"Entry {entry.Sequence} does not follow the entry before it (its previous hash differs).");
-            }
-
-            if (!AuditKey.Same(HashOf(entry), entry.Hash))
-            {
-                problems.Add($"Entry {entry.Sequence} was changed: its keyed hash does not match its contents.");
-            }
-
-            if (anchoredCounts.Contains(entry.Sequence))
-            {
-                hashes[entry.Sequence] = entry.Hash;
-            }
-
-            previous = entry.Hash;
-            expected = entry.Sequence + 1;
-        }
-
-        var entries = expected - 1;
-        foreach (var anchor in valid)
-        {
-            if (anchor.Count > entries)
-            {
-                problems.Add($"The log ends at entry {entries} but an anchor of {anchor.At:u} recorded {anchor.Count} entries: entries were removed from the end.");
-            }
-            else if (anchor.Count > 0 && (!hashes.TryGetValue(anchor.Count, out var hash) || hash != anchor.Head))
-            {
-                problems.Add($"Entry {anchor.Count} is not the one anchored at {anchor.At:u}: the log was rewritten.");
-            }
-        }
-
-        if (valid.Count == 0 && entries > 0)
-        {
-            problems.Add($"There is no anchor in {AuditAnchors.FileName}: the log cannot be checked for entries cut from its end.");
-        }
-
-        return Task.FromResult(new AuditVerification(entries, valid.Count, valid.Count > 0 ? valid.Max(a => a.Count) : 0, problems));
-    }
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_chain.Verify(_lines.Query().OrderBy("$._id").ToEnumerable().Select(Read)));
 
     /// <summary>Anchors the head when the log closes (server shutdown, end of an admin command).</summary>
     public void Dispose()
@@ -245,9 +169,7 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
             : $"entries 1 to {legacy.Count} were keyed; their unkeyed chain was broken at entry {broken}"), CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private string HashOf(AuditEntry e) => _key.Mac(
-        e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        e.Actor, e.Action, e.IncidentId, e.SchoolId, e.RemoteAddress, e.Detail, e.PreviousHash);
+    private string HashOf(AuditEntry e) => _chain.HashOf(e);
 
     private static string LegacyHashOf(AuditEntry e)
     {

@@ -64,5 +64,5 @@ public sealed class LiteDeviceStore : IDeviceStore
             d["revokedAt"].IsNull ? null : new DeviceRevocation(Bson.Time(d["revokedAt"]), d["revokedBy"].AsString, Bson.Text(d["revokedReason"])));
     }
 
-    internal static string Purpose(string deviceId, string schoolId) => "device\n" + deviceId + "\n" + schoolId;
+    internal static string Purpose(string deviceId, string schoolId) => BlobPurposes.Device(deviceId, schoolId);
 }

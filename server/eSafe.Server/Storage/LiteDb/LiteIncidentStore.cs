@@ -1,4 +1,3 @@
-using System.Globalization;
 using eSafe.Server.Security;
 using LiteDB;
 using JsonSerializer = System.Text.Json.JsonSerializer;
@@ -208,7 +207,7 @@ public sealed class LiteIncidentStore : IIncidentStore
 
     private static DateTimeOffset? OptionalTime(BsonValue value) => value.IsNull ? null : Bson.Time(value);
 
-    private string UserTag(string schoolId, string userId) => _cipher.IndexTag("user", schoolId + "\n" + userId);
+    private string UserTag(string schoolId, string userId) => BlobPurposes.UserTag(_cipher, schoolId, userId);
 
     // Incidents stored before the rule ID and the user tag were clear fields get them once, from their contents.
     private void FillClearFields()
@@ -222,12 +221,8 @@ public sealed class LiteIncidentStore : IIncidentStore
         }
     }
 
-    // The clear fields that never change are bound into the encrypted contents: editing one in the database breaks the record.
-    internal static string ContentsPurpose(BsonDocument d) => string.Join('\n',
-        "incident", d["_id"].AsString, d["schoolId"].AsString, d["deviceId"].AsString, d["category"].AsString,
-        d["severity"].AsInt32.ToString(CultureInfo.InvariantCulture),
-        d["occurredAt"].AsInt64.ToString(CultureInfo.InvariantCulture),
-        d["receivedAt"].AsInt64.ToString(CultureInfo.InvariantCulture));
+    internal static string ContentsPurpose(BsonDocument d) => BlobPurposes.IncidentContents(d["_id"].AsString, d["schoolId"].AsString,
+        d["deviceId"].AsString, d["category"].AsString, d["severity"].AsInt32, d["occurredAt"].AsInt64, d["receivedAt"].AsInt64);
 
-    internal static string ScreenshotPurpose(string id) => "screenshot\n" + id;
+    internal static string ScreenshotPurpose(string id) => BlobPurposes.Screenshot(id);
 }

@@ -108,9 +108,7 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
 
     private static int Version(BsonDocument incident) => incident["workflowVersion"] is { IsInt32: true } v ? v.AsInt32 : 0;
 
-    private string AlertTag(string token) => _cipher.IndexTag("alert", token);
+    private string AlertTag(string token) => BlobPurposes.AlertTag(_cipher, token);
 
-    // Bound to the incident and the version its clear fields name, so an old blob put back does not open.
-    internal static string Purpose(string incidentId, int version) =>
-        "workflow\n" + incidentId + "\n" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Purpose(string incidentId, int version) => BlobPurposes.Workflow(incidentId, version);
 }

@@ -28,14 +28,7 @@ public sealed class LiteLoginThrottleStore : ILoginThrottleStore
             try
             {
                 var found = _counters.FindById(key) is { } d ? Read(d) : null;
-                var counter = found is null || now - found.WindowStart >= window
-                    ? new ThrottleCounter(key, 0, now, now, found?.LockedUntil)
-                    : found;
-                counter = counter with { Failures = counter.Failures + 1, LastFailure = now };
-                if (counter.Failures >= lockAfter)
-                {
-                    counter = counter with { Failures = 0, WindowStart = now, LockedUntil = now + lockFor };
-                }
+                var counter = ThrottleCounter.AfterFailure(found, key, now, window, lockAfter, lockFor);
 
                 _counters.Upsert(Write(counter));
                 _database.Commit();

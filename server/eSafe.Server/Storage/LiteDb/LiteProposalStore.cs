@@ -65,7 +65,7 @@ public sealed class LiteProposalStore : IProposalStore
         ["blob"] = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(p, StorageJson.Default.Proposal), Purpose(p.Id)),
     };
 
-    internal static string Purpose(string id) => "proposal\n" + id;
+    internal static string Purpose(string id) => BlobPurposes.Proposal(id);
 
     private Proposal Read(BsonDocument d) =>
         JsonSerializer.Deserialize(_cipher.Decrypt(d["blob"].AsBinary, Purpose(d["_id"].AsString)), StorageJson.Default.Proposal)

@@ -56,6 +56,5 @@ public sealed class LiteSafeguardingStore : ISafeguardingStore
         return Task.FromResult(true);
     }
 
-    internal static string Purpose(string schoolId, int version) =>
-        "safeguarding\n" + schoolId + "\n" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Purpose(string schoolId, int version) => BlobPurposes.Safeguarding(schoolId, version);
 }

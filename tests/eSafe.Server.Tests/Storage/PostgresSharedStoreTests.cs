@@ -1,0 +1,113 @@
+using eSafe.Server.Storage;
+using eSafe.Server.Storage.Postgres;
+using eSafe.Server.Tests.Support;
+using Npgsql;
+
+namespace eSafe.Server.Tests.Storage;
+
+/// <summary>What only a shared store has to get right: several processes (here: several data folders sharing keys) on one database.</summary>
+public sealed class PostgresSharedStoreTests
+{
+    [Test]
+    public async Task Servers_starting_together_on_a_new_database_apply_each_migration_once()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresDatabase.Open(database))));
+        foreach (var db in opened)
+        {
+            db.Dispose();
+        }
+
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT version FROM schema_migrations ORDER BY version", connection);
+        var versions = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                versions.Add(reader.GetInt32(0));
+            }
+        }
+
+        versions.Should().Equal(SchemaMigrations.All.Select(m => m.Version));
+    }
+
+    [Test]
+    public async Task A_database_migrated_by_a_newer_server_is_refused_and_left_as_it_is()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        PostgresDatabase.Open(database).Dispose();
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var newer = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES (999, '0999_from_the_future')", connection);
+            await newer.ExecuteNonQueryAsync();
+        }
+
+        FluentActions.Invoking(() => PostgresDatabase.Open(database)).Should().Throw<Security.ServerSetupException>()
+            .WithMessage($"*schema is at version 999, newer than this server knows ({SchemaMigrations.All[^1].Version})*");
+    }
+
+    [Test]
+    public async Task Two_processes_appending_at_once_write_one_unbroken_audit_chain()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var keys = ServerHarness.NewDataDirectory();
+        try
+        {
+            var options = new ServerOptions { AuditAnchorInterval = 10 };
+            await using var one = Stores.Open(ServerHarness.NewDataDirectory(), database, options, keys);
+            await using var two = Stores.Open(ServerHarness.NewDataDirectory(), database, options, keys);
+            var appends = Enumerable.Range(0, 40).Select(n => Task.Run(() => (n % 2 == 0 ? one : two).Get<IAuditLog>()
+                .AppendAsync(new AuditEvent($"user-{n}", AuditActions.IncidentRead, $"inc-{n}"), CancellationToken.None)));
+            var entries = await Task.WhenAll(appends);
+
+            entries.Select(e => e.Sequence).Should().BeEquivalentTo(Enumerable.Range(1, 40).Select(n => (long)n));
+            (await one.Get<IAuditLog>().FindBreakAsync(CancellationToken.None)).Should().BeNull();
+            (await two.Get<IAuditLog>().VerifyAsync(CancellationToken.None)).Problems.Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_database_refuses_a_server_with_other_keys()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        await using (var first = Stores.Open(ServerHarness.NewDataDirectory(), database))
+        {
+            await first.Get<ISchoolStore>().AddAsync(new SchoolRecord("sch-1", "Hill", "hash", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        }
+
+        var other = ServerHarness.NewDataDirectory();
+        try
+        {
+            FluentActions.Invoking(() => DataFolder.Open(other, connectionString: database)).Should().Throw<Security.ServerSetupException>()
+                .WithMessage("*data.key*");
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [Test]
+    public void A_database_that_cannot_be_reached_is_a_clear_setup_error()
+    {
+        var folder = ServerHarness.NewDataDirectory();
+        try
+        {
+            FluentActions.Invoking(() => DataFolder.Open(folder, connectionString: "Host=127.0.0.1;Port=1;Database=none;Username=x;Password=y;Timeout=3"))
+                .Should().Throw<Security.ServerSetupException>().WithMessage("Cannot use the database PostgreSQL 127.0.0.1:1/none*");
+            FluentActions.Invoking(() => DataFolder.Open(folder, connectionString: "Host=127.0.0.1;Bogus Key=1"))
+                .Should().Throw<Security.ServerSetupException>().WithMessage("*connection string*");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using eSafe.Contracts;
+using eSafe.Contracts.Http;
+using eSafe.Server.Seeding;
+using eSafe.Server.Storage;
+using eSafe.Server.Tests.Support;
+using Refit;
+
+namespace eSafe.Server.Tests.Storage;
+
+/// <summary>
+/// Two real <c>esafe-server serve</c> processes on one PostgreSQL database (one given it by <c>ESAFE_DATABASE</c>, the other by
+/// <c>--database</c>), each with its own data folder and copy of the keys, used alternately as a load balancer without
+/// session affinity would: a device enrolled on one uploads to the other, an analyst signed in on one reads the queue on the other.
+/// </summary>
+public sealed class SharedDatabaseProcessTests
+{
+    [Test]
+    public async Task Two_server_processes_on_one_database_serve_the_same_devices_and_analysts()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var folder = ServerHarness.NewDataDirectory();
+        try
+        {
+            var first = Path.Combine(folder, "first");
+            await using var one = await ServerProcess.StartAsync(["serve", "--data", first, "--urls", "http://127.0.0.1:0", "--demo"], database);
+            var keys = Path.Combine(folder, "second-keys");
+            Directory.CreateDirectory(keys);
+            foreach (var file in Directory.GetFiles(Path.Combine(first, "keys")))
+            {
+                File.Copy(file, Path.Combine(keys, Path.GetFileName(file)));
+            }
+
+            await using var two = await ServerProcess.StartAsync(
+                ["serve", "--data", Path.Combine(folder, "second"), "--keys", keys, "--database", database, "--urls", "http://127.0.0.1:0"], null);
+            var demo = DemoCredentials.Read(Path.Combine(first, DataFolder.DemoFileName))!;
+
+            using var deviceHttp = new HttpClient { BaseAddress = one.BaseAddress };
+            var device = await RestService.For<IDeviceApi>(deviceHttp, ContractsJson.RefitSettings())
+                .EnrolAsync(new EnrolmentRequest(demo.EnrolmentCode, "LAB-PC-07", "0.1.0"), CancellationToken.None);
+            var incident = TestIncidents.New(device);
+            using (var upload = new HttpClient { BaseAddress = two.BaseAddress })
+            {
+                upload.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
+                using var response = await upload.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey),
+                    ContractsJson.Default.SealedIncident));
+                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            }
+
+            var cookies = new CookieContainer();
+            IAnalystApi Console(ServerProcess server) => RestService.For<IAnalystApi>(
+                new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress }, ContractsJson.RefitSettings());
+            await Console(two).LoginAsync(new LoginRequest(demo.AnalystUsername, demo.AnalystPassword), CancellationToken.None);
+            var queue = await Console(one).ListIncidentsAsync(new IncidentQuery(), CancellationToken.None);
+            queue.Items.Select(i => i.Id).Should().Contain(incident.Id);
+            (await Console(two).GetIncidentAsync(incident.Id, CancellationToken.None)).Context.Should().Be(incident.Context);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The built server run with <c>dotnet esafe-server.dll</c>; its address read from the line it prints when listening.</summary>
+    private sealed class ServerProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private ServerProcess(Process process, Uri baseAddress)
+        {
+            _process = process;
+            BaseAddress = baseAddress;
+        }
+
+        public Uri BaseAddress { get; }
+
+        public static async Task<ServerProcess> StartAsync(IReadOnlyList<string> args, string? databaseFromEnvironment)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esafe-server.dll"));
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment["ESAFE_DATABASE"] = databaseFromEnvironment ?? "";
+            var process = Process.Start(start)!;
+            var errors = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.StartsWith(StartupAnnouncer.ListeningLine, StringComparison.Ordinal));
+
+            if (line is null)
+            {
+                await process.WaitForExitAsync();
+                process.Dispose();
+                throw new InvalidOperationException("The server stopped before listening: " + await errors);
+            }
+
+            // Keep reading, so that a full pipe never blocks the server.
+            _ = process.StandardOutput.ReadToEndAsync();
+            return new ServerProcess(process, new Uri(line[StartupAnnouncer.ListeningLine.Length..]));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using eSafe.Server.Storage;
+using eSafe.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace eSafe.Server.Tests.Storage;
+
+/// <summary>A kind of store the contract tests run against: the embedded LiteDB file, or a fresh database in the run's PostgreSQL.</summary>
+public sealed class StoreKind(string name, Func<Task<string?>> newDatabase)
+{
+    public static readonly StoreKind LiteDb = new("LiteDB", () => Task.FromResult<string?>(null));
+    public static readonly StoreKind Postgres = new("PostgreSQL", async () => await (await PostgresCluster.SharedAsync()).NewDatabaseAsync());
+
+    /// <summary>For [TestFixtureSource]: every kind.</summary>
+    public static IEnumerable<StoreKind> All => [LiteDb, Postgres];
+
+    public string Name { get; } = name;
+
+    /// <summary>A connection string for a new empty database (null for LiteDB).</summary>
+    public Task<string?> NewDatabaseAsync() => newDatabase();
+
+    /// <summary>Every store over a new data folder (and database), as the server wires them.</summary>
+    public async Task<Stores> OpenAsync(ServerOptions? options = null) => Stores.Open(ServerHarness.NewDataDirectory(), await NewDatabaseAsync(), options);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>The stores of one data folder; disposing closes them and deletes the folder.</summary>
+public sealed class Stores : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly string _directory;
+
+    private Stores(string directory, ServiceProvider services)
+    {
+        _directory = directory;
+        _services = services;
+    }
+
+    /// <param name="keysDirectory">A keys folder of its own (processes sharing one database share their keys).</param>
+    public static Stores Open(string directory, string? database, ServerOptions? options = null, string? keysDirectory = null)
+    {
+        var folder = DataFolder.Open(directory, keysDirectory, database);
+        var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddSingleton(options ?? new ServerOptions()).AddStorage(folder)
+            .BuildServiceProvider();
+        return new Stores(directory, services);
+    }
+
+    public DataFolder Folder => _services.GetRequiredService<DataFolder>();
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        _ = Folder; // resolved, so that the container closes it
+        await _services.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
