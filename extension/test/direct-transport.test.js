@@ -64,8 +64,10 @@ function setup({ handlers = {}, storage = fakeStorage(), policy = { serverUrl: `
 const event = (id, text = 'hello') => ({ eventId: id, tabId: 4, fieldId: 'f', source: 'typed', url: 'https://chat.example.org/', title: 'Chat', text,
   occurredAt: '2026-12-02T10:00:00.000Z', localOffsetMinutes: 0 });
 
-async function until(condition) {
-  for (let i = 0; i < 50 && !condition(); i++) {
+// Bounded by wall-clock time, not rounds: the first WebCrypto calls of a cold process can take a while.
+async function until(condition, timeoutMs = 5000) {
+  const start = Date.now();
+  while (!condition() && Date.now() - start < timeoutMs) {
     await settle();
     await new Promise((r) => setTimeout(r, 5));
   }
