@@ -24,6 +24,8 @@ public static class BlobPurposes
 
     public static string Proposal(string id) => "proposal\n" + id;
 
+    public static string MissedSentence(string id) => "missed\n" + id;
+
     public static string Safeguarding(string schoolId, int version) =>
         "safeguarding\n" + schoolId + "\n" + version.ToString(CultureInfo.InvariantCulture);
 

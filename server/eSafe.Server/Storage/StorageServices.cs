@@ -53,6 +53,10 @@ public static class StorageServices
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<ILoginThrottleStore, PostgresLoginThrottleStore>();
         services.AddSingleton<IEnrolmentCodeStore, PostgresEnrolmentCodeStore>();
+        services.AddSingleton<IMissedSentenceStore, PostgresMissedSentenceStore>();
+        services.AddSingleton<IFleetStore, PostgresFleetStore>();
+        services.AddSingleton<IPendingIncidentStore, PostgresPendingIncidentStore>();
+        services.AddSingleton<IDeviceRepeatStore, PostgresDeviceRepeatStore>();
         return services;
     }
 

@@ -26,7 +26,7 @@ public sealed class LiteMissedSentenceStore : IMissedSentenceStore
         {
             ["_id"] = sentence.Id,
             ["school"] = schoolId,
-            ["blob"] = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(sentence, StorageJson.Default.MissedSentence), Purpose(sentence.Id)),
+            ["blob"] = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(sentence, StorageJson.Default.MissedSentence), BlobPurposes.MissedSentence(sentence.Id)),
         });
         return Task.CompletedTask;
     }
@@ -39,9 +39,7 @@ public sealed class LiteMissedSentenceStore : IMissedSentenceStore
         return Task.FromResult(found);
     }
 
-    private static string Purpose(string id) => "missed\n" + id;
-
     private MissedSentence Read(BsonDocument d) =>
-        JsonSerializer.Deserialize(_cipher.Decrypt(d["blob"].AsBinary, Purpose(d["_id"].AsString)), StorageJson.Default.MissedSentence)
+        JsonSerializer.Deserialize(_cipher.Decrypt(d["blob"].AsBinary, BlobPurposes.MissedSentence(d["_id"].AsString)), StorageJson.Default.MissedSentence)
         ?? throw new InvalidOperationException($"Missed sentence {d["_id"].AsString} is empty.");
 }

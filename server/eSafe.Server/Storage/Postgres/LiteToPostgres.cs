@@ -70,6 +70,16 @@ public static class LiteToPostgres
             (d, _) => [Id(d), d["username"].AsString, d["ticket"].AsBinary, Ms(d["startedAt"]), Ms(d["lastSeenAt"])]),
         new("login throttle counters", "login_throttle", "login_throttle", "key, failures, window_start_ms, last_failure_ms, locked_until_ms",
             (d, _) => [Id(d), d["failures"].AsInt32, Ms(d["windowStart"]), Ms(d["lastFailure"]), OptionalMs(d["lockedUntil"])]),
+        new("missed sentences", "missed", "missed_sentences", "id, school_id, blob", (d, _) => [Id(d), d["school"].AsString, d["blob"].AsBinary]),
+        new("device heartbeats", "device_heartbeats", "device_heartbeats",
+            "device_id, school_id, received_ms, mode, extension_version, host_version, global_library_version, school_library_version, backlog, "
+            + "host_missing, host_missing_since_ms",
+            (d, _) => [Id(d), d["schoolId"].AsString, Ms(d["receivedAt"]), d["mode"].AsString, d["extensionVersion"].AsString, Text(d["hostVersion"]),
+                Text(d["globalLibraryVersion"]), d["schoolLibraryVersion"].IsNull ? null : d["schoolLibraryVersion"].AsInt32, d["backlog"].AsInt32,
+                d["hostMissing"].AsBoolean, OptionalMs(d["hostMissingSince"])]),
+        new("pending incidents", "pendingIncidents", "pending_incidents", "incident_id, device_id, school_id, created_ms, sealed",
+            (d, _) => [Id(d), d["deviceId"].AsString, d["schoolId"].AsString, Ms(d["createdAt"]), d["sealed"].AsBinary]),
+        new("device repeat filters", "deviceRepeats", "device_repeats", "device_id, seen", (d, _) => [Id(d), d["seen"].AsBinary]),
         // The data key check and the audit log's "keyed" marker: the database says which keys it was made with.
         new("key check", "meta", "meta", "id, blob, at_ms",
             (d, _) => [Id(d), d["blob"].IsBinary ? d["blob"].AsBinary : null, d["at"].IsInt64 ? d["at"].AsInt64 : null]),
