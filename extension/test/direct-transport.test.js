@@ -199,7 +199,11 @@ describe('direct transport', () => {
     transport.send({ type: 'capture-reply', requestId: '01JE0000000000000000000009', jpeg: '/9j/4AAQ' });
     transport.send({ type: 'capture-reply', requestId: '01JE000000000000000000000A', error: 'tab not visible' });
     await until(() => server.requests.filter((r) => r.path.includes('/screenshots/')).length === 2);
-    const [shot, missing] = server.requests.filter((r) => r.path.includes('/screenshots/'));
+    // Each reply is sealed on its own, so the two may arrive in either order.
+    const posted = server.requests.filter((r) => r.path.includes('/screenshots/'));
+    const shot = posted.find((r) => r.path.endsWith('/01JE0000000000000000000009'));
+    const missing = posted.find((r) => r.path.endsWith('/01JE000000000000000000000A'));
+    assert.ok(shot && missing, 'one post for each incident');
     assert.equal(shot.path, '/api/v1/devices/direct/screenshots/01JE0000000000000000000009');
     assert.equal(shot.body.incidentId, '01JE0000000000000000000009');
     assert.deepEqual(await open(shot.body), { jpeg: '/9j/4AAQ' });
