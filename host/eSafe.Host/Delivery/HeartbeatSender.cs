@@ -64,8 +64,9 @@ public sealed class HeartbeatSender(IDeviceApi api, string deviceToken, FileOutb
             var asked = receipt.NextInSeconds > 0 ? TimeSpan.FromSeconds(receipt.NextInSeconds) : DefaultInterval;
             return asked < MinInterval ? MinInterval : asked > MaxInterval ? MaxInterval : asked;
         }
+        // A failure while stopping is still a failure, not a crash; only our own cancellation ends the loop.
         catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or JsonException or IOException or UnauthorizedAccessException
-                                      or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                                  || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             log.Error($"heartbeat not sent: {e.Message}");
             return null;

@@ -114,7 +114,9 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
             log.Error($"incident {id} refused for now ({(int)e.StatusCode}: {e.Content}); kept, trying again in {backOff.TotalSeconds:0} s");
             return true;
         }
-        catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        // A refused connection as the host stops is still only "not yet", not a crash; only our own cancellation ends the loop.
+        catch (Exception e) when (e is ApiExceptionBase or HttpRequestException
+                                  || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             log.Error($"cannot deliver incident {id} yet: {e.Message}; trying again in {_backOff.TotalSeconds:0} s");
             BackOff();

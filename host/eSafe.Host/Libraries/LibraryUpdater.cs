@@ -46,8 +46,10 @@ public sealed class LibraryUpdater(IDeviceApi api, string deviceToken, string sc
             await UpdateAsync(cancellationToken);
             return true;
         }
+        // A failure while stopping is still a failure, not a crash; only our own cancellation ends the loop.
         catch (Exception e) when (e is ApiExceptionBase or HttpRequestException or JsonException or InvalidDataException or IOException
-                                      or UnauthorizedAccessException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                                      or UnauthorizedAccessException
+                                  || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             log.Error($"libraries not updated: {e.Message}; still using {matcher.Libraries.Describe()}");
             return false;

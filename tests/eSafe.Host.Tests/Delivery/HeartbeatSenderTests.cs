@@ -51,4 +51,27 @@ public sealed class HeartbeatSenderTests
         sender.Current().ExtensionVersion.Should().Be(HeartbeatSender.UnknownExtension);
         File.ReadAllText(state.Sub("host.log")).Should().Contain("heartbeat not sent");
     }
+
+    [Test]
+    public async Task A_refused_connection_as_the_host_stops_ends_the_run_quietly()
+    {
+        using var state = new TemporaryFolder();
+        using var outbox = new FileOutbox(state.Sub("outbox"));
+        using var stop = new CancellationTokenSource();
+        var api = new FakeDeviceApi
+        {
+            Heartbeat = async () =>
+            {
+                await stop.CancelAsync();
+                throw new HttpRequestException("Connection refused (127.0.0.1:9)");
+            },
+        };
+        var sender = new HeartbeatSender(api, "dev-x.token", outbox, new LiveMatcher(LibrarySet.BuiltIn()), () => "1.0.0",
+            new HostLog(state.Sub("host.log")));
+
+        var run = () => sender.RunAsync(stop.Token);
+
+        await run.Should().NotThrowAsync();
+        File.ReadAllText(state.Sub("host.log")).Should().Contain("heartbeat not sent");
+    }
 }

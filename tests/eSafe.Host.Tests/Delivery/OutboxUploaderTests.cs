@@ -209,6 +209,23 @@ public sealed class OutboxUploaderTests
     }
 
     [Test]
+    public async Task A_refused_connection_as_the_host_stops_ends_the_run_quietly_and_keeps_everything()
+    {
+        // The host closing while an upload is refused (a clean CI run crashed so): the refusal is not our cancellation.
+        using var stop = new CancellationTokenSource();
+        _api.Otherwise = async _ =>
+        {
+            await stop.CancelAsync();
+            throw new HttpRequestException("Connection refused (127.0.0.1:9)");
+        };
+
+        var run = () => Uploader().RunAsync(stop.Token);
+
+        await run.Should().NotThrowAsync();
+        _outbox.Pending().Should().Equal(_ids);
+    }
+
+    [Test]
     public async Task Running_delivers_what_waits_and_what_comes_later_then_stops_when_cancelled()
     {
         using var stop = new CancellationTokenSource();

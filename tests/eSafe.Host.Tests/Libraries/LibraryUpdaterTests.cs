@@ -144,6 +144,28 @@ public sealed class LibraryUpdaterTests
         Directory.EnumerateFiles(_state.Path, "*.eslib", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
+    [Test]
+    public async Task A_refused_connection_as_the_host_stops_ends_the_run_quietly()
+    {
+        using var stop = new CancellationTokenSource();
+        var api = new FakeDeviceApi
+        {
+            LibraryVersions = async () =>
+            {
+                await stop.CancelAsync();
+                throw new HttpRequestException("Connection refused (127.0.0.1:9)");
+            },
+        };
+        var log = new HostLog(_log);
+        var cache = new LibraryCache(_state.Path, log);
+        var updater = new LibraryUpdater(api, "dev-x.token", _device.SchoolId, cache, new LiveMatcher(cache.Load(_device.SchoolId)), log);
+
+        var run = () => updater.RunAsync(stop.Token);
+
+        await run.Should().NotThrowAsync();
+        File.ReadAllText(_log).Should().Contain("libraries not updated");
+    }
+
     private (LibraryUpdater Updater, LiveMatcher Matcher, LibraryCache Cache) Updater()
     {
         var log = new HostLog(_log);

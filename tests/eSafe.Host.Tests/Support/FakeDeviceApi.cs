@@ -31,8 +31,13 @@ internal sealed class FakeDeviceApi : IDeviceApi
         return _answers.TryGetValue(incident.IncidentId, out var answer) ? answer(incident) : Otherwise(incident);
     }
 
-    public Task<LibraryVersions> GetLibraryVersionsAsync(string deviceToken, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the uploader never asks for libraries");
+    /// <summary>What asking for the library versions does; unset, the fake is only for uploads.</summary>
+    public Func<Task<LibraryVersions>> LibraryVersions { get; set; } = () => throw new NotSupportedException("the uploader never asks for libraries");
+
+    /// <summary>What sending a heartbeat does; unset, the fake is only for uploads.</summary>
+    public Func<Task<HeartbeatReceipt>> Heartbeat { get; set; } = () => throw new NotSupportedException("the uploader never sends heartbeats");
+
+    public Task<LibraryVersions> GetLibraryVersionsAsync(string deviceToken, CancellationToken cancellationToken) => LibraryVersions();
 
     public Task<HttpResponseMessage> DownloadGlobalLibraryAsync(string deviceToken, string? ifNoneMatch, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the uploader never asks for libraries");
@@ -41,7 +46,7 @@ internal sealed class FakeDeviceApi : IDeviceApi
         throw new NotSupportedException("the uploader never asks for libraries");
 
     public Task<HeartbeatReceipt> SendHeartbeatAsync(HeartbeatRequest heartbeat, string deviceToken, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the uploader never sends heartbeats");
+        Heartbeat();
 
     /// <summary>The exception Refit throws for a response with this status.</summary>
     public static async Task<IngestReceipt> Refuse(HttpStatusCode status, string body = """{"title":"refused"}""")
