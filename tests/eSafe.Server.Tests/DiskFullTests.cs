@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
@@ -49,11 +48,11 @@ public sealed class DiskFullTests
         {
             var device = await server.EnrolAsync();
             before = TestIncidents.New(device);
-            (await UploadAsync(server, device, before)).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await server.UploadAsync(device, before)).StatusCode.Should().Be(HttpStatusCode.OK);
 
             Fill(filler);
             during = TestIncidents.New(device);
-            using (var refused = await UploadAsync(server, device, during))
+            using (var refused = await server.UploadAsync(device, during))
             {
                 refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, await refused.Content.ReadAsStringAsync());
                 refused.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
@@ -73,7 +72,7 @@ public sealed class DiskFullTests
                 }
             }
 
-            using (var stillFull = await UploadAsync(server, device, during))
+            using (var stillFull = await server.UploadAsync(device, during))
             {
                 stillFull.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "the disk is still full");
             }
@@ -84,7 +83,7 @@ public sealed class DiskFullTests
             do
             {
                 await Task.Delay(200);
-                using var retry = await UploadAsync(server, device, during);
+                using var retry = await server.UploadAsync(device, during);
                 status = retry.StatusCode;
             }
             while (status != HttpStatusCode.OK && recovered.Elapsed < TimeSpan.FromSeconds(20));
@@ -92,7 +91,7 @@ public sealed class DiskFullTests
             status.Should().Be(HttpStatusCode.OK, "the server recovers by itself once there is room");
             TestContext.Out.WriteLine($"Recovered {recovered.ElapsedMilliseconds} ms after space came back.");
             after = TestIncidents.New(device);
-            (await UploadAsync(server, device, after)).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await server.UploadAsync(device, after)).StatusCode.Should().Be(HttpStatusCode.OK);
             var analyst = await server.SignedInAsync();
             foreach (var incident in new[] { before, during, after })
             {
@@ -115,13 +114,6 @@ public sealed class DiskFullTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-    }
-
-    private static async Task<HttpResponseMessage> UploadAsync(ServerHarness server, EnrolmentResponse device, Incident incident)
-    {
-        using var http = server.HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
-        return await http.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey), ContractsJson.Default.SealedIncident));
     }
 
     // Writes until the file system refuses even one more byte.

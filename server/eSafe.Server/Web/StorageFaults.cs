@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using eSafe.Server.Storage;
 
@@ -6,7 +7,8 @@ namespace eSafe.Server.Web;
 /// <summary>
 /// A storage fault (a full disk) is answered 503 with Retry-After, never 500: devices keep the incident in
 /// their outbox and deliver it later, the console says what is wrong. The server recovers by itself once
-/// the database can be written again (see <see cref="Storage.LiteDb.ReopeningEngine"/>).
+/// the database can be written again (see <see cref="Storage.LiteDb.ReopeningEngine"/>). A database server that drops
+/// its connections mid-request (a restart, a failover: a transient <see cref="DbException"/>) is answered the same way.
 /// </summary>
 public static partial class StorageFaults
 {
@@ -18,7 +20,7 @@ public static partial class StorageFaults
         {
             await next(context);
         }
-        catch (Exception e) when (e is StorageUnavailableException or IOException && !context.Response.HasStarted
+        catch (Exception e) when (e is StorageUnavailableException or IOException or DbException { IsTransient: true } && !context.Response.HasStarted
                                   && !context.RequestAborted.IsCancellationRequested)
         {
             Log.Unavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StorageFaults)),
@@ -27,7 +29,7 @@ public static partial class StorageFaults
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await Problems.Status(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-                    "The server cannot store anything just now (its disk may be full). Try again later: a device keeps the incident in its outbox.")
+                    "The server cannot store anything just now (its disk may be full, or its database out of reach). Try again later: a device keeps the incident in its outbox.")
                 .ExecuteAsync(context);
         }
     });

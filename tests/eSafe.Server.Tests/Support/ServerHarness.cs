@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
+using eSafe.Incidents;
 using eSafe.Server.Seeding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +91,15 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public Task<EnrolmentResponse> EnrolAsync(string? code = null, string machineName = "LAB-PC-07") =>
         DeviceApi().EnrolAsync(new EnrolmentRequest(code ?? Demo!.EnrolmentCode, machineName, "0.1.0"), CancellationToken.None);
+
+    /// <summary>Posts <paramref name="incident"/> sealed to the device's server key, as the host does, and hands back the raw answer.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(EnrolmentResponse device, Incident incident)
+    {
+        using var http = HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
+        return await http.PostAsync("/api/v1/incidents",
+            JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey), ContractsJson.Default.SealedIncident));
+    }
 
     /// <summary>Stops the server and closes its data folder; the folder is kept (for a restart or a look at the files).</summary>
     public async Task StopAsync()
