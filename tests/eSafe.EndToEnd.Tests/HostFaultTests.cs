@@ -76,7 +76,7 @@ public sealed class HostFaultTests
             await using var host = device.Start();
             await DeviceUnderTest.HelloAsync(host);
             var analyst = await server.LoginAsAnalystAsync();
-            var delivered = await WaitForAsync(async () =>
+            var delivered = await Eventually.WithinAsync(async () =>
                 (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count >= 3);
 
             delivered.Should().BeTrue("the host delivers its outbox once the server is back");
@@ -135,7 +135,7 @@ public sealed class HostFaultTests
 
             await using (var last = device.Start())
             {
-                (await WaitForAsync(async () => await OnServer() >= Incidents)).Should().BeTrue("every incident arrives in the end");
+                (await Eventually.WithinAsync(async () => await OnServer() >= Incidents)).Should().BeTrue("every incident arrives in the end");
                 (await last.CloseAsync()).Should().Be(0);
             }
 
@@ -164,7 +164,7 @@ public sealed class HostFaultTests
             await DeviceUnderTest.HelloAsync(host);
             await DeviceUnderTest.ThreatAsync(host, "ev-1");
             var analyst = await server.LoginAsAnalystAsync();
-            (await WaitForAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1))
+            (await Eventually.WithinAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1))
                 .Should().BeTrue();
             host.HasExited.Should().BeFalse("a damaged file never ends the host");
             (await host.CloseAsync()).Should().Be(0, await host.ErrorsAsync());
@@ -190,7 +190,7 @@ public sealed class HostFaultTests
             await DeviceUnderTest.HelloAsync(host);
             await DeviceUnderTest.ThreatAsync(host, "ev-1");
             var analyst = await server.LoginAsAnalystAsync();
-            (await WaitForAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1))
+            (await Eventually.WithinAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1))
                 .Should().BeTrue();
             var summary = (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Single();
             var detail = await analyst.GetIncidentAsync(summary.Id, CancellationToken.None);
@@ -250,7 +250,7 @@ public sealed class HostFaultTests
             await DeviceUnderTest.HelloAsync(host);
             await DeviceUnderTest.ThreatAsync(host, "ev-1", ahead);
             // The server has it (it accepts and flags the skew), or refused it for now and the host keeps it.
-            await WaitForAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1, seconds: 10);
+            await Eventually.WithinAsync(async () => (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1, seconds: 10);
             (await host.CloseAsync()).Should().Be(0);
             errors = await host.ErrorsAsync();
         }
@@ -272,20 +272,4 @@ public sealed class HostFaultTests
 
     private static byte[] SchoolKey(string keyFile) =>
         Convert.FromBase64String(File.ReadAllLines(keyFile).First(l => l.Length > 0 && !l.StartsWith('#')));
-
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return false;
-    }
 }

@@ -67,8 +67,8 @@ public sealed class HostFleetTests
             await using var host = device.Start();
             await DeviceUnderTest.HelloAsync(host);
             var analyst = await server.LoginAsAnalystAsync();
-            (await WaitForAsync(async () => EnrolledKeyId(device) == "k2"
-                && (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1))
+            (await Eventually.WithinAsync(async () => EnrolledKeyId(device) == "k2"
+                && (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 1, seconds: 90))
                 .Should().BeTrue("the host learns k2 from the library check, and the incident sealed to k1 is still delivered");
             (await host.CloseAsync()).Should().Be(0, await host.ErrorsAsync());
         }
@@ -82,8 +82,8 @@ public sealed class HostFleetTests
             await using var host = device.Start();
             await DeviceUnderTest.HelloAsync(host);
             var analyst = await server.LoginAsAnalystAsync();
-            (await WaitForAsync(async () =>
-                (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 2))
+            (await Eventually.WithinAsync(async () =>
+                (await analyst.ListIncidentsAsync(new() { SchoolId = server.Demo.SchoolId }, CancellationToken.None)).Items.Count == 2, seconds: 90))
                 .Should().BeTrue("the server opens the incident sealed to k2");
             (await host.CloseAsync()).Should().Be(0);
         }
@@ -105,19 +105,4 @@ public sealed class HostFleetTests
     private static List<string> WaitingKeyIds(DeviceUnderTest device) =>
         [.. Directory.GetFiles(Path.Combine(device.StateDirectory, "outbox"), "*.json")
             .Select(f => JsonNode.Parse(File.ReadAllText(f))!["keyId"]!.GetValue<string>())];
-
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, int seconds = 90)
-    {
-        for (var i = 0; i < seconds * 2; i++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return false;
-    }
 }
