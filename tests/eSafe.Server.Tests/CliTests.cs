@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
 using eSafe.Contracts.Http;
-using eSafe.Server.Cli;
 using eSafe.Server.Seeding;
 using eSafe.Server.Tests.Support;
 
@@ -17,30 +15,19 @@ public sealed class CliTests
     [TearDown]
     public void TearDown() => Directory.Delete(_data, recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
-    private static string Value(string output, string label) =>
-        output.Split('\n').Single(l => l.StartsWith(label + ": ", StringComparison.Ordinal))[(label.Length + 2)..].Trim();
-
     [Test]
     public async Task School_and_analyst_added_on_the_command_line_can_enrol_and_sign_in()
     {
-        var school = await RunAsync("school", "add", "--name", "Hill Primary", "--data", _data);
+        var school = await ServerCli.RunAsync("school", "add", "--name", "Hill Primary", "--data", _data);
         school.ExitCode.Should().Be(0, school.Error);
-        var code = Value(school.Output, "Enrolment code");
-        var schoolId = Value(school.Output, "School ID");
+        var code = ServerCli.Value(school.Output, "Enrolment code");
+        var schoolId = ServerCli.Value(school.Output, "School ID");
 
-        var analyst = await RunAsync("analyst", "add", "--username", "Sam", "--display-name", "Sam Analyst", "--data", _data);
+        var analyst = await ServerCli.RunAsync("analyst", "add", "--username", "Sam", "--display-name", "Sam Analyst", "--data", _data);
         analyst.ExitCode.Should().Be(0, analyst.Error);
-        var password = Value(analyst.Output, "Password");
+        var password = ServerCli.Value(analyst.Output, "Password");
 
-        var list = await RunAsync("school", "list", "--data", _data);
+        var list = await ServerCli.RunAsync("school", "list", "--data", _data);
         list.Output.Should().Contain(schoolId).And.Contain("Hill Primary");
 
         await using var server = await ServerHarness.StartAsync(_data, demo: false);
@@ -52,11 +39,11 @@ public sealed class CliTests
     [Test]
     public async Task Bad_admin_input_exits_with_an_error()
     {
-        (await RunAsync("school", "add", "--data", _data)).ExitCode.Should().NotBe(0, "--name is required");
-        var badName = await RunAsync("analyst", "add", "--username", "a b", "--data", _data);
+        (await ServerCli.RunAsync("school", "add", "--data", _data)).ExitCode.Should().NotBe(0, "--name is required");
+        var badName = await ServerCli.RunAsync("analyst", "add", "--username", "a b", "--data", _data);
         badName.ExitCode.Should().Be(1);
         badName.Error.Should().Contain("username");
-        var noSchool = await RunAsync("analyst", "add", "--username", "dsl", "--role", "school-contact", "--data", _data);
+        var noSchool = await ServerCli.RunAsync("analyst", "add", "--username", "dsl", "--role", "school-contact", "--data", _data);
         noSchool.ExitCode.Should().Be(1);
         noSchool.Error.Should().Contain("school");
     }
@@ -65,7 +52,7 @@ public sealed class CliTests
     public async Task Admin_commands_refuse_a_folder_a_server_is_using()
     {
         await using var server = await ServerHarness.StartAsync(_data, demo: false);
-        var result = await RunAsync("school", "add", "--name", "X", "--data", _data);
+        var result = await ServerCli.RunAsync("school", "add", "--name", "X", "--data", _data);
         result.ExitCode.Should().Be(1);
         result.Error.Should().Contain("in use");
     }

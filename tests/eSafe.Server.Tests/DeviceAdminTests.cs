@@ -1,11 +1,9 @@
-using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
-using eSafe.Server.Cli;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
 using Refit;
@@ -156,14 +154,14 @@ public sealed class DeviceAdminTests
                 device = await first.EnrolAsync(machineName: "CLI-PC-1");
             }
 
-            var list = await RunAsync("device", "list", "--school", device.SchoolId, "--data", data);
+            var list = await ServerCli.RunAsync("device", "list", "--school", device.SchoolId, "--data", data);
             list.ExitCode.Should().Be(0, list.Error);
             list.Output.Should().Contain(device.DeviceId).And.Contain("CLI-PC-1").And.Contain("active").And.Contain("1 device.");
 
-            var revoke = await RunAsync("device", "revoke", "--device", device.DeviceId, "--reason", "lost", "--data", data);
+            var revoke = await ServerCli.RunAsync("device", "revoke", "--device", device.DeviceId, "--reason", "lost", "--data", data);
             revoke.ExitCode.Should().Be(0, revoke.Error);
-            (await RunAsync("device", "list", "--school", device.SchoolId, "--data", data)).Output.Should().Contain("revoked").And.Contain("by cli: lost");
-            var unknown = await RunAsync("device", "revoke", "--device", "dev-nothing", "--data", data);
+            (await ServerCli.RunAsync("device", "list", "--school", device.SchoolId, "--data", data)).Output.Should().Contain("revoked").And.Contain("by cli: lost");
+            var unknown = await ServerCli.RunAsync("device", "revoke", "--device", "dev-nothing", "--data", data);
             unknown.ExitCode.Should().Be(1);
             unknown.Error.Should().Contain("no device dev-nothing");
 
@@ -178,11 +176,4 @@ public sealed class DeviceAdminTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
 }

@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Net;
 using eSafe.Server.Admin;
-using eSafe.Server.Cli;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
 using Refit;
@@ -11,17 +9,6 @@ namespace eSafe.Server.Tests;
 /// <summary>Enrolment codes have a use limit and an expiry, counted in the store (issue 9).</summary>
 public sealed class EnrolmentCodeTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
-    private static string Value(string output, string label) =>
-        output.Split('\n').Single(l => l.StartsWith(label + ": ", StringComparison.Ordinal))[(label.Length + 2)..].Trim();
-
     private static async Task<HttpStatusCode> EnrolStatusAsync(ServerHarness server, string code)
     {
         try
@@ -41,17 +28,17 @@ public sealed class EnrolmentCodeTests
         var data = ServerHarness.NewDataDirectory();
         try
         {
-            var school = await RunAsync("school", "add", "--name", "Brook Academy", "--data", data);
+            var school = await ServerCli.RunAsync("school", "add", "--name", "Brook Academy", "--data", data);
             school.ExitCode.Should().Be(0, school.Error);
-            Value(school.Output, "Uses").Should().Be("500", "the default limit");
-            var schoolId = Value(school.Output, "School ID");
-            var firstCode = Value(school.Output, "Enrolment code");
+            ServerCli.Value(school.Output, "Uses").Should().Be("500", "the default limit");
+            var schoolId = ServerCli.Value(school.Output, "School ID");
+            var firstCode = ServerCli.Value(school.Output, "Enrolment code");
 
-            var issued = await RunAsync("school", "enrolment-code", "--school", schoolId, "--uses", "2", "--expires", "2d", "--data", data);
+            var issued = await ServerCli.RunAsync("school", "enrolment-code", "--school", schoolId, "--uses", "2", "--expires", "2d", "--data", data);
             issued.ExitCode.Should().Be(0, issued.Error);
-            var code = Value(issued.Output, "Enrolment code");
-            Value(issued.Output, "Uses").Should().Be("2");
-            DateTimeOffset.Parse(Value(issued.Output, "Expires").Replace(" UTC", "Z", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture)
+            var code = ServerCli.Value(issued.Output, "Enrolment code");
+            ServerCli.Value(issued.Output, "Uses").Should().Be("2");
+            DateTimeOffset.Parse(ServerCli.Value(issued.Output, "Expires").Replace(" UTC", "Z", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture)
                 .Should().BeCloseTo(DateTimeOffset.UtcNow.AddDays(2), TimeSpan.FromMinutes(2));
 
             await using var server = await ServerHarness.StartAsync(data, demo: false);
@@ -126,9 +113,9 @@ public sealed class EnrolmentCodeTests
         var data = ServerHarness.NewDataDirectory();
         try
         {
-            var school = await RunAsync("school", "add", "--name", "Limit School", "--data", data);
-            var code = Value(school.Output, "Enrolment code");
-            var issued = await RunAsync("school", "enrolment-code", "--school", Value(school.Output, "School ID"), option, value, "--data", data);
+            var school = await ServerCli.RunAsync("school", "add", "--name", "Limit School", "--data", data);
+            var code = ServerCli.Value(school.Output, "Enrolment code");
+            var issued = await ServerCli.RunAsync("school", "enrolment-code", "--school", ServerCli.Value(school.Output, "School ID"), option, value, "--data", data);
             issued.ExitCode.Should().Be(1);
             issued.Error.Should().Contain(says);
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using eSafe.Server.Cli;
@@ -31,14 +30,6 @@ public sealed class KeysTests
         return folder;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private static Dictionary<string, int> BlobKeys(ServerHarness server)
     {
         var db = server.Service<DataFolder>().Database;
@@ -57,7 +48,7 @@ public sealed class KeysTests
             await server.DeviceApi().UploadIncidentAsync(TestIncidents.Seal(old, device.ServerKey), device.DeviceToken, CancellationToken.None);
         }
 
-        var rotated = await RunAsync("keys", "rotate", "--which", "data", "--data", data);
+        var rotated = await ServerCli.RunAsync("keys", "rotate", "--which", "data", "--data", data);
         rotated.ExitCode.Should().Be(0, rotated.Error);
         rotated.Output.Should().Contain("New data key: 2");
         File.Exists(Path.Combine(data, "keys", "data-k2.key")).Should().BeTrue();
@@ -74,10 +65,10 @@ public sealed class KeysTests
             (await analyst.GetIncidentAsync(fresh.Id, CancellationToken.None)).Context.Should().Be(fresh.Context);
         }
 
-        var moved = await RunAsync("keys", "re-encrypt", "--data", data);
+        var moved = await ServerCli.RunAsync("keys", "re-encrypt", "--data", data);
         moved.ExitCode.Should().Be(0, moved.Error);
         moved.Output.Should().Contain("incident contents: 1").And.Contain("screenshots: 1").And.Contain("now encrypted with data key 2");
-        (await RunAsync("keys", "re-encrypt", "--data", data)).Output.Should().Contain("incident contents: 0", "a second run has nothing left to move");
+        (await ServerCli.RunAsync("keys", "re-encrypt", "--data", data)).Output.Should().Contain("incident contents: 0", "a second run has nothing left to move");
 
         // The old key can go: everything, the console's cookie keys included, opens with key 2 alone.
         File.Delete(Path.Combine(data, "keys", "data.key"));
@@ -100,7 +91,7 @@ public sealed class KeysTests
             before = await server.EnrolAsync();
         }
 
-        (await RunAsync("keys", "rotate", "--which", "sealing", "--data", data)).Output.Should().Contain("New sealing key: k2");
+        (await ServerCli.RunAsync("keys", "rotate", "--which", "sealing", "--data", data)).Output.Should().Contain("New sealing key: k2");
 
         await using (var server = await ServerHarness.StartAsync(data))
         {
@@ -144,7 +135,7 @@ public sealed class KeysTests
 
         // The server refuses it clearly, and so do the admin commands; it never makes new keys for it.
         FluentActions.Invoking(() => DataFolder.Open(copy)).Should().Throw<ServerSetupException>().WithMessage("*restore the keys folder*");
-        var list = await RunAsync("school", "list", "--data", copy);
+        var list = await ServerCli.RunAsync("school", "list", "--data", copy);
         list.ExitCode.Should().Be(1);
         list.Error.Should().Contain("restore the keys folder");
         File.Exists(Path.Combine(copy, "keys", AtRestCipher.KeyFileName)).Should().BeFalse();
@@ -161,11 +152,11 @@ public sealed class KeysTests
         }
 
         // With its keys folder (the option, or the environment variable) it opens.
-        (await RunAsync("school", "list", "--data", copy, "--keys", keys)).ExitCode.Should().Be(0);
+        (await ServerCli.RunAsync("school", "list", "--data", copy, "--keys", keys)).ExitCode.Should().Be(0);
         Environment.SetEnvironmentVariable(ServerCommands.KeysEnvironmentVariable, keys);
         try
         {
-            var fromEnvironment = await RunAsync("school", "list", "--data", copy);
+            var fromEnvironment = await ServerCli.RunAsync("school", "list", "--data", copy);
             fromEnvironment.ExitCode.Should().Be(0, fromEnvironment.Error);
             fromEnvironment.Output.Should().Contain("Demo School");
         }
@@ -236,7 +227,7 @@ public sealed class KeysTests
         }
 
         File.WriteAllText(Path.Combine(data, "keys", DatabasePassword.FileName), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        var refused = await RunAsync("school", "list", "--data", data);
+        var refused = await ServerCli.RunAsync("school", "list", "--data", data);
         refused.ExitCode.Should().Be(1);
         refused.Error.Should().Contain("does not open with the password in the keys folder");
     }

@@ -1,5 +1,4 @@
-using System.CommandLine;
-using eSafe.Server.Cli;
+using eSafe.Server.Tests.Support;
 
 namespace eSafe.Server.Tests.Reports;
 
@@ -16,21 +15,13 @@ public sealed class ReportCommandTests
     [TearDown]
     public void TearDown() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Test]
     public async Task The_sample_opens_with_the_password_printed_once()
     {
         PdfTools.RequireOrIgnore();
         var file = Path.Combine(_folder, "sample.pdf");
 
-        var result = await RunAsync("report", "sample", "--output", file);
+        var result = await ServerCli.RunAsync("report", "sample", "--output", file);
 
         result.ExitCode.Should().Be(0, result.Error);
         var passwordLine = result.Output.Split('\n').Single(l => l.StartsWith("Password: ", StringComparison.Ordinal));
@@ -48,7 +39,7 @@ public sealed class ReportCommandTests
         PdfTools.RequireOrIgnore();
         var file = Path.Combine(_folder, "weekly.pdf");
 
-        var result = await RunAsync("report", "sample", "--output", file, "--password", "our school pass", "--weekly");
+        var result = await ServerCli.RunAsync("report", "sample", "--output", file, "--password", "our school pass", "--weekly");
 
         result.ExitCode.Should().Be(0, result.Error);
         result.Output.Should().NotContain("our school pass");
@@ -61,12 +52,12 @@ public sealed class ReportCommandTests
         var file = Path.Combine(_folder, "existing.pdf");
         await File.WriteAllTextAsync(file, "the school's own file");
 
-        var refused = await RunAsync("report", "sample", "--output", file, "--password", "password-1");
+        var refused = await ServerCli.RunAsync("report", "sample", "--output", file, "--password", "password-1");
         refused.ExitCode.Should().Be(1);
         refused.Error.Should().Contain("already exists").And.Contain("--force");
         (await File.ReadAllTextAsync(file)).Should().Be("the school's own file");
 
-        var forced = await RunAsync("report", "sample", "--output", file, "--password", "password-1", "--force");
+        var forced = await ServerCli.RunAsync("report", "sample", "--output", file, "--password", "password-1", "--force");
         forced.ExitCode.Should().Be(0, forced.Error);
         (await File.ReadAllBytesAsync(file)).Take(5).Should().Equal("%PDF-"u8.ToArray());
         Directory.GetFiles(_folder).Should().Equal(new[] { file }, "no temporary file is left behind");
@@ -86,7 +77,7 @@ public sealed class ReportCommandTests
     [TestCaseSource(nameof(BadArguments))]
     public async Task Bad_arguments_exit_1_with_a_message_and_write_nothing(string[] args, string expected)
     {
-        var result = await RunAsync([.. args.Select(a => a.Replace("{folder}", _folder, StringComparison.Ordinal))]);
+        var result = await ServerCli.RunAsync([.. args.Select(a => a.Replace("{folder}", _folder, StringComparison.Ordinal))]);
         result.ExitCode.Should().Be(1);
         result.Error.Should().Contain(expected);
         Directory.GetFileSystemEntries(_folder).Should().BeEmpty();

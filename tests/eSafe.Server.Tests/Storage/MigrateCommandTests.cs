@@ -1,11 +1,8 @@
-using System.CommandLine;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Incidents;
-using eSafe.Server.Cli;
 using eSafe.Server.Tests.Support;
 
 namespace eSafe.Server.Tests.Storage;
@@ -24,19 +21,9 @@ public sealed class MigrateCommandTests
     [TearDown]
     public void TearDown() => Directory.Delete(_data, recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private static async Task UploadAsync(ServerHarness server, EnrolmentResponse device, Incident incident)
     {
-        using var http = server.HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
-        using var response = await http.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey), ContractsJson.Default.SealedIncident));
+        using var response = await server.UploadAsync(device, incident);
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
@@ -60,7 +47,7 @@ public sealed class MigrateCommandTests
         }
 
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
-        var migrate = await RunAsync("migrate", "--from", _data, "--to", database);
+        var migrate = await ServerCli.RunAsync("migrate", "--from", _data, "--to", database);
 
         migrate.ExitCode.Should().Be(0, migrate.Error + migrate.Output);
         migrate.Output.Should().Contain("incidents: 3 in LiteDB, 3 in PostgreSQL").And.Contain("screenshots: 3 in LiteDB, 3 in PostgreSQL")
@@ -68,7 +55,7 @@ public sealed class MigrateCommandTests
         migrate.Output.Should().Contain($"incident {incidents[^1].Id} (text, URL, addresses, status): same");
         migrate.Output.Should().MatchRegex(@"audit lines: (\d+) in LiteDB, \1 in PostgreSQL");
 
-        var again = await RunAsync("migrate", "--from", _data, "--to", database);
+        var again = await ServerCli.RunAsync("migrate", "--from", _data, "--to", database);
         again.ExitCode.Should().Be(1);
         again.Error.Should().Contain("already holds eSafe data");
 
@@ -87,7 +74,7 @@ public sealed class MigrateCommandTests
             (await analyst.ListIncidentsAsync(new IncidentQuery(), CancellationToken.None)).Items.Select(i => i.Id).Should().Contain(fourth.Id).And.HaveCount(4);
         }
 
-        var verify = await RunAsync("audit", "verify", "--data", _data, "--database", database);
+        var verify = await ServerCli.RunAsync("audit", "verify", "--data", _data, "--database", database);
         verify.ExitCode.Should().Be(0, verify.Output + verify.Error);
         verify.Output.Should().StartWith("Audit log intact");
     }
@@ -101,7 +88,7 @@ public sealed class MigrateCommandTests
         }
 
         var before = File.ReadAllBytes(Path.Combine(_data, "esafe.db"));
-        var migrate = await RunAsync("migrate", "--from", _data, "--to", "Host=127.0.0.1;Port=1;Database=none;Username=x;Password=y;Timeout=3");
+        var migrate = await ServerCli.RunAsync("migrate", "--from", _data, "--to", "Host=127.0.0.1;Port=1;Database=none;Username=x;Password=y;Timeout=3");
 
         migrate.ExitCode.Should().Be(1);
         migrate.Error.Should().Contain("Cannot use the database PostgreSQL 127.0.0.1:1/none");

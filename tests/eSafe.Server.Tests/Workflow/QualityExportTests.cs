@@ -2,7 +2,6 @@ using System.Net;
 using eSafe.Contracts.Http;
 using eSafe.Detection.Quality;
 using eSafe.Server.Analysts;
-using eSafe.Server.Cli;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
 using Refit;
@@ -112,11 +111,5 @@ public sealed class QualityExportTests
 
     private static bool SecureFilesArePrivate(string path) => eSafe.Server.Security.SecureFiles.IsPrivate(path);
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse([.. args, "--data", _data]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => ServerCli.RunAsync([.. args, "--data", _data]);
 }

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using eSafe.Server.Cli;
 using eSafe.Server.Tests.Support;
 
 namespace eSafe.Server.Tests.Workflow;
@@ -21,13 +19,7 @@ public sealed class SafeguardingCliTests
     [TearDown]
     public void TearDown() => Directory.Delete(_data, recursive: true);
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse([.. args, "--data", _data]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => ServerCli.RunAsync([.. args, "--data", _data]);
 
     [Test]
     public async Task Contacts_and_the_protocol_are_set_shown_and_used_by_the_server()
