@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Incidents;
 using eSafe.Server.Tests.Support;
