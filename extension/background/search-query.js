@@ -172,7 +172,7 @@ function knownTitle(tab, url) {
  * ("sad songs - YouTube"), not the one of the page before or the URL.
  * @param {object} deps
  * @param {ReturnType<typeof createSearchFilter>} deps.filter
- * @param {(search: {engine: string, query: string}, tab: object, url: string, at: Date) => void} deps.emit
+ * @param {(search: SearchQuery, tab: {id: number, url?: string, title?: string}, url: string, at: Date) => void} deps.emit
  *        `at` is when the search was made (the URL changed), not when the title came
  * @param {(fn: Function, ms: number) => any} [deps.setTimer]
  * @param {(handle: any) => void} [deps.clearTimer]

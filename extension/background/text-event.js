@@ -61,8 +61,14 @@ export function webUrl(url) {
 }
 
 // What the content scripts send: typed text with the field it came from, or page text.
+/** @type {Record<string, 'typed'|'page'>} */
 const SOURCE_OF = { typed: 'typed', page: 'page' };
 
+/**
+ * @param {{eventId: string, tabId: number, fieldId: string|null, source: ProtocolTextEvent['source'], url: string, title: string, text: string}} fields
+ * @param {Date} at
+ * @returns {ProtocolTextEvent}
+ */
 function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
   return {
     eventId,
@@ -82,10 +88,10 @@ function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
  * The text event for a content script's message ('typed' or 'page'), or null when there is nothing the
  * host could use. Page text carries no fieldId: the host then tells repeats apart by URL, so the same
  * page read again within its repeat window is not a new incident.
- * @param {any} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
- *                          {type:'page', text, url, title, chunk} from content/page-text.js
+ * @param {ContentMessage} message  from content/typing.js or content/page-text.js
  * @param {chrome.runtime.MessageSender} sender  Chrome's record of who sent it
- * @param {{now?: () => Date, uuid?: () => string}} deps  the clock and ID source, for tests
+ * @param {{now?: () => Date, uuid?: () => string}} [deps]  the clock and ID source, for tests
+ * @returns {ProtocolTextEvent|null}
  */
 export function makeTextEvent(message, sender, { now = () => new Date(), uuid = () => crypto.randomUUID() } = {}) {
   const source = SOURCE_OF[message?.type];
@@ -93,7 +99,7 @@ export function makeTextEvent(message, sender, { now = () => new Date(), uuid = 
     return null;
   }
   let fieldId = null;
-  if (source === 'typed') {
+  if (message.type === 'typed') {
     fieldId = message.fieldId;
     if (typeof fieldId !== 'string' || fieldId.length === 0 || fieldId.length > MAX_FIELD_ID) {
       return null;
@@ -154,7 +160,7 @@ export function makeTypedEvent(message, sender, deps) {
 /**
  * The text event for a search found in a tab's URL. fieldId is `search:<engine>`, so the same search
  * again in that tab (another results page, images) is a repeat to the host, whatever the URL.
- * @param {{engine: string, query: string}} search  from searchQuery()
+ * @param {SearchQuery} search  from searchQuery()
  * @param {{id: number, url?: string, title?: string}} tab
  * @param {string} url  the results page's URL
  */
