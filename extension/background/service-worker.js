@@ -171,9 +171,9 @@ async function keep(event, onKept = () => {}) {
 
 function onContentText(message, sender, onKept) {
   // Made at once, so occurredAt is when it was typed or shown.
-  const event = makeTextEvent(message, sender);
+  const event = makeTextEvent(message, sender, { fieldOfSearch: (tabId, search) => searches.fieldOf(tabId, search) });
   if (event?.source === 'typed') {
-    searches.noteTyped(event.tabId, event.text);
+    searches.noteTyped(event.tabId, event.text, event.fieldId);
   }
   return keep(event, onKept);
 }
