@@ -1,3 +1,4 @@
+// @ts-check
 // The status page for IT staff: what the service worker recorded in chrome.storage.session.
 // Everything shown is set with textContent: host-supplied text is data, never markup.
 
@@ -106,21 +107,16 @@ export function describeMode(policyMode, transport, locale) {
 /** Rows for the per-source table: [name, waiting, sent, refused, dropped]. */
 export function sourceRows(stats) {
   const sources = stats?.sources ?? {};
-  const rows = SOURCES.map((s) => {
+  // [waiting, sent, refused, dropped] of each source, then of all.
+  const counts = SOURCES.map((s) => {
     const c = sources[s] ?? {};
-    return [SOURCE_NAMES[s], c.count ?? 0, c.delivered ?? 0, c.refused ?? 0, c.dropped ?? 0];
+    return [c.count ?? 0, c.delivered ?? 0, c.refused ?? 0, c.dropped ?? 0];
   });
-  const total = ['All', 0, 0, 0, 0];
-  for (const row of rows) {
-    for (let i = 1; i < row.length; i++) {
-      total[i] += row[i];
-    }
-  }
+  const total = [0, 1, 2, 3].map((i) => counts.reduce((sum, row) => sum + row[i], 0));
   // Events kept by an older version of the extension have no per-source counts.
-  total[1] = Math.max(total[1], stats?.count ?? 0);
-  total[4] = Math.max(total[4], stats?.dropped ?? 0);
-  rows.push(total);
-  return rows;
+  total[0] = Math.max(total[0], stats?.count ?? 0);
+  total[3] = Math.max(total[3], stats?.dropped ?? 0);
+  return [...SOURCES.map((s, k) => [SOURCE_NAMES[s], ...counts[k]]), ['All', ...total]];
 }
 
 function show(id, value) {

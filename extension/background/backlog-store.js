@@ -1,3 +1,4 @@
+// @ts-check
 // Where the backlog lives between browser runs: IndexedDB, which (unlike chrome.storage.session)
 // survives the browser closing. Every event is sealed with AES-256-GCM under a key WebCrypto made
 // non-extractable: the key object itself is stored (CryptoKey is structured-clonable), its bytes can
@@ -20,18 +21,21 @@ function done(request) {
   });
 }
 
+/** @param {IDBTransaction} transaction */
 function finished(transaction) {
-  return new Promise((resolve, reject) => {
+  return /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
     transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
     transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
-  });
+  }));
 }
 
 /**
  * @param {object} deps
  * @param {IDBFactory} deps.indexedDB  the worker's indexedDB (or fake-indexeddb in tests)
  * @param {SubtleCrypto} deps.subtle
+ * @param {string} [deps.dbName]  the database (tests give each their own)
+ * @param {(bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>} [deps.random]  fills bytes with random ones (the IVs)
  */
 export function createBacklogStore({ indexedDB, subtle, dbName = DB_NAME, random = (bytes) => crypto.getRandomValues(bytes) }) {
   let opening = null; // Promise<IDBDatabase>

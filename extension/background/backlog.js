@@ -1,3 +1,4 @@
+// @ts-check
 // Text events not acknowledged yet. Kept in IndexedDB, sealed (backlog-store.js), so they survive a
 // stopped service worker and the browser closing (an offline Chromebook, a PC whose host is missing),
 // and mirrored in memory; every operation runs in turn, so a restarted worker sees exactly what was
@@ -75,10 +76,15 @@ export function supersedes(newer, older) {
 
 /**
  * @param {object} deps
- * @param {{get: Function, set: Function, remove: Function}|null} deps.storage  chrome.storage.session
+ * @param {StorageArea|null} deps.storage  chrome.storage.session
  *        (or a fake): an older version's backlog to take over, and where the counters are mirrored
  * @param {IDBFactory} [deps.indexedDB]  defaults to the worker's
  * @param {SubtleCrypto} [deps.subtle]  defaults to the worker's
+ * @param {string} [deps.dbName]  the database (tests give each their own)
+ * @param {number} [deps.maxEvents]  the most events kept, all sources together
+ * @param {number} [deps.maxBytes]  the most bytes kept, all sources together
+ * @param {Record<ProtocolTextEvent['source'], {maxEvents: number, maxBytes: number}>} [deps.sourceBounds]  each source's own bounds
+ * @param {Log} [deps.log]
  */
 export function createBacklog({
   storage = null,
@@ -98,8 +104,14 @@ export function createBacklog({
   // Per source: what waits (count, bytes) and what happened to the rest (dropped, delivered:
   // acknowledged by the host or server, refused: rejected as bad input).
   let counts = emptyCounts();
+  /** @type {Promise<unknown>} */
   let queue = Promise.resolve();
 
+  /**
+   * @template T
+   * @param {() => Promise<T>} operation
+   * @returns {Promise<T>}
+   */
   function inTurn(operation) {
     const result = queue.then(operation);
     queue = result.catch(() => {});
@@ -301,6 +313,10 @@ export function createBacklog({
     return { removed, record: fits ? record : null, superseded, droppedNow };
   }
 
+  /**
+   * @param {string} eventId
+   * @param {'delivered'|'refused'|null} outcome  what it is counted as
+   */
   function forget(eventId, outcome) {
     return inTurn(async () => {
       await load();
@@ -324,6 +340,7 @@ export function createBacklog({
      * Adds an event, persisted before this resolves. Resolves to {superseded, dropped, kept}: how many
      * older events went, and whether this one was kept (false: no room its source may take).
      */
+    /** @param {ProtocolTextEvent} event */
     add(event) {
       return inTurn(async () => {
         await load();

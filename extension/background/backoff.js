@@ -1,3 +1,4 @@
+// @ts-check
 // Reconnect delays: 1 s, 2 s, 4 s … doubling up to 60 s, so a missing or crashing host costs the
 // pupil's machine almost nothing.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Screenshots for the host's 'capture' requests. Only a tab its window shows can be captured: a
 // request for a tab that is not showing waits (up to PATIENCE_MS, inside the host's 5 s) for the pupil
 // to switch to it, and is otherwise answered with the reason. Chrome allows captureVisibleTab twice a
@@ -54,6 +55,11 @@ function errorText(error) {
  *        makes a JPEG data URL smaller; without it a smaller JPEG is captured again
  * @param {() => number} [deps.now]  milliseconds clock
  * @param {(ms: number) => Promise<void>} [deps.sleep]
+ * @param {number} [deps.minIntervalMs]  between two captureVisibleTab calls
+ * @param {number} [deps.patienceMs]  how long a request waits for its tab to show
+ * @param {number} [deps.pollMs]  how often a waiting request looks again
+ * @param {number} [deps.maxJpegChars]  the largest JPEG sent, in base64 characters
+ * @param {Log} [deps.log]
  */
 export function createCaptureService({
   tabs,
@@ -68,10 +74,16 @@ export function createCaptureService({
   log = console,
 }) {
   let lastCallAt = -Infinity;
+  /** @type {Promise<unknown>} */
   let turn = Promise.resolve();
   // Requests waiting for their tab to show; poke() wakes them all to look again.
   const wakers = new Set();
 
+  /**
+   * @template T
+   * @param {() => Promise<T>} operation
+   * @returns {Promise<T>}
+   */
   function inTurn(operation) {
     const result = turn.then(operation);
     turn = result.catch(() => {});
@@ -80,7 +92,7 @@ export function createCaptureService({
 
   // Resolves after `ms`, or sooner on poke().
   function waitForChange(ms) {
-    return new Promise((resolve) => {
+    return /** @type {Promise<void>} */ (new Promise((resolve) => {
       let done = false;
       const wake = () => {
         if (!done) {
@@ -91,7 +103,7 @@ export function createCaptureService({
       };
       wakers.add(wake);
       sleep(ms).then(wake);
-    });
+    }));
   }
 
   /** {state: 'visible', tab} or {state: 'closed'|'hidden'|'minimised'}. */

@@ -1,3 +1,4 @@
+// @ts-check
 // Who this device is, for direct mode (the native host names its own machine). On a managed
 // Chromebook the extension, force-installed by policy, reads the Google Admin console's record of
 // the device (chrome.enterprise.deviceAttributes: directory device ID, serial number, asset ID,
@@ -39,7 +40,12 @@ async function attempt(call, log) {
 
 const installIds = new WeakMap();
 
-/** The random ID of this install, made on first use and kept in chrome.storage.local. */
+/**
+ * The random ID of this install, made on first use and kept in chrome.storage.local.
+ * @param {StorageArea} local
+ * @param {() => string} [random]
+ * @returns {Promise<string>}
+ */
 export function installId(local, random = () => crypto.randomUUID()) {
   if (!local) {
     return Promise.reject(new Error('chrome.storage.local is not available'));
@@ -80,6 +86,12 @@ async function networkAddresses(networking, log) {
 }
 
 /**
+ * @param {object} [deps]
+ * @param {{deviceAttributes?: object, networkingAttributes?: object}} [deps.enterprise]  chrome.enterprise, on a
+ *        managed Chromebook
+ * @param {StorageArea} [deps.local]  chrome.storage.local: the install ID
+ * @param {() => string} [deps.random]  makes a new install ID
+ * @param {Log} [deps.log]
  * @returns {Promise<{machineName: string, directoryDeviceId: string|null, serialNumber: string|null,
  *   assetId: string|null, annotatedLocation: string|null, ipAddresses: string[], installId: string,
  *   source: 'chromeos-enterprise'|'install-id'}>}

@@ -1,3 +1,4 @@
+// @ts-check
 // Direct mode (Chromebooks, where no native host can run): the extension talks to the eSafe server
 // itself. It enrols with the school's enrolment code from managed policy (the device token is kept in
 // chrome.storage.local), sends text events in sealed batches, and plays the host's part towards the
@@ -17,22 +18,34 @@ export const HEARTBEAT_MS = 5 * 60_000;
 export const MAX_SCREENSHOT_TRIES = 5;
 const MAX_SHOWN = 200;
 
+/**
+ * This device's enrolment, kept in chrome.storage.local.
+ * @typedef {{serverUrl: string, deviceId: string, token: string, serverKey: {keyId: string, publicKey: string}}} DirectDevice
+ */
+
 function shortText(value) {
   return String(value ?? '').slice(0, MAX_SHOWN);
 }
 
 /**
  * @param {object} deps
- * @param {(url: string, init: object) => Promise<Response>} deps.fetch
- * @param {{get: Function, set: Function, remove: Function}} deps.storage  chrome.storage.local: the device token
+ * @param {(url: string, init: RequestInit) => Promise<Response>} deps.fetch
+ * @param {StorageArea} deps.storage  chrome.storage.local: the device token
  * @param {() => {serverUrl: string|null, userIdKey: string|null}} deps.policy  the current policy
  * @param {() => Promise<string|null>} deps.enrolmentCode  the school's enrolment code from managed policy
  * @param {() => Promise<{account: string|null, extensionVersion: string, machineName: string, deviceAddresses?: string[]}>} deps.describe
  * @param {() => Promise<void>} deps.onOpen  once enrolled: resend the backlog
- * @param {(message: object) => void} deps.onMessage  the host's messages, made from the server's answers
- * @param {(state: {state: string, detail: string|null}) => void} deps.onState
+ * @param {(message: HostMessage) => void} deps.onMessage  the host's messages, made from the server's answers
+ * @param {(state: ConnectionState) => void} deps.onState
  * @param {() => Promise<{count: number}>} [deps.backlogStats]  for the heartbeat
  * @param {() => boolean} [deps.hostMissing]  for the heartbeat (auto mode falling back from native)
+ * @param {ReturnType<typeof createBackoff>} [deps.backoff]  the retry delays
+ * @param {(fn: () => void, ms: number) => ReturnType<typeof setTimeout>} [deps.setTimer]
+ * @param {(handle: ReturnType<typeof setTimeout>) => void} [deps.clearTimer]
+ * @param {() => number} [deps.now]  milliseconds clock
+ * @param {SubtleCrypto} [deps.subtle]  for sealing
+ * @param {Log} [deps.log]
+ * @returns {Transport}
  */
 export function createDirectTransport({
   fetch,
@@ -52,7 +65,8 @@ export function createDirectTransport({
   subtle = crypto.subtle,
   log = console,
 }) {
-  let device = null; // {serverUrl, deviceId, token, serverKey: {keyId, publicKey}}
+  /** @type {DirectDevice|null} */
+  let device = null;
   let open = false;
   let closed = false;
   let connecting = null;
@@ -141,7 +155,8 @@ export function createDirectTransport({
       return;
     }
     setState('connecting');
-    const stored = (await storage.get(DEVICE_KEY))?.[DEVICE_KEY];
+    // What enrol() stored (checked for this server below).
+    const stored = /** @type {DirectDevice|undefined} */ ((await storage.get(DEVICE_KEY))?.[DEVICE_KEY]);
     // A device enrolled with another server enrols again with this one.
     device = stored?.serverUrl === serverUrl && stored.token ? stored : await enrol(serverUrl);
     if (!device) {

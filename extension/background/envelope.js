@@ -1,3 +1,4 @@
+// @ts-check
 // Seals bytes to the eSafe server's public key in the envelope the C# code writes and opens
 // (core/eSafe.Incidents/IncidentSealer.cs): ephemeral ECDH P-256, HKDF-SHA256, AES-256-GCM. Byte for byte
 // the same, checked by the published vectors (docs/ENVELOPE-VECTORS.md) here and in the C# tests. Used in

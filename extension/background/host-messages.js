@@ -1,3 +1,4 @@
+// @ts-check
 // What to do with each message the host sends (PROTOCOL.md section 1). The host is trusted more than
 // a web page but its fields are still checked before they are used or stored.
 
@@ -7,7 +8,11 @@ function shortText(value) {
   return typeof value === 'string' ? value.slice(0, MAX_SHOWN) : null;
 }
 
-/** The parts of a hello-reply worth keeping for the status page. */
+/**
+ * The parts of a hello-reply worth keeping for the status page.
+ * @param {HelloReply} reply
+ * @returns {HelloSummary}
+ */
 export function helloSummary(reply) {
   return {
     protocol: Number.isInteger(reply.protocol) ? reply.protocol : null,
@@ -20,15 +25,18 @@ export function helloSummary(reply) {
 
 /**
  * @param {object} deps
- * @param {{ack: (eventId: string) => Promise<boolean>, refuse?: (eventId: string) => Promise<boolean>}} deps.backlog
- * @param {{handle: (request: object) => Promise<object>}} deps.capture
- * @param {(hello: object) => Promise<void>} deps.recordHello  keeps the hello-reply's summary
- * @param {(message: object) => boolean} deps.reply  sends a message back to the host
+ * @param {{ack: (eventId: string) => Promise<unknown>, refuse?: (eventId: string) => Promise<unknown>}} deps.backlog
+ * @param {{handle: (request: CaptureRequest) => Promise<CaptureReply | ErrorMessage>}} deps.capture
+ * @param {(hello: HelloSummary) => Promise<unknown>} deps.recordHello  keeps the hello-reply's summary
+ * @param {(message: ExtensionMessage) => boolean} deps.reply  sends a message back to the host
+ * @param {Log} [deps.log]
+ * @returns {(message: HostMessage) => Promise<void>}
  */
 export function createHostMessageHandler({ backlog, capture, recordHello, reply, log = console }) {
   return async function handle(message) {
+    // The host's message is checked, not trusted: its type may be anything, or missing.
     const type = typeof message?.type === 'string' ? message.type : null;
-    switch (type) {
+    switch (message?.type) {
       case 'ack':
         if (typeof message.eventId === 'string') {
           await backlog.ack(message.eventId);

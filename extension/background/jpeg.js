@@ -1,3 +1,4 @@
+// @ts-check
 // Makes a screenshot smaller inside the service worker (OffscreenCanvas), so a too-large JPEG does not
 // need another captureVisibleTab call (Chrome allows two a second, and the tab may have changed).
 

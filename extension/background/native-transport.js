@@ -1,3 +1,4 @@
+// @ts-check
 // The native messaging port to the eSafe host: connect, say hello, hand the port's messages on, and
 // reconnect with back-off when it drops. It knows nothing of what the messages mean.
 
@@ -11,11 +12,18 @@ export const HEALTHY_AFTER_MS = 60_000;
 /**
  * @param {object} deps
  * @param {{connectNative: Function, lastError?: {message: string}}} deps.runtime  chrome.runtime or a fake
- * @param {() => Promise<object>} deps.makeHello  the hello message (async: it asks for the account)
+ * @param {() => Promise<HelloMessage>} deps.makeHello  the hello message (async: it asks for the account)
  * @param {() => Promise<void>} deps.onOpen  after hello: resend the backlog
- * @param {(message: object) => void} deps.onMessage  every message from the host
- * @param {(state: {state: string, detail: string|null}) => void} deps.onState
+ * @param {(message: HostMessage) => void} deps.onMessage  every message from the host
+ * @param {(state: ConnectionState) => void} deps.onState
  *        'connecting' (port made), 'open' (hello sent), 'disconnected' (detail: Chrome's reason)
+ * @param {ReturnType<typeof createBackoff>} [deps.backoff]  the reconnect delays
+ * @param {(fn: () => void, ms: number) => ReturnType<typeof setTimeout>} [deps.setTimer]
+ * @param {(handle: ReturnType<typeof setTimeout>) => void} [deps.clearTimer]
+ * @param {() => number} [deps.now]  milliseconds clock
+ * @param {string} [deps.hostName]  the native messaging host's name
+ * @param {Log} [deps.log]
+ * @returns {Transport}
  */
 export function createNativeTransport({
   runtime,

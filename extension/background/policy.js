@@ -1,3 +1,4 @@
+// @ts-check
 // The IT admin's policy (chrome.storage.managed, described by managed_schema.json). The first managed
 // read after the browser starts can take about 3 s, so it is read once and cached in
 // chrome.storage.session; a policy change refreshes the cache.

@@ -118,41 +118,85 @@ export function searchQuery(href) {
   return null;
 }
 
+const normal = (text) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The fieldId of a search: `query:<engine>:<query>` (lower case, spaces collapsed, at most 128
+ * characters). The host keys repeats on a fieldId, so the search and its results page's text, which
+ * carries the same fieldId (text-event.js), are one event: a phrase from the search that the results
+ * page repeats (a snippet quoting it) is a repeat of the search's hit, not a second incident. A
+ * different query is another field, so another search with the same phrase is another incident.
+ * (Not `search:…`: the host keys fieldIds that start so, an older extension's, on URL and context.)
+ * @param {SearchQuery} search
+ */
+export function searchFieldId({ engine, query }) {
+  return `query:${engine}:${normal(query)}`.slice(0, MAX_SEARCH_FIELD_ID);
+}
+
+const MAX_SEARCH_FIELD_ID = 128;
+
 /**
  * Which queries to send: once per search in a tab (a results page that changes its URL, turns a page
  * or switches to images keeps its query and is not sent again), and not when the pupil typed the same
  * words in that tab a moment ago (the typed text went to the host already, with the same words).
  * In memory: a restarted worker may send one query again; the host's repeat filter drops it.
+ * It also says which field a results page's text belongs to (fieldOf): the search's own, or the
+ * typed field the search came from when the typed text stood for the search.
+ * @param {object} [deps]
+ * @param {() => number} [deps.now]  milliseconds clock
+ * @param {number} [deps.typedWindowMs]  how long typed text stands for a search of the same words
+ * @param {number} [deps.maxTyped]  typed texts remembered a tab
  */
 export function createSearchFilter({ now = () => Date.now(), typedWindowMs = 2 * 60 * 1000, maxTyped = 10 } = {}) {
-  const lastByTab = new Map(); // tabId → `${engine}\n${query}`
-  const typedByTab = new Map(); // tabId → [{text, at}]
-
-  const normal = (text) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+  /** @type {Map<number, {key: string, fieldId: string}>} the tab's last search, and the field its event has */
+  const lastByTab = new Map();
+  /** @type {Map<number, Array<{text: string, fieldId: string|null, at: number}>>} */
+  const typedByTab = new Map();
 
   return {
-    /** Typed text from a tab, so a search for the same words is not sent twice. */
-    noteTyped(tabId, text) {
+    /**
+     * Typed text from a tab, so a search for the same words is not sent twice.
+     * @param {number} tabId
+     * @param {string} text
+     * @param {string|null} [fieldId]  the typed event's
+     */
+    noteTyped(tabId, text, fieldId = null) {
       if (typeof text !== 'string' || text.trim() === '') {
         return;
       }
       const list = (typedByTab.get(tabId) ?? []).filter((e) => now() - e.at < typedWindowMs);
-      list.push({ text: normal(text.slice(-4096)), at: now() });
+      list.push({ text: normal(text.slice(-4096)), fieldId, at: now() });
       typedByTab.set(tabId, list.slice(-maxTyped));
     },
 
-    /** True when this search in this tab should become an event (and remembers it). */
-    shouldSend(tabId, { engine, query }) {
-      const key = `${engine}\n${query.toLowerCase()}`;
-      if (lastByTab.get(tabId) === key) {
+    /**
+     * True when this search in this tab should become an event (and remembers it).
+     * @param {number} tabId
+     * @param {SearchQuery} search
+     */
+    shouldSend(tabId, search) {
+      const key = `${search.engine}\n${search.query.toLowerCase()}`;
+      if (lastByTab.get(tabId)?.key === key) {
         return false;
       }
-      lastByTab.set(tabId, key);
-      const q = normal(query);
-      const typed = typedByTab.get(tabId) ?? [];
-      return !typed.some((e) => now() - e.at < typedWindowMs && e.text.includes(q));
+      const q = normal(search.query);
+      const typed = (typedByTab.get(tabId) ?? []).findLast((e) => now() - e.at < typedWindowMs && e.text.includes(q));
+      lastByTab.set(tabId, { key, fieldId: typed?.fieldId ?? searchFieldId(search) });
+      return typed === undefined;
     },
 
+    /**
+     * The fieldId for the text of this search's results page in this tab: the typed field's when the
+     * pupil typed the search there (that event stands for the search), else the search's own.
+     * @param {number} tabId
+     * @param {SearchQuery} search
+     */
+    fieldOf(tabId, search) {
+      const last = lastByTab.get(tabId);
+      return last?.key === `${search.engine}\n${search.query.toLowerCase()}` ? last.fieldId : searchFieldId(search);
+    },
+
+    /** @param {number} tabId */
     forgetTab(tabId) {
       lastByTab.delete(tabId);
       typedByTab.delete(tabId);
@@ -172,7 +216,7 @@ function knownTitle(tab, url) {
  * ("sad songs - YouTube"), not the one of the page before or the URL.
  * @param {object} deps
  * @param {ReturnType<typeof createSearchFilter>} deps.filter
- * @param {(search: {engine: string, query: string}, tab: object, url: string, at: Date) => void} deps.emit
+ * @param {(search: SearchQuery, tab: {id: number, url?: string, title?: string}, url: string, at: Date) => void} deps.emit
  *        `at` is when the search was made (the URL changed), not when the title came
  * @param {(fn: Function, ms: number) => any} [deps.setTimer]
  * @param {(handle: any) => void} [deps.clearTimer]

@@ -1,3 +1,4 @@
+// @ts-check
 // The extension's one owner of the transport: relays typed and page text from the content scripts and
 // the searches it reads from tabs' URLs to the host, acts on the host's messages and takes
 // screenshots. Chrome may stop this worker whenever it is idle, so everything that must survive is in
@@ -59,6 +60,7 @@ async function signedInAccount() {
   }
 }
 
+/** @returns {Promise<HelloMessage>} */
 async function makeHello() {
   return {
     type: 'hello',
@@ -140,6 +142,10 @@ async function ensureAlarm() {
 // about 3 s): a worker stopped right now loses nothing. Then sent if the port is open; else the next
 // connection resends it. Policy pausing monitoring takes it out again. `onKept(ok)` is told as soon
 // as the event is in the backlog (or there was nothing to keep), before the policy is waited for.
+/**
+ * @param {ProtocolTextEvent|null} event
+ * @param {(ok: boolean) => void} [onKept]
+ */
 async function keep(event, onKept = () => {}) {
   if (event === null || policy?.enabled === false) {
     onKept(true);
@@ -165,9 +171,9 @@ async function keep(event, onKept = () => {}) {
 
 function onContentText(message, sender, onKept) {
   // Made at once, so occurredAt is when it was typed or shown.
-  const event = makeTextEvent(message, sender);
+  const event = makeTextEvent(message, sender, { fieldOfSearch: (tabId, search) => searches.fieldOf(tabId, search) });
   if (event?.source === 'typed') {
-    searches.noteTyped(event.tabId, event.text);
+    searches.noteTyped(event.tabId, event.text, event.fieldId);
   }
   return keep(event, onKept);
 }

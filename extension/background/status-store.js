@@ -1,3 +1,4 @@
+// @ts-check
 // The connection's state for the status page, kept in chrome.storage.session so that it survives a
 // stopped service worker: {state, detail, since, hello, lastHello}, where hello is the current
 // connection's hello-reply summary and lastHello the last one ever received with when it came (so the
@@ -8,19 +9,34 @@ import { TRANSPORT_KEY } from './transport-mode.js';
 
 export const CONNECTION_KEY = 'connection';
 
+/**
+ * @param {object} deps
+ * @param {StorageArea} deps.storage  chrome.storage.session (or a fake)
+ * @param {() => Date} [deps.now]
+ * @param {Log} [deps.log]
+ */
 export function createStatusStore({ storage, now = () => new Date(), log = console }) {
+  /** @type {Promise<unknown>} */
   let queue = Promise.resolve();
 
+  /**
+   * @template T
+   * @param {() => Promise<T>} operation
+   * @returns {Promise<T>}
+   */
   function inTurn(operation) {
     const result = queue.then(operation);
     queue = result.catch(() => {});
     return result;
   }
 
+  /** @returns {Promise<ConnectionRecord>} */
   async function read() {
-    return (await storage.get(CONNECTION_KEY))?.[CONNECTION_KEY] ?? { state: 'starting', detail: null, since: null, hello: null, lastHello: null };
+    const stored = /** @type {ConnectionRecord|undefined} */ ((await storage.get(CONNECTION_KEY))?.[CONNECTION_KEY]);
+    return stored ?? { state: 'starting', detail: null, since: null, hello: null, lastHello: null };
   }
 
+  /** @param {ConnectionRecord} record */
   async function write(record) {
     try {
       await storage.set({ [CONNECTION_KEY]: record });
@@ -33,7 +49,10 @@ export function createStatusStore({ storage, now = () => new Date(), log = conso
   return {
     get: () => inTurn(read),
 
-    /** A transport state change; a new connection forgets the previous host's hello. */
+    /**
+     * A transport state change; a new connection forgets the previous host's hello.
+     * @param {ConnectionState} state
+     */
     setState({ state, detail = null }) {
       return inTurn(async () => {
         const current = await read();
@@ -48,7 +67,10 @@ export function createStatusStore({ storage, now = () => new Date(), log = conso
       });
     },
 
-    /** The transport auto mode chose ({mode, transport, hostMissing}), with since when, for the status page and heartbeat. */
+    /**
+     * The transport auto mode chose, with since when, for the status page and heartbeat.
+     * @param {TransportChoice} choice
+     */
     setTransport(choice) {
       return inTurn(async () => {
         try {
@@ -59,6 +81,7 @@ export function createStatusStore({ storage, now = () => new Date(), log = conso
       });
     },
 
+    /** @param {HelloSummary} hello */
     setHello(hello) {
       return inTurn(async () => write({ ...(await read()), hello, lastHello: { ...hello, at: now().toISOString() } }));
     },

@@ -4,7 +4,7 @@
 // so the host never has to refuse one. A message comes from a web page's renderer: every field is
 // checked, none is trusted for its shape.
 
-import { searchQuery } from './search-query.js';
+import { searchFieldId, searchQuery } from './search-query.js';
 
 export const MAX_TEXT = 64 * 1024;
 export const MAX_URL = 8 * 1024;
@@ -61,8 +61,14 @@ export function webUrl(url) {
 }
 
 // What the content scripts send: typed text with the field it came from, or page text.
+/** @type {Record<string, 'typed'|'page'>} */
 const SOURCE_OF = { typed: 'typed', page: 'page' };
 
+/**
+ * @param {{eventId: string, tabId: number, fieldId: string|null, source: ProtocolTextEvent['source'], url: string, title: string, text: string}} fields
+ * @param {Date} at
+ * @returns {ProtocolTextEvent}
+ */
 function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
   return {
     eventId,
@@ -81,19 +87,28 @@ function textEvent({ eventId, tabId, fieldId, source, url, title, text }, at) {
 /**
  * The text event for a content script's message ('typed' or 'page'), or null when there is nothing the
  * host could use. Page text carries no fieldId: the host then tells repeats apart by URL, so the same
- * page read again within its repeat window is not a new incident.
- * @param {any} message  {type:'typed', fieldId, text, url, title} from content/typing.js, or
- *                          {type:'page', text, url, title, chunk} from content/page-text.js
+ * page read again within its repeat window is not a new incident. A search results page's text carries
+ * its search's field (below, "One search, one incident").
+ * @param {ContentMessage} message  from content/typing.js or content/page-text.js
  * @param {chrome.runtime.MessageSender} sender  Chrome's record of who sent it
- * @param {{now?: () => Date, uuid?: () => string}} deps  the clock and ID source, for tests
+ * @param {object} [deps]
+ * @param {() => Date} [deps.now]  the clock, for tests
+ * @param {() => string} [deps.uuid]  the event ID source, for tests
+ * @param {(tabId: number, search: SearchQuery) => string} [deps.fieldOfSearch]  the field of a results
+ *        page's text: the search filter's fieldOf (the typed field a search came from), else the search's own
+ * @returns {ProtocolTextEvent|null}
  */
-export function makeTextEvent(message, sender, { now = () => new Date(), uuid = () => crypto.randomUUID() } = {}) {
+export function makeTextEvent(message, sender, {
+  now = () => new Date(),
+  uuid = () => crypto.randomUUID(),
+  fieldOfSearch = (_tabId, search) => searchFieldId(search),
+} = {}) {
   const source = SOURCE_OF[message?.type];
   if (!source || typeof message.text !== 'string') {
     return null;
   }
   let fieldId = null;
-  if (source === 'typed') {
+  if (message.type === 'typed') {
     fieldId = message.fieldId;
     if (typeof fieldId !== 'string' || fieldId.length === 0 || fieldId.length > MAX_FIELD_ID) {
       return null;
@@ -114,7 +129,11 @@ export function makeTextEvent(message, sender, { now = () => new Date(), uuid = 
   // Typed text keeps its end (the newest words), page text its start (it is sent in order).
   let text = source === 'typed' ? capEnd(message.text) : capStart(message.text, MAX_TEXT);
   if (source === 'page') {
-    text = withoutQuery(text, url);
+    const search = searchQuery(url);
+    if (search !== null) {
+      fieldId = fieldOfSearch(tab.id, search);
+      text = withoutQuery(text, url);
+    }
   }
   if (text.trim() === '' || (source === 'page' && !LETTER.test(text))) {
     return null;
@@ -134,6 +153,11 @@ const LETTER = /\p{L}/u;
 // device pipeline's repeat filter taking the same phrase from the same tab within seconds as one, would
 // also merge what must stay apart (two people in a chat writing the same words a second apart are two
 // incidents) and would depend on which event comes first. What else the page shows is still read.
+// Its snippets quote the threat too, with other words around it ("some nights I think I will kill
+// myself"): only the matcher knows that is the searched phrase, so the results page's text carries the
+// search's fieldId (searchFieldId, or the typed field the search came from), and the host, which keys
+// repeats on the fieldId, takes the same phrase there as the search's hit again. A phrase the search did
+// not have is still a new incident.
 /** Page text of a search results page without the query's words (spaces and case aside). */
 export function withoutQuery(text, url) {
   const search = searchQuery(url);
@@ -152,9 +176,10 @@ export function makeTypedEvent(message, sender, deps) {
 }
 
 /**
- * The text event for a search found in a tab's URL. fieldId is `search:<engine>`, so the same search
- * again in that tab (another results page, images) is a repeat to the host, whatever the URL.
- * @param {{engine: string, query: string}} search  from searchQuery()
+ * The text event for a search found in a tab's URL. fieldId is `query:<engine>:<query>` (searchFieldId),
+ * so the same search again in that tab (another results page, images) and its results page's text are
+ * repeats to the host, whatever the URL.
+ * @param {SearchQuery} search  from searchQuery()
  * @param {{id: number, url?: string, title?: string}} tab
  * @param {string} url  the results page's URL
  */
@@ -166,7 +191,7 @@ export function makeSearchEvent(search, tab, url, { now = () => new Date(), uuid
   if (pageUrl === null) {
     return null;
   }
-  const fieldId = capStart(`search:${search.engine}`, MAX_FIELD_ID);
+  const fieldId = searchFieldId(search);
   const title = capStart(typeof tab.title === 'string' ? tab.title : '', MAX_TITLE);
   const text = capStart(search.query, MAX_TEXT);
   return textEvent({ eventId: uuid(), tabId: tab.id, fieldId, source: 'search', url: pageUrl, title, text }, now());

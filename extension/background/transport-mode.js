@@ -1,3 +1,4 @@
+// @ts-check
 // Which transport carries the events: the policy's `mode` on this platform. `native` and `direct` are
 // what they say; `auto` (the default) is direct on ChromeOS, which runs no native host, and elsewhere
 // the native host, falling back to direct while no host answers (not installed for this browser, or
@@ -43,12 +44,12 @@ export async function readTransportState(storage) {
  * @param {object} deps
  * @param {'auto'|'native'|'direct'} deps.mode  the policy's
  * @param {string|null} deps.os  from platformOs
- * @param {(hooks: {onState: Function, onHostMessage: Function}) => object} deps.makeNative
- * @param {(hooks: {onState: Function}) => object} deps.makeDirect
- * @param {(state: {state: string, detail: string|null}) => void} deps.onState  the carrying transport's states
- * @param {(message: object) => void} deps.onHostMessage  every message from the native host
- * @param {(choice: {mode: string, transport: string, hostMissing: boolean}) => void} deps.onChoice
- *        told at once and at every switch
+ * @param {(hooks: {onState: (state: ConnectionState) => void, onHostMessage: (message: HostMessage) => void}) => Transport} deps.makeNative
+ * @param {(hooks: {onState: (state: ConnectionState) => void}) => Transport} deps.makeDirect
+ * @param {(state: ConnectionState) => void} deps.onState  the carrying transport's states
+ * @param {(message: HostMessage) => void} deps.onHostMessage  every message from the native host
+ * @param {(choice: TransportChoice) => void} [deps.onChoice]  told at once and at every switch
+ * @param {Log} [deps.log]
  */
 export function createModeTransport({ mode, os, makeNative, makeDirect, onState, onHostMessage, onChoice = () => {}, log = console }) {
   const first = chooseTransport(mode, os);
@@ -66,6 +67,7 @@ export function createModeTransport({ mode, os, makeNative, makeDirect, onState,
     }
   }
 
+  /** @returns {TransportChoice} */
   function choice() {
     return { mode: MODES.includes(mode) ? mode : DEFAULT_MODE, transport: hostMissing || first === 'direct' ? 'direct' : 'native', hostMissing };
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // The pupil's pseudonymous user ID, computed in the browser in direct mode exactly as the host computes it
 // (core PseudonymousId.cs): HMAC-SHA256 of the trimmed, lower-cased account name under the school's own key
 // (managed policy `userIdKey`), first 16 bytes in hex. The key never leaves the device.

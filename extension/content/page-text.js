@@ -38,6 +38,7 @@
   // Chunks go out from a task of their own, not from the walking slice: sendMessage usually takes
   // 0.1 ms but now and then a few, which would stretch a 3 ms slice. URL and title are read when the
   // chunk is made. On page hide they go at once (later tasks may never run).
+  /** @type {PageMessage[]} */
   const outbox = [];
   let outboxTimer = null;
 

@@ -13,7 +13,8 @@
 
   /**
    * @param {object} deps
-   * @param {(message: object) => Promise<any>} deps.sendMessage  chrome.runtime.sendMessage
+   * @param {(message: ContentMessage) => Promise<{ok?: boolean}|undefined>} deps.sendMessage  chrome.runtime.sendMessage:
+   *        the worker answers {ok} (service-worker.js)
    * @param {(fn: Function, ms: number) => any} deps.setTimer
    * @param {() => void} [deps.onGone]  sendMessage threw: the extension was reloaded or removed
    * @param {readonly number[]} [deps.delays]  waits before each send again
@@ -61,6 +62,7 @@
     }
 
     return {
+      /** @param {ContentMessage} message */
       send(message) {
         stats.sent += 1;
         attempt(message, 0);

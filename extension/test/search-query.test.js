@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cleanQuery, createSearchFilter, createSearchWatcher, MAX_QUERY, searchQuery } from '../background/search-query.js';
+import { cleanQuery, createSearchFilter, createSearchWatcher, MAX_QUERY, searchFieldId, searchQuery } from '../background/search-query.js';
 import { fakeClock } from '../test-support/fakes.js';
 
 // [url, engine, query] — null engine: not a search.
@@ -104,6 +104,24 @@ describe('search filter', () => {
     assert.equal(filter.shouldSend(3, { engine: 'google', query: 'how to make friends fast' }), true, 'more than was typed');
     now = 2 * 60 * 1000;
     assert.equal(filter.shouldSend(3, { engine: 'bing', query: 'how to make friends' }), true, 'typed too long ago');
+  });
+
+  it("names the field of a results page's text: the typed field a search came from, else the search's own", () => {
+    const filter = createSearchFilter({ now: () => 0 });
+    const search = { engine: 'bing', query: 'How  to kill myself' };
+    assert.equal(filter.fieldOf(3, search), 'query:bing:how to kill myself', 'before the filter saw it (a restarted worker)');
+    filter.noteTyped(3, 'how to kill myself', 'q-2');
+    filter.shouldSend(3, search);
+    assert.equal(filter.fieldOf(3, search), 'q-2');
+    assert.equal(filter.fieldOf(3, { engine: 'bing', query: 'other' }), 'query:bing:other', 'not the tab\'s last search');
+    filter.shouldSend(4, search);
+    assert.equal(filter.fieldOf(4, search), 'query:bing:how to kill myself', 'not typed in that tab');
+  });
+
+  it('makes a search field of the engine and the query, lower case, spaces collapsed, at most 128 characters', () => {
+    assert.equal(searchFieldId({ engine: 'youtube', query: ' Sad   Songs ' }), 'query:youtube:sad songs');
+    assert.equal(searchFieldId({ engine: 'google', query: 'a'.repeat(400) }).length, 128);
+    assert.ok(!searchFieldId({ engine: 'google', query: 'x' }).startsWith('search:'), 'the host keys search: fields on URL and context');
   });
 });
 

@@ -297,8 +297,8 @@ describe('service worker', () => {
     await settle();
     const events = chrome.runtime.ports[0].sent.slice(1).map((m) => m.event);
     assert.deepEqual(events.map((e) => [e.tabId, e.source, e.fieldId, e.text]), [
-      [5, 'search', 'search:google', 'how to make friends'],
-      [6, 'search', 'search:youtube', 'sad songs'],
+      [5, 'search', 'query:google:how to make friends', 'how to make friends'],
+      [6, 'search', 'query:youtube:sad songs', 'sad songs'],
     ]);
     assert.equal(events[0].url, 'https://www.google.com/search?q=how+to+make+friends&sca_esv=1');
     assert.equal(events[0].title, 'Results');
@@ -314,6 +314,30 @@ describe('service worker', () => {
     await settle();
     const events = chrome.runtime.ports[0].sent.slice(1).map((m) => m.event);
     assert.deepEqual(events.map((e) => `${e.source}:${e.text}`), ['typed:how to make friends', 'search:how to make friends at school']);
+  });
+
+  it("gives a results page's text the field of its search: the search's own, or the typed field it came from", async () => {
+    const chrome = await startWorker(fakeChrome());
+    const resultsOf = (tabId, url) => ({ id: EXTENSION_ID, url, tab: { id: tabId, url, title: 'Results' }, frameId: 0 });
+    const snippet = (url) => ({ type: 'page', text: 'Forum: some nights I think I will kill myself', url, title: 'Results', chunk: 0 });
+    const searched = 'https://www.google.com/search?q=How+to+kill+myself';
+    navigate(chrome, 5, searched);
+    await settle();
+    chrome.runtime.onMessage.fire(snippet(searched), resultsOf(5, searched), () => {});
+    typed(chrome, { fieldId: 'q-2', text: 'how to kill myself' }, resultsOf(6, 'https://www.bing.com/search?q=weather'));
+    await settle();
+    const typedSearch = 'https://www.bing.com/search?q=how+to+kill+myself';
+    navigate(chrome, 6, typedSearch);
+    await settle();
+    chrome.runtime.onMessage.fire(snippet(typedSearch), resultsOf(6, typedSearch), () => {});
+    await settle();
+    const events = chrome.runtime.ports[0].sent.slice(1).map((m) => m.event);
+    assert.deepEqual(events.map((e) => [e.tabId, e.source, e.fieldId]), [
+      [5, 'search', 'query:google:how to kill myself'],
+      [5, 'page', 'query:google:how to kill myself'],
+      [6, 'typed', 'q-2'],
+      [6, 'page', 'q-2'],
+    ]);
   });
 
   it('keeps searches and page text while the host is missing, and resends them on connecting', async () => {

@@ -108,14 +108,14 @@ describe('text event', () => {
     assert.equal(makeTypedEvent(page, sender, deps), null);
   });
 
-  it('makes a search a search event with fieldId search:<engine>, the URL and the tab title', () => {
+  it('makes a search a search event with fieldId query:<engine>:<query>, the URL and the tab title', () => {
     const tab = { id: 9, url: 'https://www.google.com/search?q=old', title: 'sad songs - Google Search' };
     const event = makeSearchEvent({ engine: 'google', query: 'sad songs' }, tab, 'https://www.google.com/search?q=sad+songs', deps);
     assert.deepEqual(Object.keys(event).sort(), [...PROTOCOL_FIELDS].sort());
     assert.deepEqual(event, {
       eventId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
       tabId: 9,
-      fieldId: 'search:google',
+      fieldId: 'query:google:sad songs',
       source: 'search',
       url: 'https://www.google.com/search?q=sad+songs',
       title: 'sad songs - Google Search',
@@ -137,6 +137,16 @@ describe('a search results page and its query (one search, one incident)', () =>
   it("sends the results page's text without the query it echoes, whatever its spaces and case", () => {
     const event = makeTextEvent(page('Results for “How to  KILL myself”\nhow to kill myself meaning\nWeather today'), onResults, deps);
     assert.equal(event.text, 'Results for “ ”\n  meaning\nWeather today');
+  });
+
+  it("gives the results page's text its search's field, so the host takes a snippet's same phrase as the search's", () => {
+    const event = makeTextEvent(page('Forum: some nights I think I will kill myself'), onResults, deps);
+    assert.equal(event.fieldId, 'query:google:how to kill myself');
+    assert.equal(event.fieldId, makeSearchEvent({ engine: 'google', query: 'how to kill myself' }, onResults.tab, results, deps).fieldId);
+    const typedThere = makeTextEvent(page('Forum: some nights I think I will kill myself'), onResults, { ...deps, fieldOfSearch: () => 'q-2' });
+    assert.equal(typedThere.fieldId, 'q-2', 'the typed field the search came from, when the filter knows one');
+    const forum = 'https://forum.example/post';
+    assert.equal('fieldId' in makeTextEvent({ ...page('kill myself'), url: forum }, { ...sender, url: forum, tab: { ...sender.tab, url: forum } }, deps), false);
   });
 
   it('keeps the same words elsewhere on the page, and on pages that are no search', () => {

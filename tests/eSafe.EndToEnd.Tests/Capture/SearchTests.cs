@@ -86,4 +86,58 @@ public sealed class SearchTests : CaptureTest
         all.Should().HaveCount(2, "the search and the results page's echo of it are one event; the marker is the other")
             .And.ContainSingle(i => i.MatchedText == "kill myself");
     }
+
+    // A real results page quotes the threat in its snippets with other words around it, not only the whole query
+    // (which the results page's text is sent without): here "kill myself" in a forum thread's title.
+    private const string Snippet = "Forum: some nights I think I will kill myself. Replies from people who got through it";
+
+    [Test]
+    public async Task A_results_page_snippet_that_repeats_the_searched_threat_is_not_a_second_incident()
+    {
+        var url = $"http://www.google.com/search?q=how+to+kill+myself&result={Uri.EscapeDataString(Snippet)}&{Mark}";
+        var page = await OpenUrlAsync(url);
+        (await page.Locator("#results").InnerTextAsync()).Should().Contain("kill myself", "a snippet repeats the threat (precondition)");
+
+        var search = await IncidentAsync();
+        await TypeMarkerAfterThePageTextAsync(page);
+        var all = await AllIncidentsAsync();
+
+        search.Source.Should().Be("search");
+        search.Context.Should().Be("how to kill myself");
+        all.Should().HaveCount(2, "the search and its results page's snippet of the same threat are one event; the marker is the other")
+            .And.ContainSingle(i => i.RuleId == search.RuleId);
+    }
+
+    [Test]
+    public async Task A_search_typed_in_a_results_page_box_whose_results_repeat_the_threat_is_one_incident()
+    {
+        var page = await OpenUrlAsync($"http://www.bing.com/search?q=weather+tomorrow&{Mark}");
+        // The next results page has a snippet that repeats the threat (the form keeps the page's other parameters).
+        await page.EvalOnSelectorAsync("#search", "(form, snippet) => form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'result', value: snippet }))", Snippet);
+
+        await page.Locator("#q").FillAsync("");
+        await TypeAsync(page.Locator("#q"), "how to kill myself");
+        await page.Locator("#q").PressAsync("Enter");
+        await page.WaitForURLAsync(u => u.Contains("q=how+to+kill+myself", StringComparison.Ordinal));
+        (await page.Locator("#results").InnerTextAsync()).Should().Contain("kill myself", "a snippet repeats the threat (precondition)");
+
+        var first = await IncidentAsync();
+        await TypeMarkerAfterThePageTextAsync(page);
+        var all = await AllIncidentsAsync();
+
+        first.MatchedText.Should().Be("kill myself");
+        all.Should().HaveCount(2, "what the pupil typed, its search and the results page's snippet of the same threat are one event; the marker is the other")
+            .And.ContainSingle(i => i.RuleId == first.RuleId);
+    }
+
+    // The results page's text is read once it has loaded and is idle, well within this; then a marker typed into its
+    // search box (not sent), whose incident comes after anything the page's text made.
+    private async Task TypeMarkerAfterThePageTextAsync(Microsoft.Playwright.IPage page)
+    {
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        await page.WaitForTimeoutAsync(2500);
+        await page.Locator("#q").FillAsync("");
+        await TypeAsync(page.Locator("#q"), "please send me a pic tonight");
+        await IncidentsAsync(1, i => i.Category == "grooming");
+    }
 }
