@@ -78,7 +78,8 @@ public sealed class DevicePipeline(
         foreach (var match in matches)
         {
             // One incident a phrase a message: the extension gives each new message in a typed field a new
-            // field ID. Page text and searches have no such ID, so the words around the hit tell them apart.
+            // field ID, and a search and its results page share query:<engine>:<query>. Older extensions sent
+            // searches as search:<engine> and page text with no ID: the words around the hit tell those apart.
             var where = textEvent.FieldId is { } field && !field.StartsWith("search:", StringComparison.Ordinal)
                 ? field
                 : $"{textEvent.Url}|{match.Context(textEvent.Text, 40)}";
