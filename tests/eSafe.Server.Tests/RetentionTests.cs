@@ -184,8 +184,8 @@ public sealed class RetentionTests
     {
         using var db = OpenBackup(backup, data);
         var clear = db.GetCollection("incidents").FindById(id);
-        clear.Should().NotBeNull("the backup holds the incident");
-        return (clear, db.GetCollection("incident_contents").FindById(id)["blob"].AsBinary);
+        (clear is not null).Should().BeTrue("the backup holds the incident");
+        return (clear!, db.GetCollection("incident_contents").FindById(id)["blob"].AsBinary);
     }
 
     private static byte[] BackupWrappedKey(string backup, string data, string school, string period)

@@ -12,7 +12,7 @@ public sealed record RetentionSweepResult(int Schools, int Incidents, int Pendin
 /// they held: it is written before the deletion, so a sweep stopped half-way is told again by the next, never lost.
 /// </summary>
 public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStore incidents, IPendingIncidentStore pending, IPeriodKeyStore keyStore,
-    PeriodKeys keys, IAuditLog audit, TimeProvider clock, ILogger<RetentionSweeper> log)
+    PeriodKeys keys, IAuditLog audit, TimeProvider clock, ILogger<RetentionSweeper> log) : IDisposable
 {
     public const string Actor = "retention";
 
@@ -34,6 +34,8 @@ public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStor
             _one.Release();
         }
     }
+
+    public void Dispose() => _one.Dispose();
 
     private async Task<RetentionSweepResult> SweepOnceAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using eSafe.Contracts.Http;
 using eSafe.Server.Storage;
 
 namespace eSafe.Server.Tests.Storage;
