@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using eSafe.Contracts.Http;
+using eSafe.Server.Analysts;
 using eSafe.Server.Cli;
 using eSafe.Server.Retention;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
+using eSafe.Server.Tests.Workflow;
 using LiteDB;
 using Refit;
 
@@ -63,6 +65,41 @@ public sealed class RetentionTests
         refused.ExitCode.Should().NotBe(0);
         refused.Error.Should().Contain("months");
         (await RunAsync("school", "retention", "--school", school, "--data", data)).Output.Should().Contain("16 months after the month received (default)");
+    }
+
+    [Test]
+    public async Task The_console_shows_a_schools_retention_to_its_staff_and_only_a_senior_analyst_changes_it()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var school = await WorkflowSchool.AddAsync(server, "Retention School");
+        var other = await WorkflowSchool.AddAsync(server, "Other School");
+        var senior = await school.SignInAsync(Roles.SeniorAnalyst);
+        var analyst = await school.SignInAsync(Roles.Analyst);
+        var contact = await school.SignInAsync(Roles.SchoolContact);
+
+        (await contact.GetRetentionAsync(school.SchoolId, CancellationToken.None)).Should().Be(new RetentionView(school.SchoolId, 16, true, 16, 1, 120));
+        var elsewhere = await FluentActions.Awaiting(() => contact.GetRetentionAsync(other.SchoolId, CancellationToken.None)).Should().ThrowAsync<ApiException>();
+        elsewhere.Which.StatusCode.Should().Be(HttpStatusCode.NotFound, "a school contact sees only their own school");
+        var notSenior = await FluentActions.Awaiting(() => analyst.SetRetentionAsync(school.SchoolId, new RetentionRequest(24), CancellationToken.None))
+            .Should().ThrowAsync<ApiException>();
+        notSenior.Which.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        foreach (var bad in new[] { 0, 121, -1 })
+        {
+            var refused = await FluentActions.Awaiting(() => senior.SetRetentionAsync(school.SchoolId, new RetentionRequest(bad), CancellationToken.None))
+                .Should().ThrowAsync<ApiException>();
+            refused.Which.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        }
+
+        (await senior.SetRetentionAsync(school.SchoolId, new RetentionRequest(24), CancellationToken.None)).Should()
+            .Be(new RetentionView(school.SchoolId, 24, false, 16, 1, 120));
+        (await contact.GetRetentionAsync(school.SchoolId, CancellationToken.None)).Months.Should().Be(24, "the refused changes changed nothing");
+        (await senior.SetRetentionAsync(school.SchoolId, new RetentionRequest(null), CancellationToken.None)).IsDefault.Should().BeTrue();
+
+        var changes = (await server.Service<IAuditLog>().ReadAsync(0, 1000, CancellationToken.None)).Where(e => e.Action == AuditActions.RetentionChanged).ToList();
+        changes.Select(e => (e.Actor, e.SchoolId, e.Detail)).Should().Equal(
+            (school.Username(Roles.SeniorAnalyst), school.SchoolId, "16 -> 24 months"),
+            (school.Username(Roles.SeniorAnalyst), school.SchoolId, "24 -> 16 months (default)"));
+        changes.Should().OnlyContain(e => e.RemoteAddress == "127.0.0.1");
     }
 
     [Test]

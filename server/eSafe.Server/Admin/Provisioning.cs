@@ -71,7 +71,8 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
     /// Sets how many months after the month they were received a school's incidents are kept (1 to 120; null for the
     /// default of <see cref="RetentionPeriod.DefaultMonths"/>), audited with the old and new values.
     /// </summary>
-    public async Task<SchoolRecord> SetRetentionAsync(string schoolId, int? months, string actor, CancellationToken cancellationToken)
+    public async Task<SchoolRecord> SetRetentionAsync(string schoolId, int? months, string actor, CancellationToken cancellationToken,
+        string? remoteAddress = null)
     {
         if (months is { } m && !RetentionPeriod.IsValidMonths(m))
         {
@@ -85,7 +86,7 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
         }
 
         var updated = school with { RetentionMonths = months };
-        await audit.AppendAsync(new AuditEvent(actor, AuditActions.RetentionChanged, SchoolId: schoolId,
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.RetentionChanged, SchoolId: schoolId, RemoteAddress: remoteAddress,
             Detail: $"{school.EffectiveRetentionMonths} -> {updated.EffectiveRetentionMonths} months" + (months is null ? " (default)" : "")), cancellationToken);
         return updated;
     }

@@ -16,6 +16,7 @@ public static class RetentionServices
 
         services.AddSingleton(options);
         services.AddSingleton<RetentionSweeper>();
+        services.AddSingleton<SchoolRetention>();
         services.AddSingleton<IJobHandler, RetentionSweepHandler>();
         services.AddHostedService<RetentionUpkeep>();
         return services;
