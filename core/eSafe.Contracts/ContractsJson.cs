@@ -38,6 +38,8 @@ namespace eSafe.Contracts;
 [JsonSerializable(typeof(ContactRequest))]
 [JsonSerializable(typeof(Protocol))]
 [JsonSerializable(typeof(SafeguardingView))]
+[JsonSerializable(typeof(RetentionView))]
+[JsonSerializable(typeof(RetentionRequest))]
 [JsonSerializable(typeof(ReportPasswordIssued))]
 [JsonSerializable(typeof(IReadOnlyList<Proposal>))]
 [JsonSerializable(typeof(Proposal))]

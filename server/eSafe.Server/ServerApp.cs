@@ -11,6 +11,7 @@ using eSafe.Server.Ingest;
 using eSafe.Server.Extension;
 using eSafe.Server.Libraries;
 using eSafe.Server.Notifications.Phone;
+using eSafe.Server.Retention;
 using eSafe.Server.Security;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
@@ -71,6 +72,7 @@ public static class ServerApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Configuration.AddInMemoryCollection(options.Settings);
+        options = options with { Clock = OffsetClock.Apply(options.Clock, builder.Configuration) };
         builder.AddTransportSecurity(options, data.KeysDirectory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -105,6 +107,7 @@ public static class ServerApp
         services.AddEmail(builder.Configuration);
         services.AddEscalation(builder.Configuration.GetSection(EscalationOptions.SectionName).Get<EscalationOptions>() ?? new EscalationOptions());
         services.AddFleet(builder.Configuration);
+        services.AddRetention(builder.Configuration);
         // The global threat library: what analysts see the server working with (and, in Chromebook mode, what it scans with).
         services.AddSingleton(_ => options.GlobalLibrary ?? DefaultLibrary.Load());
         services.AddSingleton<LibraryPackages>();

@@ -92,6 +92,12 @@ public interface IAnalystApi
     [Get("/api/v1/alerts")]
     Task<IReadOnlyList<AlertView>> ListOpenAlertsAsync(CancellationToken cancellationToken);
 
+    [Get("/api/v1/schools/{schoolId}/retention")]
+    Task<RetentionView> GetRetentionAsync(string schoolId, CancellationToken cancellationToken);
+
+    [Put("/api/v1/schools/{schoolId}/retention")]
+    Task<RetentionView> SetRetentionAsync(string schoolId, [Body] RetentionRequest request, CancellationToken cancellationToken);
+
     [Get("/api/v1/schools/{schoolId}/safeguarding")]
     Task<SafeguardingView> GetSafeguardingAsync(string schoolId, CancellationToken cancellationToken);
 

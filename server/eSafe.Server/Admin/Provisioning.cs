@@ -67,6 +67,30 @@ public sealed class Provisioning(ISchoolStore schools, IAnalystStore accounts, I
         return code;
     }
 
+    /// <summary>
+    /// Sets how many months after the month they were received a school's incidents are kept (1 to 120; null for the
+    /// default of <see cref="RetentionPeriod.DefaultMonths"/>), audited with the old and new values.
+    /// </summary>
+    public async Task<SchoolRecord> SetRetentionAsync(string schoolId, int? months, string actor, CancellationToken cancellationToken,
+        string? remoteAddress = null)
+    {
+        if (months is { } m && !RetentionPeriod.IsValidMonths(m))
+        {
+            throw new ProvisioningException($"Retention must be {RetentionPeriod.MinMonths} to {RetentionPeriod.MaxMonths} months.");
+        }
+
+        var school = await schools.GetAsync(schoolId, cancellationToken) ?? throw new ProvisioningException($"There is no school {schoolId}.");
+        if (!await schools.SetRetentionMonthsAsync(schoolId, months, cancellationToken))
+        {
+            throw new ProvisioningException($"There is no school {schoolId}.");
+        }
+
+        var updated = school with { RetentionMonths = months };
+        await audit.AppendAsync(new AuditEvent(actor, AuditActions.RetentionChanged, SchoolId: schoolId, RemoteAddress: remoteAddress,
+            Detail: $"{school.EffectiveRetentionMonths} -> {updated.EffectiveRetentionMonths} months" + (months is null ? " (default)" : "")), cancellationToken);
+        return updated;
+    }
+
     /// <summary>The limits of a school's current code as stored; null for a code issued before codes had limits (see <see cref="Devices.EnrolmentCodeCheck"/>).</summary>
     public Task<EnrolmentCodeRecord?> CodeAsync(string codeHash, CancellationToken cancellationToken) => codes.GetAsync(codeHash, cancellationToken);
 

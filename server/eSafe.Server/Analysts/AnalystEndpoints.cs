@@ -10,6 +10,7 @@ using eSafe.Server.Storage;
 using eSafe.Server.Dashboard;
 using eSafe.Server.Escalation;
 using eSafe.Server.Fleet;
+using eSafe.Server.Retention;
 using eSafe.Server.Web;
 using eSafe.Server.Workflow;
 using Microsoft.AspNetCore.Authentication;
@@ -41,6 +42,7 @@ public static class AnalystEndpoints
         console.MapSchoolLayerApi();
         console.MapWorkflowApi();
         console.MapSafeguardingApi();
+        console.MapRetentionApi();
         console.MapProposalApi();
         console.MapQualityApi();
         console.MapDashboardApi();

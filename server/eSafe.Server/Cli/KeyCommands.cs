@@ -2,6 +2,7 @@ using System.CommandLine;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Storage.LiteDb;
+using eSafe.Server.Storage.Postgres;
 
 namespace eSafe.Server.Cli;
 
@@ -40,12 +41,10 @@ internal static class KeyCommands
         reEncrypt.SetAction((parse, cancellationToken) => ServerCommands.WithServicesAsync(parse, data, async (services, output) =>
         {
             var folder = services.GetRequiredService<DataFolder>();
-            if (folder.Postgres is not null)
-            {
-                throw new Admin.ProvisioningException("keys re-encrypt works on the LiteDB file only so far; records in PostgreSQL stay readable with the older key files kept.");
-            }
-
-            foreach (var (where, count) in ReEncryption.Run(folder))
+            var moved = folder.Postgres is { } postgres
+                ? await PostgresReEncryption.RunAsync(postgres, folder.Cipher, cancellationToken)
+                : ReEncryption.Run(folder);
+            foreach (var (where, count) in moved)
             {
                 await output.WriteLineAsync($"{where}: {count}");
             }

@@ -158,7 +158,42 @@ public static class ServerCommands
             await EnrolmentCodeOptions.DescribeAsync(services, code, output, cancellationToken);
         }));
 
-        return new Command("school", "Manage schools.") { add, list, newCode, SafeguardingCommands.ReportPassword(data) };
+        return new Command("school", "Manage schools.") { add, list, newCode, Retention(data), SafeguardingCommands.ReportPassword(data) };
+    }
+
+    private static Command Retention(Option<string> data)
+    {
+        var schoolId = new Option<string>("--school") { Description = "The school's ID.", Required = true };
+        var months = new Option<string?>("--months")
+        {
+            Description = $"Keep incidents this many months ({Storage.RetentionPeriod.MinMonths}-{Storage.RetentionPeriod.MaxMonths}) after the month "
+                + $"they were received in, or \"default\" ({Storage.RetentionPeriod.DefaultMonths}: a school year and a term); without it, show the setting.",
+        };
+        var retention = new Command("retention", "Show or set how long a school's incidents are kept; expired months are deleted and their keys destroyed.")
+        {
+            schoolId, months,
+        };
+        retention.SetAction((parse, cancellationToken) => WithServicesAsync(parse, data, async (services, output) =>
+        {
+            var id = parse.GetValue(schoolId)!;
+            SchoolRecord school;
+            if (parse.GetValue(months) is not { } text)
+            {
+                school = await services.GetRequiredService<ISchoolStore>().GetAsync(id, cancellationToken)
+                    ?? throw new ProvisioningException($"There is no school {id}.");
+            }
+            else
+            {
+                int? value = string.Equals(text, "default", StringComparison.OrdinalIgnoreCase) ? null
+                    : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m) ? m
+                    : throw new ProvisioningException($"--months takes a whole number of months or \"default\", not \"{text}\".");
+                school = await services.GetRequiredService<Provisioning>().SetRetentionAsync(id, value, "cli", cancellationToken);
+            }
+
+            await output.WriteLineAsync($"Retention: {school.EffectiveRetentionMonths} months after the month received"
+                + (school.RetentionMonths is null ? " (default)" : ""));
+        }));
+        return retention;
     }
 
     private static Command Analyst(Option<string> data)

@@ -21,6 +21,12 @@ public interface IIncidentStore
     /// <summary>How many incidents match (paging and limit ignored).</summary>
     Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the school's incidents received before <paramref name="before"/> (retention) with their screenshots, workflows
+    /// (decisions, alerts) and escalation jobs, in one transaction; returns the IDs deleted.
+    /// </summary>
+    Task<IReadOnlyList<string>> DeleteReceivedBeforeAsync(string schoolId, DateTimeOffset before, CancellationToken cancellationToken);
+
     /// <summary>The clear fields of every matching incident (paging and limit ignored), without opening any.</summary>
     Task<IReadOnlyList<IncidentFacts>> ListFactsAsync(IncidentFilter filter, CancellationToken cancellationToken);
 }

@@ -13,4 +13,7 @@ public interface ISchoolStore
 
     /// <summary>Replaces a school's enrolment code; false when there is no such school.</summary>
     Task<bool> SetEnrolmentCodeHashAsync(string id, string codeHash, CancellationToken cancellationToken);
+
+    /// <summary>Sets how long the school's incidents are kept (null: the default); false when there is no such school.</summary>
+    Task<bool> SetRetentionMonthsAsync(string id, int? months, CancellationToken cancellationToken);
 }

@@ -3,7 +3,13 @@ using eSafe.Incidents;
 namespace eSafe.Server.Storage;
 
 /// <summary>A school; devices join with its enrolment code (only the hash is kept). The key behind its pupils' user IDs is the school's, never the server's.</summary>
-public sealed record SchoolRecord(string Id, string Name, string EnrolmentCodeHash, DateTimeOffset CreatedAt);
+public sealed record SchoolRecord(string Id, string Name, string EnrolmentCodeHash, DateTimeOffset CreatedAt)
+{
+    /// <summary>How many months after the month they were received in the school's incidents are kept; null for the default.</summary>
+    public int? RetentionMonths { get; init; }
+
+    public int EffectiveRetentionMonths => RetentionMonths ?? RetentionPeriod.DefaultMonths;
+}
 
 /// <summary>An enrolled device; it authenticates with a token of which only the SHA-256 is kept.</summary>
 public sealed record DeviceRecord(
@@ -127,6 +133,9 @@ public static class AuditActions
     public const string DeviceEnrolled = "device-enrolled";
     public const string EnrolmentRefused = "device-enrolment-refused";
     public const string SchoolAdded = "school-added";
+    public const string RetentionChanged = "retention-changed";
+    /// <summary>Expired incidents deleted and their period's key destroyed: the IDs, never their contents.</summary>
+    public const string RetentionDeleted = "retention-deleted";
     public const string EnrolmentCodeIssued = "enrolment-code-issued";
     public const string AccountAdded = "account-added";
     public const string PasswordReset = "password-reset";

@@ -12,6 +12,8 @@ public static class StorageServices
         services.AddSingleton(_ => data);
         services.AddSingleton(data.Cipher);
         services.AddSingleton(data.SealingKeys);
+        services.AddSingleton<IPeriodKeyStore, LitePeriodKeyStore>();
+        services.AddSingleton<PeriodKeys>();
         services.AddSingleton<IIncidentStore, LiteIncidentStore>();
         services.AddSingleton<ISchoolStore, LiteSchoolStore>();
         services.AddSingleton<IDeviceStore, LiteDeviceStore>();
@@ -40,6 +42,8 @@ public static class StorageServices
         services.AddSingleton(_ => data);
         services.AddSingleton(data.Cipher);
         services.AddSingleton(data.SealingKeys);
+        services.AddSingleton<IPeriodKeyStore, PostgresPeriodKeyStore>();
+        services.AddSingleton<PeriodKeys>();
         services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
         services.AddSingleton<ISchoolStore, PostgresSchoolStore>();
         services.AddSingleton<IDeviceStore, PostgresDeviceStore>();

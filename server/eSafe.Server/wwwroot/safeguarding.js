@@ -1,5 +1,6 @@
 // "School set-up": a school's nominated contacts, its protocol (which severities reach which roles, how and
-// within what time) and its report password. Everyone in scope reads it; only a senior analyst changes it.
+// within what time), its report password and how long its incidents are kept. Everyone in scope reads it; only a
+// senior analyst changes it.
 import { call } from './api.js';
 import { $, button, cell, clearErrors, option, showErrors } from './dom.js';
 import { severities, severityBadge } from './severity.js';
@@ -21,6 +22,8 @@ export function initSafeguarding() {
   $('contact-cancel').addEventListener('click', clearContactForm);
   $('protocol-form').addEventListener('submit', (e) => { e.preventDefault(); saveProtocol(); });
   $('make-password').addEventListener('click', makePassword);
+  $('retention-form').addEventListener('submit', (e) => { e.preventDefault(); saveRetention(Number($('retention-form').elements.months.value || 0)); });
+  $('retention-default').addEventListener('click', () => saveRetention(null));
   const head = document.createElement('tr');
   for (const h of ['Severity', ...roles.map((r) => roleWords[r]), ...ways.map(([, w]) => w), 'Within (minutes)', '']) {
     const th = document.createElement('th');
@@ -42,6 +45,7 @@ export async function showSafeguarding(params) {
   $('setup-note').hidden = senior;
   for (const el of document.querySelectorAll('#setup .senior-only')) el.hidden = !senior;
   $('password-shown').hidden = true;
+  $('retention-error').textContent = '';
   $('setup-error').textContent = '';
   if (!schoolId) {
     $('setup-error').textContent = 'There is no school you may see.';
@@ -49,8 +53,29 @@ export async function showSafeguarding(params) {
   }
   try {
     render(await call(path('/safeguarding')));
+    renderRetention(await call(path('/retention')));
   } catch (e) {
     $('setup-error').textContent = e.message;
+  }
+}
+
+function renderRetention(r) {
+  if (r.schoolId !== schoolId) return;
+  $('retention-state').textContent = `Incidents are kept ${r.months} months after the month they were received in`
+    + (r.isDefault ? ` (the default: a school year and a term).` : ` (the default is ${r.defaultMonths}).`)
+    + ' Then they are deleted with their screenshots and decisions, and the month\'s key is destroyed.';
+  $('retention-form').elements.months.value = String(r.months);
+  $('retention-status').textContent = '';
+}
+
+async function saveRetention(months) {
+  const form = $('retention-form');
+  clearErrors(form, $('retention-error'));
+  try {
+    renderRetention(await call(path('/retention'), { method: 'PUT', body: JSON.stringify({ months }) }));
+    $('retention-status').textContent = 'Saved.';
+  } catch (e) {
+    showErrors(form, e, $('retention-error'));
   }
 }
 

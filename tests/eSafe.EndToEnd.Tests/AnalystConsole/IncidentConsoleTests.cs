@@ -304,6 +304,8 @@ public sealed partial class IncidentConsoleTests
         await Expect(page.Locator("#setup-note")).ToBeVisibleAsync();
         await Expect(page.Locator("#contact-form")).ToBeHiddenAsync();
         await Expect(page.Locator("#protocol-rows input").First).ToBeDisabledAsync();
+        await Expect(page.Locator("#retention-state")).ToContainTextAsync("kept 16 months");
+        await Expect(page.Locator("#retention-form")).ToBeHiddenAsync();
 
         var senior = await _browser.SignInAsync(_server.Url, SeniorUsername, _seniorPassword, Laptop);
         await senior.GetByRole(AriaRole.Link, new() { Name = "School set-up" }).ClickAsync();
@@ -335,6 +337,14 @@ public sealed partial class IncidentConsoleTests
         await senior.GetByRole(AriaRole.Button, new() { Name = "Make a new report password" }).ClickAsync();
         await Expect(senior.Locator("#password-value")).ToHaveTextAsync(new Regex(@"^\S{12,}$"));
         await Expect(senior.Locator("#password-state")).ToContainTextAsync("The school has a report password");
+        var retention = senior.Locator("#retention-form");
+        await retention.Locator("input[name=months]").FillAsync("0");
+        await retention.GetByRole(AriaRole.Button, new() { Name = "Save retention" }).ClickAsync();
+        await Expect(retention.Locator("[data-error-for=months]")).ToContainTextAsync("1 to 120 months");
+        await retention.Locator("input[name=months]").FillAsync("24");
+        await retention.GetByRole(AriaRole.Button, new() { Name = "Save retention" }).ClickAsync();
+        await Expect(senior.Locator("#retention-status")).ToContainTextAsync("Saved");
+        await Expect(senior.Locator("#retention-state")).ToContainTextAsync("kept 24 months");
         await ShotAsync(senior, "school-setup");
 
         var analyst = await _server.LoginAsAnalystAsync();
@@ -342,6 +352,7 @@ public sealed partial class IncidentConsoleTests
         view.Contacts.Should().ContainSingle(c => c.Name == "Priya Patel" && c.Phone == "+447700900123");
         view.Protocol.Rules.Single(r => r.Severity == 3).WithinMinutes.Should().Be(120);
         view.ReportPasswordSet.Should().BeTrue();
+        (await analyst.GetRetentionAsync(_device.SchoolId, CancellationToken.None)).Months.Should().Be(24);
     }
 
     [Test]

@@ -7,22 +7,25 @@ namespace eSafe.Server.Storage.LiteDb;
 /// <summary>
 /// Three collections: <c>incidents</c> holds only what queries need (ID, school, device, status, category,
 /// severity, times) and is indexed for the queue; <c>incident_contents</c> and <c>screenshots</c> hold the
-/// rest, encrypted with the data key and bound to the incident's clear fields.
+/// rest, encrypted with the school's key for the month the incident was received in (<see cref="PeriodKeys"/>) and
+/// bound to the incident's clear fields. <see cref="DeleteReceivedBeforeAsync"/> removes an expired month's incidents.
 /// </summary>
 public sealed class LiteIncidentStore : IIncidentStore
 {
     private readonly LiteDatabase _database;
     private readonly AtRestCipher _cipher;
+    private readonly PeriodKeys _periods;
     private readonly ILiteCollection<BsonDocument> _incidents;
     private readonly ILiteCollection<BsonDocument> _contents;
     private readonly ILiteCollection<BsonDocument> _screenshots;
     private readonly Lock _write = new();
 
-    public LiteIncidentStore(DataFolder data)
+    public LiteIncidentStore(DataFolder data, PeriodKeys periods)
     {
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
         _cipher = data.Cipher;
+        _periods = periods;
         _incidents = _database.GetCollection(IncidentsCollection);
         _contents = _database.GetCollection("incident_contents");
         _screenshots = _database.GetCollection("screenshots");
@@ -39,7 +42,7 @@ public sealed class LiteIncidentStore : IIncidentStore
     /// <summary>The collection of the incidents' clear fields, which the workflow store updates too.</summary>
     internal const string IncidentsCollection = "incidents";
 
-    public Task<AddOutcome> AddAsync(StoredIncident incident, byte[]? screenshot, CancellationToken cancellationToken)
+    public async Task<AddOutcome> AddAsync(StoredIncident incident, byte[]? screenshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         var i = incident.Incident;
@@ -57,21 +60,24 @@ public sealed class LiteIncidentStore : IIncidentStore
             ["userTag"] = UserTag(i.SchoolId, i.UserId),
         };
         var contents = new IncidentContents(i with { Screenshot = null }, incident.ServerSeenAddress, screenshot is not null);
-        var blob = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(contents, StorageJson.Default.IncidentContents), ContentsPurpose(document));
+        var blob = await _periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, JsonSerializer.SerializeToUtf8Bytes(contents, StorageJson.Default.IncidentContents),
+            ContentsPurpose(document), cancellationToken);
+        var sealedScreenshot = screenshot is null ? null
+            : await _periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, ScreenshotPurpose(incident.Id), cancellationToken);
 
         lock (_write)
         {
             if (_incidents.Exists("_id = @0", incident.Id))
             {
-                return Task.FromResult(AddOutcome.Duplicate);
+                return AddOutcome.Duplicate;
             }
 
             _database.BeginTrans();
             try
             {
-                if (screenshot is not null)
+                if (sealedScreenshot is not null)
                 {
-                    _screenshots.Insert(new BsonDocument { ["_id"] = incident.Id, ["blob"] = _cipher.Encrypt(screenshot, ScreenshotPurpose(incident.Id)) });
+                    _screenshots.Insert(new BsonDocument { ["_id"] = incident.Id, ["blob"] = sealedScreenshot });
                 }
 
                 _contents.Insert(new BsonDocument { ["_id"] = incident.Id, ["blob"] = blob });
@@ -85,16 +91,16 @@ public sealed class LiteIncidentStore : IIncidentStore
             }
         }
 
-        return Task.FromResult(AddOutcome.Added);
+        return AddOutcome.Added;
     }
 
     public Task<string?> FindDeviceAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_incidents.FindById(id)?["deviceId"].AsString);
 
-    public Task<StoredIncident?> GetAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(_incidents.FindById(id) is { } document ? Open(document) : null);
+    public async Task<StoredIncident?> GetAsync(string id, CancellationToken cancellationToken) =>
+        _incidents.FindById(id) is { } document ? await OpenAsync(document, cancellationToken) : null;
 
-    public Task<IReadOnlyList<StoredIncident>> ListAsync(IncidentFilter filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredIncident>> ListAsync(IncidentFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var query = Filtered(filter);
@@ -118,8 +124,13 @@ public sealed class LiteIncidentStore : IIncidentStore
             query = query.OrderByDescending("$._id");
         }
 
-        IReadOnlyList<StoredIncident> page = [.. query.Limit(filter.Limit).ToList().Select(Open)];
-        return Task.FromResult(page);
+        var page = new List<StoredIncident>();
+        foreach (var document in query.Limit(filter.Limit).ToList())
+        {
+            page.Add(await OpenAsync(document, cancellationToken));
+        }
+
+        return page;
     }
 
     public Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken)
@@ -186,17 +197,58 @@ public sealed class LiteIncidentStore : IIncidentStore
         return query;
     }
 
-    public Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(_screenshots.FindById(id) is { } document ? _cipher.Decrypt(document["blob"].AsBinary, ScreenshotPurpose(id)) : null);
+    public async Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken) =>
+        _screenshots.FindById(id) is { } document && _incidents.FindById(id) is { } clear
+            ? await _periods.DecryptAsync(clear["schoolId"].AsString, Bson.Time(clear["receivedAt"]), document["blob"].AsBinary, ScreenshotPurpose(id), cancellationToken)
+            : null;
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult(_incidents.LongCount());
 
-    private StoredIncident Open(BsonDocument document)
+    public Task<IReadOnlyList<string>> DeleteReceivedBeforeAsync(string schoolId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (_write)
+        {
+            var ids = _incidents.Find(Query.And(Query.EQ("schoolId", schoolId), Query.LT("receivedAt", Bson.Time(before))))
+                .Select(d => d["_id"]).ToList();
+            if (ids.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<string>>([]);
+            }
+
+            _database.BeginTrans();
+            try
+            {
+                var jobs = _database.GetCollection("jobs");
+                foreach (var id in ids)
+                {
+                    _screenshots.Delete(id);
+                    _contents.Delete(id);
+                    _database.GetCollection("incident_workflow").Delete(id);
+                    jobs.DeleteMany(Query.EQ("incidentId", id));
+                    _incidents.Delete(id);
+                }
+
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                throw;
+            }
+
+            IReadOnlyList<string> deleted = [.. ids.Select(id => id.AsString).Order(StringComparer.Ordinal)];
+            return Task.FromResult(deleted);
+        }
+    }
+
+    private async Task<StoredIncident> OpenAsync(BsonDocument document, CancellationToken cancellationToken)
     {
         var id = document["_id"].AsString;
         var blob = _contents.FindById(id)?["blob"].AsBinary
             ?? throw new InvalidOperationException($"The contents of incident {id} are missing from the database.");
-        var contents = JsonSerializer.Deserialize(_cipher.Decrypt(blob, ContentsPurpose(document)), StorageJson.Default.IncidentContents)
+        var plaintext = await _periods.DecryptAsync(document["schoolId"].AsString, Bson.Time(document["receivedAt"]), blob, ContentsPurpose(document),
+            cancellationToken);
+        var contents = JsonSerializer.Deserialize(plaintext, StorageJson.Default.IncidentContents)
             ?? throw new InvalidOperationException($"The contents of incident {id} are empty.");
         return new StoredIncident(contents.Incident, Bson.Time(document["receivedAt"]), contents.ServerSeenAddress,
             document["status"].AsString, contents.HasScreenshot)
@@ -214,7 +266,8 @@ public sealed class LiteIncidentStore : IIncidentStore
     {
         foreach (var document in _incidents.Find("$.userTag = null").ToList())
         {
-            var incident = Open(document).Incident;
+            // Blobs this old were made with the data key, which opens them without a store round trip.
+            var incident = OpenAsync(document, CancellationToken.None).GetAwaiter().GetResult().Incident;
             document["ruleId"] = incident.RuleId;
             document["userTag"] = UserTag(incident.SchoolId, incident.UserId);
             _incidents.Update(document);

@@ -7,42 +7,52 @@ namespace eSafe.Server.Storage.LiteDb;
 /// <summary>
 /// Each incident's workflow as an encrypted blob in <c>incident_workflow</c>; the fields the queue, the banner and the
 /// dashboard need (status, outcome, decision and acknowledgement times, the alert token's tag) are copied to the
-/// incident's clear fields in the same transaction.
+/// incident's clear fields in the same transaction. The blob is encrypted with the incident's month key, as its contents are.
 /// </summary>
 public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
 {
     private readonly LiteDatabase _database;
     private readonly AtRestCipher _cipher;
+    private readonly PeriodKeys _periods;
     private readonly ILiteCollection<BsonDocument> _incidents;
     private readonly ILiteCollection<BsonDocument> _workflows;
     private readonly Lock _write = new();
 
-    public LiteIncidentWorkflowStore(DataFolder data)
+    public LiteIncidentWorkflowStore(DataFolder data, PeriodKeys periods)
     {
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
         _cipher = data.Cipher;
+        _periods = periods;
         _incidents = _database.GetCollection(LiteIncidentStore.IncidentsCollection);
         _workflows = _database.GetCollection("incident_workflow");
         _incidents.EnsureIndex("alertTag");
         _incidents.EnsureIndex("alertOpen");
     }
 
-    public Task<IncidentWorkflow?> GetAsync(string incidentId, CancellationToken cancellationToken)
+    public async Task<IncidentWorkflow?> GetAsync(string incidentId, CancellationToken cancellationToken)
     {
         var incident = _incidents.FindById(incidentId);
-        return Task.FromResult(incident is null ? null : Read(incident));
+        return incident is null ? null : await ReadAsync(incident, cancellationToken);
     }
 
-    public Task<bool> SaveAsync(string incidentId, IncidentWorkflow workflow, CancellationToken cancellationToken)
+    public async Task<bool> SaveAsync(string incidentId, IncidentWorkflow workflow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
+        // The school and receipt time never change, so the month key can be found before the version is checked.
+        if (_incidents.FindById(incidentId) is not { } clear)
+        {
+            return false;
+        }
+
+        var blob = await _periods.EncryptAsync(clear["schoolId"].AsString, Bson.Time(clear["receivedAt"]),
+            JsonSerializer.SerializeToUtf8Bytes(workflow, StorageJson.Default.IncidentWorkflow), Purpose(incidentId, workflow.Version), cancellationToken);
         lock (_write)
         {
             var incident = _incidents.FindById(incidentId);
             if (incident is null || Version(incident) != workflow.Version - 1)
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             var firstDecision = workflow.Decisions.Count > 0 ? workflow.Decisions[0].DecidedAt : (DateTimeOffset?)null;
@@ -56,9 +66,6 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
             incident["alertTag"] = workflow.Alert is { } alert ? AlertTag(alert.Token) : BsonValue.Null;
             incident["alertRaisedAt"] = workflow.Alert is { } raised ? Bson.Time(raised.RaisedAt) : BsonValue.Null;
             incident["acknowledgedAt"] = workflow.Alert?.Acknowledgement is { } ack ? Bson.Time(ack.At) : BsonValue.Null;
-            var blob = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(workflow, StorageJson.Default.IncidentWorkflow),
-                Purpose(incidentId, workflow.Version));
-
             _database.BeginTrans();
             try
             {
@@ -73,7 +80,7 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
             }
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<string?> FindByAlertTokenAsync(string token, CancellationToken cancellationToken) =>
@@ -91,7 +98,7 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
         return Task.FromResult(ids);
     }
 
-    private IncidentWorkflow Read(BsonDocument incident)
+    private async Task<IncidentWorkflow> ReadAsync(BsonDocument incident, CancellationToken cancellationToken)
     {
         var id = incident["_id"].AsString;
         var version = Version(incident);
@@ -102,7 +109,8 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
 
         var blob = _workflows.FindById(id)?["blob"].AsBinary
             ?? throw new InvalidOperationException($"The workflow of incident {id} is missing from the database.");
-        return JsonSerializer.Deserialize(_cipher.Decrypt(blob, Purpose(id, version)), StorageJson.Default.IncidentWorkflow)
+        var plaintext = await _periods.DecryptAsync(incident["schoolId"].AsString, Bson.Time(incident["receivedAt"]), blob, Purpose(id, version), cancellationToken);
+        return JsonSerializer.Deserialize(plaintext, StorageJson.Default.IncidentWorkflow)
             ?? throw new InvalidOperationException($"The workflow of incident {id} is empty.");
     }
 

@@ -24,6 +24,7 @@ public sealed class LiteSchoolStore : ISchoolStore
             ["name"] = school.Name,
             ["enrolmentCodeHash"] = school.EnrolmentCodeHash,
             ["createdAt"] = Bson.Time(school.CreatedAt),
+            ["retentionMonths"] = school.RetentionMonths is { } months ? new BsonValue(months) : BsonValue.Null,
         });
         return Task.CompletedTask;
     }
@@ -52,8 +53,23 @@ public sealed class LiteSchoolStore : ISchoolStore
         return Task.FromResult(_schools.Update(document));
     }
 
+    public Task<bool> SetRetentionMonthsAsync(string id, int? months, CancellationToken cancellationToken)
+    {
+        var document = _schools.FindById(id);
+        if (document is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        document["retentionMonths"] = months is { } m ? new BsonValue(m) : BsonValue.Null;
+        return Task.FromResult(_schools.Update(document));
+    }
+
     private static SchoolRecord Read(BsonDocument d) =>
-        new(d["_id"].AsString, d["name"].AsString, d["enrolmentCodeHash"].AsString, Bson.Time(d["createdAt"]));
+        new(d["_id"].AsString, d["name"].AsString, d["enrolmentCodeHash"].AsString, Bson.Time(d["createdAt"]))
+        {
+            RetentionMonths = d["retentionMonths"].IsInt32 ? d["retentionMonths"].AsInt32 : null,
+        };
 
     // Databases made before the key became the school's held one for each school: it opens, and the key goes.
     private void ForgetUserIdKeys()

@@ -7,7 +7,9 @@ namespace eSafe.Server.Storage.LiteDb;
 /// <summary>
 /// <c>esafe-server keys re-encrypt</c>: every blob made with an older data key is made again with the current one
 /// (each record in its own transaction, so a stop half-way leaves every record readable), and the cookie keys in
-/// <c>data-protection/</c> likewise. Afterwards the older data key files can be removed.
+/// <c>data-protection/</c> likewise. Incidents and screenshots are encrypted with their school's month key
+/// (<see cref="PeriodKeys"/>): only those keys are re-wrapped, the records stay as they are. Afterwards the older data key
+/// files can be removed, and a backup made before the rotation opens nothing without them.
 /// </summary>
 public static class ReEncryption
 {
@@ -31,6 +33,8 @@ public static class ReEncryption
                 ? LiteIncidentWorkflowStore.Purpose(clear["_id"].AsString, clear["workflowVersion"].AsInt32) : null, cipher);
         moved["safeguarding"] = Move(db, "safeguarding", "blob", d => LiteSafeguardingStore.Purpose(d["_id"].AsString, d["version"].AsInt32), cipher);
         moved["proposals"] = Move(db, "proposals", "blob", d => LiteProposalStore.Purpose(d["_id"].AsString), cipher);
+        moved["period keys"] = Move(db, LitePeriodKeyStore.Collection, "wrapped",
+            d => PeriodKeys.WrapPurpose(d["schoolId"].AsString, d["period"].AsString), cipher);
         moved["key check"] = Move(db, "meta", "blob", d => d["_id"].AsString == DataFolder.KeyCheckPurpose ? DataFolder.KeyCheckPurpose : null, cipher);
         moved["cookie keys"] = MoveDataProtectionKeys(data.DataProtectionDirectory, cipher);
         db.Checkpoint();
@@ -44,7 +48,8 @@ public static class ReEncryption
         foreach (var id in documents.Query().Select("_id").ToList().Select(d => d["_id"]))
         {
             var document = documents.FindById(id);
-            if (document is null || !document[field].IsBinary || purpose(document) is not { } what
+            // Month-key blobs need nothing: their key is re-wrapped instead.
+            if (document is null || !document[field].IsBinary || PeriodKeys.IsPeriodBlob(document[field].AsBinary) || purpose(document) is not { } what
                 || AtRestCipher.KeyOf(document[field].AsBinary) == cipher.CurrentKey)
             {
                 continue;

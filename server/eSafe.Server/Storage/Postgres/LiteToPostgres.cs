@@ -15,8 +15,13 @@ public static class LiteToPostgres
 
     private static readonly Copy[] Copies =
     [
-        new("schools", "schools", "schools", "id, name, enrolment_code_hash, created_ms",
-            (d, _) => [Id(d), d["name"].AsString, d["enrolmentCodeHash"].AsString, Ms(d["createdAt"])]),
+        new("schools", "schools", "schools", "id, name, enrolment_code_hash, created_ms, retention_months",
+            (d, _) => [Id(d), d["name"].AsString, d["enrolmentCodeHash"].AsString, Ms(d["createdAt"]),
+                d["retentionMonths"].IsInt32 ? d["retentionMonths"].AsInt32 : null]),
+        // Wrapped by the same data key in both stores, so they move as they are (destroyed ones as their tombstones).
+        new("period keys", "period_keys", "period_keys", "school_id, period, wrapped, created_ms, destroyed_ms",
+            (d, _) => [d["schoolId"].AsString, d["period"].AsString, d["wrapped"].IsBinary ? d["wrapped"].AsBinary : null, Ms(d["createdAt"]),
+                OptionalMs(d["destroyedAt"])]),
         new("enrolment codes", "enrolment_codes", "enrolment_codes", "code_hash, school_id, max_uses, uses, issued_ms, expires_ms",
             (d, _) => [Id(d), d["schoolId"].AsString, d["maxUses"].AsInt32, d["uses"].AsInt32, Ms(d["issuedAt"]), Ms(d["expiresAt"])]),
         new("devices", "devices", "devices", "id, school_id, token_hash, host_version, enrolled_ms, contents, revoked_ms, revoked_by, revoked_reason",

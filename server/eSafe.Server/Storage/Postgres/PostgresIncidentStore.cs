@@ -7,9 +7,10 @@ namespace eSafe.Server.Storage.Postgres;
 
 /// <summary>
 /// <c>incidents</c> holds the fields queries need in the clear beside the encrypted contents (bound to those fields, as in
-/// the LiteDB store); <c>screenshots</c> holds each screenshot encrypted, deleted with its incident.
+/// the LiteDB store); <c>screenshots</c> holds each screenshot encrypted, deleted with its incident. Both are encrypted with
+/// the school's key for the month the incident was received in (<see cref="PeriodKeys"/>).
 /// </summary>
-public sealed class PostgresIncidentStore(DataFolder data) : IIncidentStore
+public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) : IIncidentStore
 {
     private const string Columns = "id, school_id, device_id, status, category, severity, occurred_ms, received_ms, contents, alert_open";
     private readonly PostgresDatabase _db = data.RequirePostgres();
@@ -22,9 +23,10 @@ public sealed class PostgresIncidentStore(DataFolder data) : IIncidentStore
         var occurred = Pg.Ms(i.OccurredAt);
         var received = Pg.Ms(incident.ReceivedAt);
         var contents = new IncidentContents(i with { Screenshot = null }, incident.ServerSeenAddress, screenshot is not null);
-        var blob = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(contents, StorageJson.Default.IncidentContents),
-            BlobPurposes.IncidentContents(i.Id, i.SchoolId, i.DeviceId, i.Category, i.Severity, occurred, received));
-        var sealedScreenshot = screenshot is null ? null : _cipher.Encrypt(screenshot, BlobPurposes.Screenshot(i.Id));
+        var blob = await periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, JsonSerializer.SerializeToUtf8Bytes(contents, StorageJson.Default.IncidentContents),
+            BlobPurposes.IncidentContents(i.Id, i.SchoolId, i.DeviceId, i.Category, i.Severity, occurred, received), cancellationToken);
+        var sealedScreenshot = screenshot is null ? null
+            : await periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, BlobPurposes.Screenshot(i.Id), cancellationToken);
         return await _db.InTransactionAsync(async connection =>
         {
             var added = await connection.ExecuteAsync("""
@@ -55,7 +57,8 @@ public sealed class PostgresIncidentStore(DataFolder data) : IIncidentStore
     public async Task<StoredIncident?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenAsync(cancellationToken);
-        return await connection.QueryFirstAsync($"SELECT {Columns} FROM incidents WHERE id = $1", Open, cancellationToken, id);
+        var row = await connection.QueryFirstAsync($"SELECT {Columns} FROM incidents WHERE id = $1", Read, cancellationToken, id);
+        return row is null ? null : await OpenAsync(row, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredIncident>> ListAsync(IncidentFilter filter, CancellationToken cancellationToken)
@@ -87,8 +90,15 @@ public sealed class PostgresIncidentStore(DataFolder data) : IIncidentStore
 
         args.Add(filter.Limit);
         await using var connection = await _db.OpenAsync(cancellationToken);
-        return await connection.QueryAsync($"SELECT {Columns} FROM incidents WHERE {where} ORDER BY {order} LIMIT ${args.Count}", Open,
+        var rows = await connection.QueryAsync($"SELECT {Columns} FROM incidents WHERE {where} ORDER BY {order} LIMIT ${args.Count}", Read,
             cancellationToken, [.. args]);
+        var page = new List<StoredIncident>(rows.Count);
+        foreach (var row in rows)
+        {
+            page.Add(await OpenAsync(row, cancellationToken));
+        }
+
+        return page;
     }
 
     public async Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken)
@@ -115,9 +125,26 @@ public sealed class PostgresIncidentStore(DataFolder data) : IIncidentStore
     public async Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenAsync(cancellationToken);
-        var blob = await connection.QueryFirstAsync("SELECT blob FROM screenshots WHERE incident_id = $1", r => r.Bytes(0), cancellationToken, id);
-        return blob is null ? null : _cipher.Decrypt(blob, BlobPurposes.Screenshot(id));
+        var row = await connection.QueryFirstAsync(
+            "SELECT s.blob, i.school_id, i.received_ms FROM screenshots s JOIN incidents i ON i.id = s.incident_id WHERE s.incident_id = $1",
+            r => new { Blob = r.Bytes(0), School = r.GetString(1), Received = r.Time(2) }, cancellationToken, id);
+        return row is null ? null : await periods.DecryptAsync(row.School, row.Received, row.Blob, BlobPurposes.Screenshot(id), cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> DeleteReceivedBeforeAsync(string schoolId, DateTimeOffset before, CancellationToken cancellationToken) =>
+        await _db.InTransactionAsync(async connection =>
+        {
+            // Screenshots go with their incidents (ON DELETE CASCADE); the workflow, decisions and alerts are columns of the row.
+            var ids = await connection.QueryAsync("DELETE FROM incidents WHERE school_id = $1 AND received_ms < $2 RETURNING id", r => r.GetString(0),
+                cancellationToken, schoolId, Pg.Ms(before));
+            if (ids.Count > 0)
+            {
+                await connection.ExecuteAsync("DELETE FROM jobs WHERE incident_id = ANY($1)", cancellationToken, [ids.ToArray()]);
+            }
+
+            IReadOnlyList<string> deleted = [.. ids.Order(StringComparer.Ordinal)];
+            return deleted;
+        }, cancellationToken);
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
@@ -178,15 +205,23 @@ public sealed class PostgresIncidentStore(DataFolder data) : IIncidentStore
         return (where, args);
     }
 
-    private StoredIncident Open(NpgsqlDataReader r)
+    // A row as read, opened after the reader is done (opening may look up the period's key).
+    private sealed record Row(string Id, string SchoolId, string DeviceId, string Status, string Category, int Severity, long OccurredMs,
+        long ReceivedMs, byte[] Contents, bool AlertOpen);
+
+    private static Row Read(NpgsqlDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
+        r.GetInt64(6), r.GetInt64(7), r.Bytes(8), r.GetBoolean(9));
+
+    private async Task<StoredIncident> OpenAsync(Row r, CancellationToken cancellationToken)
     {
-        var id = r.GetString(0);
-        var purpose = BlobPurposes.IncidentContents(id, r.GetString(1), r.GetString(2), r.GetString(4), r.GetInt32(5), r.GetInt64(6), r.GetInt64(7));
-        var contents = JsonSerializer.Deserialize(_cipher.Decrypt(r.Bytes(8), purpose), StorageJson.Default.IncidentContents)
-            ?? throw new InvalidOperationException($"The contents of incident {id} are empty.");
-        return new StoredIncident(contents.Incident, r.Time(7), contents.ServerSeenAddress, r.GetString(3), contents.HasScreenshot)
+        var purpose = BlobPurposes.IncidentContents(r.Id, r.SchoolId, r.DeviceId, r.Category, r.Severity, r.OccurredMs, r.ReceivedMs);
+        var received = DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedMs);
+        var contents = JsonSerializer.Deserialize(await periods.DecryptAsync(r.SchoolId, received, r.Contents, purpose, cancellationToken),
+                StorageJson.Default.IncidentContents)
+            ?? throw new InvalidOperationException($"The contents of incident {r.Id} are empty.");
+        return new StoredIncident(contents.Incident, received, contents.ServerSeenAddress, r.Status, contents.HasScreenshot)
         {
-            AlertOpen = r.GetBoolean(9),
+            AlertOpen = r.AlertOpen,
         };
     }
 }
