@@ -15,6 +15,9 @@ public sealed class LiveListener : IAsyncDisposable
 
     private LiveListener(HttpClient http) => _http = http;
 
+    /// <summary>The headers the stream was opened with (behind a proxy: which server took it).</summary>
+    public System.Net.Http.Headers.HttpResponseHeaders? Headers { get; private set; }
+
     /// <summary>Opens the stream with the session in <paramref name="cookies"/> and waits for its <c>ready</c> event.</summary>
     public static async Task<LiveListener> StartAsync(Uri baseAddress, CookieContainer cookies)
     {
@@ -22,6 +25,7 @@ public sealed class LiveListener : IAsyncDisposable
         var response = await listener._http.GetAsync("/api/v1/live", HttpCompletionOption.ResponseHeadersRead);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        listener.Headers = response.Headers;
         listener._reading = listener.ReadAsync(response);
         (await listener.NextAsync(TimeSpan.FromSeconds(10), "ready")).Should().NotBeNull("the stream says when it listens");
         return listener;
