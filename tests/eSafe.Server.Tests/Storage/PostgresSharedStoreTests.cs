@@ -50,6 +50,44 @@ public sealed class PostgresSharedStoreTests
     }
 
     [Test]
+    public async Task Two_processes_cleaning_up_at_once_delete_each_finished_job_once()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var keys = ServerHarness.NewDataDirectory();
+        try
+        {
+            await using var one = Stores.Open(ServerHarness.NewDataDirectory(), database, keysDirectory: keys);
+            await using var two = Stores.Open(ServerHarness.NewDataDirectory(), database, keysDirectory: keys);
+            var cutOff = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+            for (var i = 0; i < 200; i++)
+            {
+                await one.Get<IJobStore>().AddAsync(new EscalationJob($"job-{i:D3}", JobKinds.ReportEmail, "sch-1", "inc-1", 1, null, 0, null,
+                    cutOff.AddDays(-40), cutOff.AddDays(-40), JobStates.Done, 1, null, "sent", cutOff.AddDays(-31).AddMinutes(i)), CancellationToken.None);
+            }
+
+            async Task<int> CleanUpAsync(Stores process)
+            {
+                var total = 0;
+                int batch;
+                while ((batch = await process.Get<IJobStore>().DeleteFinishedAsync(cutOff, 10, CancellationToken.None)) > 0)
+                {
+                    total += batch;
+                }
+
+                return total;
+            }
+
+            var deleted = await Task.WhenAll(Task.Run(() => CleanUpAsync(one)), Task.Run(() => CleanUpAsync(two)));
+            deleted.Sum().Should().Be(200);
+            (await two.Get<IJobStore>().ListForIncidentAsync("inc-1", CancellationToken.None)).Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Two_processes_appending_at_once_write_one_unbroken_audit_chain()
     {
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
