@@ -64,9 +64,9 @@ public sealed class Nginx : IAsyncDisposable
     }
 
     // TLS would end at the proxy in production; here it speaks plain http on loopback but says https (X-Forwarded-Proto),
-    // which the servers believe only from a trusted proxy. X-Forwarded-For is set, not appended to: the proxy is the edge,
-    // so a client cannot choose the address the servers' login throttle counts. Buffering stays on: the live stream turns
-    // it off for itself (X-Accel-Buffering).
+    // which the servers believe only from a trusted proxy. X-Forwarded-For is set, not appended to: the test's client sits on
+    // 127.0.0.1 too, the trusted proxy's own address, so through an appended header it could name any address. Buffering
+    // stays on: the live stream turns it off for itself (X-Accel-Buffering).
     private static string Config(string folder, int port, IReadOnlyList<Uri> servers) => string.Create(CultureInfo.InvariantCulture, $$"""
         master_process off;
         worker_processes 1;
