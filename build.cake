@@ -96,7 +96,7 @@ Task("Compile-Library")
 });
 
 Task("Install-Test-Tools")
-    .Description("Debian's packages the tests use, when missing: chromium (browser tests), qpdf and poppler-utils (the PDF reports), faketime (a device clock ahead), openssl (TLS versions), postgresql (the shared store's tests start a throwaway cluster)")
+    .Description("Debian's packages the tests use, when missing: chromium (browser tests), qpdf and poppler-utils (the PDF reports), faketime (a device clock ahead), openssl (TLS versions), postgresql (the shared store's tests start a throwaway cluster), nginx (two servers behind a reverse proxy)")
     .Does(() =>
 {
     // Each package with a file that shows it is installed; one apt-get update, and only when something is missing.
@@ -109,6 +109,7 @@ Task("Install-Test-Tools")
         ("openssl", "/usr/bin/openssl"),
         // Debian keeps each major version's programs apart; the tests take the newest (never a service: nothing is started).
         ("postgresql", "/usr/lib/postgresql/*/bin/initdb"),
+        ("nginx", "/usr/sbin/nginx"),
     };
     var missing = packages.Where(p => !GetFiles(p.Probe).Any()).Select(p => p.Package).ToList();
     if (missing.Count == 0)

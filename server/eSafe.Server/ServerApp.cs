@@ -10,6 +10,7 @@ using eSafe.Server.Fleet;
 using eSafe.Server.Ingest;
 using eSafe.Server.Extension;
 using eSafe.Server.Libraries;
+using eSafe.Server.Live;
 using eSafe.Server.Notifications.Phone;
 using eSafe.Server.Retention;
 using eSafe.Server.Security;
@@ -101,6 +102,7 @@ public static class ServerApp
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<IncidentRules>();
         services.AddIngest();
+        services.AddLiveListener(data);
         services.AddSingleton<EnrolmentCodeCheck>();
         services.AddSingleton<IncidentAccess>();
         services.AddSingleton<MissedSentences>();

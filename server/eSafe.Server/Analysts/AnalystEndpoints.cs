@@ -5,6 +5,7 @@ using eSafe.Detection;
 using eSafe.Incidents;
 using eSafe.Server.Devices;
 using eSafe.Server.Libraries;
+using eSafe.Server.Live;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Dashboard;
@@ -49,6 +50,7 @@ public static class AnalystEndpoints
         console.MapAuditView();
         console.MapDeviceAdmin();
         console.MapFleetConsole();
+        console.MapLiveFeed();
         return app;
     }
 

@@ -20,6 +20,12 @@ public sealed record EscalationOptions
     /// <summary>A job is retried this many times after transient failures before it is marked failed.</summary>
     public int MaxAttempts { get; init; } = 8;
 
+    /// <summary>
+    /// Done and cancelled jobs are deleted this many days after they finished (failed ones stay). At least 15: the upkeep
+    /// re-plans escalations of the last 14 days whose jobs it cannot find, so it must still find them.
+    /// </summary>
+    public int KeepFinishedJobsDays { get; init; } = 30;
+
     public TimeSpan Minutes(double minutes) => TimeSpan.FromSeconds(minutes * MinuteSeconds);
 
     public IReadOnlyList<string> Problems()
@@ -43,6 +49,11 @@ public sealed record EscalationOptions
         if (MaxAttempts is < 1 or > 50)
         {
             problems.Add("Escalation:MaxAttempts must be 1 to 50.");
+        }
+
+        if (KeepFinishedJobsDays is < 15 or > 3650)
+        {
+            problems.Add("Escalation:KeepFinishedJobsDays must be 15 to 3650.");
         }
 
         return problems;

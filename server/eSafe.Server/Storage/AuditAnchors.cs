@@ -20,8 +20,8 @@ public sealed class AuditAnchors(string path, AuditKey key)
 
     public AuditAnchor Append(long count, string head, DateTimeOffset at)
     {
-        var millis = at.ToUnixTimeMilliseconds();
-        var anchor = new AuditAnchor(count, head, DateTimeOffset.FromUnixTimeMilliseconds(millis), MacOf(count, head, millis));
+        var anchor = Make(count, head, at);
+        var millis = anchor.At.ToUnixTimeMilliseconds();
         using var file = new FileStream(Path, SecureFiles.NewPrivateFile(FileMode.Append, FileAccess.Write, FileShare.Read));
         using (var writer = new StreamWriter(file, leaveOpen: true))
         {
@@ -41,6 +41,20 @@ public sealed class AuditAnchors(string path, AuditKey key)
         }
 
         return [.. File.ReadAllLines(Path).Where(l => l.Length > 0).Select(Parse)];
+    }
+
+    /// <summary>An anchor made with this key (to the millisecond), not written anywhere yet.</summary>
+    public AuditAnchor Make(long count, string head, DateTimeOffset at)
+    {
+        var millis = at.ToUnixTimeMilliseconds();
+        return new AuditAnchor(count, head, DateTimeOffset.FromUnixTimeMilliseconds(millis), MacOf(count, head, millis));
+    }
+
+    /// <summary>An anchor kept elsewhere (the database), or null when this key did not make it as it stands.</summary>
+    public AuditAnchor? Check(AuditAnchor anchor)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        return AuditKey.Same(MacOf(anchor.Count, anchor.Head, anchor.At.ToUnixTimeMilliseconds()), anchor.Mac) ? anchor : null;
     }
 
     public long LastCount() => ReadAll().LastOrDefault(a => a is not null)?.Count ?? 0;

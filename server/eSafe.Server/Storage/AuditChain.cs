@@ -50,8 +50,11 @@ public sealed class AuditChain(AuditKey key, AuditAnchors anchors)
         return null;
     }
 
-    /// <summary>Checks every line (all of them, oldest first) and the log against its anchors.</summary>
-    public AuditVerification Verify(IEnumerable<AuditEntry> lines)
+    /// <summary>
+    /// Checks every line (all of them, oldest first) and the log against its anchors: this machine's file, and with a shared
+    /// store also <paramref name="sharedAnchors"/>, those every process kept in the database (each checked with the key).
+    /// </summary>
+    public AuditVerification Verify(IEnumerable<AuditEntry> lines, IReadOnlyList<AuditAnchor>? sharedAnchors = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var problems = new List<string>();
@@ -64,7 +67,16 @@ public sealed class AuditChain(AuditKey key, AuditAnchors anchors)
             }
         }
 
-        var valid = all.OfType<AuditAnchor>().ToList();
+        var shared = (sharedAnchors ?? []).Select(Anchors.Check).ToList();
+        for (var i = 0; i < shared.Count; i++)
+        {
+            if (shared[i] is null)
+            {
+                problems.Add($"Anchor {i + 1} in the database was changed or not made with this server's audit key.");
+            }
+        }
+
+        var valid = all.Concat(shared).OfType<AuditAnchor>().Distinct().ToList();
         var anchoredCounts = valid.Select(a => a.Count).ToHashSet();
         var hashes = new Dictionary<long, string>();
         var previous = Genesis;
@@ -111,7 +123,9 @@ public sealed class AuditChain(AuditKey key, AuditAnchors anchors)
 
         if (valid.Count == 0 && entries > 0)
         {
-            problems.Add($"There is no anchor in {AuditAnchors.FileName}: the log cannot be checked for entries cut from its end.");
+            problems.Add(sharedAnchors is null
+                ? $"There is no anchor in {AuditAnchors.FileName}: the log cannot be checked for entries cut from its end."
+                : $"There is no anchor in {AuditAnchors.FileName} or in the database: the log cannot be checked for entries cut from its end.");
         }
 
         return new AuditVerification(entries, valid.Count, valid.Count > 0 ? valid.Max(a => a.Count) : 0, problems);

@@ -17,6 +17,12 @@ public interface IJobStore
 
     Task<IReadOnlyList<EscalationJob>> ListForIncidentAsync(string incidentId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes at most <paramref name="max"/> finished jobs (done or cancelled) completed before <paramref name="completedBefore"/>;
+    /// returns how many. Failed jobs stay, for someone to look at. Processes deleting at once each delete different jobs.
+    /// </summary>
+    Task<int> DeleteFinishedAsync(DateTimeOffset completedBefore, int max, CancellationToken cancellationToken);
+
     /// <summary>Jobs that failed for good or are still being retried after an error, newest first.</summary>
     Task<IReadOnlyList<EscalationJob>> ListTroubledAsync(IReadOnlyCollection<string>? schoolIds, int limit, CancellationToken cancellationToken);
 }

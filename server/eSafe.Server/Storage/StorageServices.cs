@@ -1,3 +1,4 @@
+using eSafe.Server.Live;
 using eSafe.Server.Storage.LiteDb;
 using eSafe.Server.Storage.Postgres;
 
@@ -18,7 +19,7 @@ public static class StorageServices
         services.AddSingleton<ISchoolStore, LiteSchoolStore>();
         services.AddSingleton<IDeviceStore, LiteDeviceStore>();
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
-        services.AddSingleton<IAuditLog, LiteAuditLog>();
+        services.AddChangeFeed<LiteAuditLog>(data);
         services.AddSingleton<ISchoolLibraryStore, LiteSchoolLibraryStore>();
         services.AddSingleton<IIncidentWorkflowStore, LiteIncidentWorkflowStore>();
         services.AddSingleton<ISafeguardingStore, LiteSafeguardingStore>();
@@ -48,7 +49,7 @@ public static class StorageServices
         services.AddSingleton<ISchoolStore, PostgresSchoolStore>();
         services.AddSingleton<IDeviceStore, PostgresDeviceStore>();
         services.AddSingleton<IAnalystStore, PostgresAnalystStore>();
-        services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        services.AddChangeFeed<PostgresAuditLog>(data);
         services.AddSingleton<ISchoolLibraryStore, PostgresSchoolLibraryStore>();
         services.AddSingleton<IIncidentWorkflowStore, PostgresIncidentWorkflowStore>();
         services.AddSingleton<ISafeguardingStore, PostgresSafeguardingStore>();

@@ -1,18 +1,27 @@
-// Live updates without a reload: polls the counts and the open alerts every few seconds, keeps the
-// undecided count in the header and the page title, beeps (WebAudio, made here) and badges the title
-// when serious incidents arrive, draws the alert banner, and tells the open view when something arrived.
-import { call } from './api.js';
+// Live updates without a reload: a Server-Sent Events stream (/api/v1/live) says at once that something
+// changed in a school this user may see, and the console refreshes then; a poll of the counts and open
+// alerts stays as the fallback (every 5 s without the stream, every 30 s with it). Keeps the undecided
+// count in the header and the page title, beeps (WebAudio, made here) and badges the title when serious
+// incidents arrive, draws the alert banner, and tells the open view when something arrived.
+import { apiUrl, call } from './api.js';
 import { $, span } from './dom.js';
 import { since } from './format.js';
 import { severityBadge } from './severity.js';
 
 const pollMs = 5000;
+const pollWithStreamMs = 30000;
+const reopenMs = 30000;
 const baseTitle = 'eSafe console';
 let timer = null;
 let me = null;
 let last = null;
 let badge = false;
 let audio = null;
+let stream = null;
+let streamOpen = false;
+let reopenTimer = null;
+let lastPoll = 0;
+let pending = null;
 const listeners = [];
 
 /** Calls back with the new counts whenever an incident arrives or the undecided count changes. */
@@ -22,13 +31,15 @@ export function startLive(user) {
   stopLive();
   me = user;
   last = null;
-  timer = setInterval(poll, pollMs);
+  timer = setInterval(tick, pollMs);
+  openStream();
   poll();
 }
 
 export function stopLive() {
   if (timer) clearInterval(timer);
   timer = null;
+  closeStream();
   $('counts').textContent = '';
   $('alerts-banner').replaceChildren();
   $('alerts-banner').hidden = true;
@@ -38,7 +49,43 @@ export function stopLive() {
 /** Polls now (after a decision, say) instead of waiting for the next tick. */
 export function pollNow() { return poll(); }
 
+function tick() {
+  if (!streamOpen || Date.now() - lastPoll >= pollWithStreamMs) poll();
+}
+
+// The stream only says "something changed" (kind, school, incident ID); what changed is fetched through the API as usual.
+function openStream() {
+  if (!window.EventSource) return;
+  stream = new EventSource(apiUrl('/live'));
+  stream.addEventListener('ready', () => { streamOpen = true; refreshSoon(); });
+  stream.addEventListener('change', refreshSoon);
+  stream.addEventListener('resync', refreshSoon);
+  stream.addEventListener('error', () => {
+    streamOpen = false;
+    // The browser reconnects by itself unless the server refused (401, 503): then try again later; polling goes on meanwhile.
+    if (stream?.readyState === EventSource.CLOSED && timer) {
+      closeStream();
+      reopenTimer = setTimeout(() => { if (timer) openStream(); }, reopenMs);
+    }
+  });
+}
+
+function closeStream() {
+  stream?.close();
+  stream = null;
+  streamOpen = false;
+  if (reopenTimer) clearTimeout(reopenTimer);
+  reopenTimer = null;
+}
+
+// A burst of changes (a class's worth of incidents) makes one refresh, not one each.
+function refreshSoon() {
+  if (pending) return;
+  pending = setTimeout(() => { pending = null; poll(); }, 200);
+}
+
 async function poll() {
+  lastPoll = Date.now();
   try {
     const [counts, alerts] = await Promise.all([call('/queue/counts'), call('/alerts')]);
     if (!timer) return; // signed out meanwhile

@@ -50,6 +50,94 @@ public sealed class PostgresSharedStoreTests
     }
 
     [Test]
+    public async Task Two_processes_cleaning_up_at_once_delete_each_finished_job_once()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var keys = ServerHarness.NewDataDirectory();
+        try
+        {
+            await using var one = Stores.Open(ServerHarness.NewDataDirectory(), database, keysDirectory: keys);
+            await using var two = Stores.Open(ServerHarness.NewDataDirectory(), database, keysDirectory: keys);
+            var cutOff = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+            for (var i = 0; i < 200; i++)
+            {
+                await one.Get<IJobStore>().AddAsync(new EscalationJob($"job-{i:D3}", JobKinds.ReportEmail, "sch-1", "inc-1", 1, null, 0, null,
+                    cutOff.AddDays(-40), cutOff.AddDays(-40), JobStates.Done, 1, null, "sent", cutOff.AddDays(-31).AddMinutes(i)), CancellationToken.None);
+            }
+
+            async Task<int> CleanUpAsync(Stores process)
+            {
+                var total = 0;
+                int batch;
+                while ((batch = await process.Get<IJobStore>().DeleteFinishedAsync(cutOff, 10, CancellationToken.None)) > 0)
+                {
+                    total += batch;
+                }
+
+                return total;
+            }
+
+            var deleted = await Task.WhenAll(Task.Run(() => CleanUpAsync(one)), Task.Run(() => CleanUpAsync(two)));
+            deleted.Sum().Should().Be(200);
+            (await two.Get<IJobStore>().ListForIncidentAsync("inc-1", CancellationToken.None)).Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Any_machine_checks_the_audit_log_against_the_anchors_every_machine_made()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var keysA = ServerHarness.NewDataDirectory();
+        var keysB = ServerHarness.NewDataDirectory();
+        try
+        {
+            var options = new ServerOptions { AuditAnchorInterval = 5 };
+            await using var machineA = Stores.Open(ServerHarness.NewDataDirectory(), database, options, keysA);
+            _ = machineA.Get<IAuditLog>(); // makes the audit key, which the second machine gets a copy of
+            foreach (var file in Directory.GetFiles(keysA))
+            {
+                File.Copy(file, Path.Combine(keysB, Path.GetFileName(file)));
+            }
+
+            await using var machineB = Stores.Open(ServerHarness.NewDataDirectory(), database, options, keysB);
+            for (var n = 1; n <= 10; n++)
+            {
+                await machineA.Get<IAuditLog>().AppendAsync(new AuditEvent($"user-{n}", AuditActions.IncidentRead, $"inc-{n}"), CancellationToken.None);
+            }
+
+            File.Exists(Path.Combine(keysB, AuditAnchors.FileName)).Should().BeFalse("machine B wrote no anchor of its own");
+            var onB = await machineB.Get<IAuditLog>().VerifyAsync(CancellationToken.None);
+            onB.Problems.Should().BeEmpty();
+            (onB.Anchors, onB.LastAnchoredCount).Should().Be((2, 10L));
+
+            // Someone with the database but not the keys: entries cut from the end show, a made-up anchor is refused.
+            await using (var connection = new NpgsqlConnection(database))
+            {
+                await connection.OpenAsync();
+                await using var cut = new NpgsqlCommand("DELETE FROM audit WHERE seq > 7", connection);
+                await cut.ExecuteNonQueryAsync();
+                await using var forged = new NpgsqlCommand(
+                    "INSERT INTO audit_anchors (count, head, at_ms, mac) SELECT 7, hash, 0, repeat('0', 64) FROM audit WHERE seq = 7", connection);
+                await forged.ExecuteNonQueryAsync();
+            }
+
+            var problems = (await machineB.Get<IAuditLog>().VerifyAsync(CancellationToken.None)).Problems;
+            problems.Should().HaveCount(2);
+            problems.Should().Contain("Anchor 3 in the database was changed or not made with this server's audit key.");
+            problems.Should().Contain(p => p.StartsWith("The log ends at entry 7 ", StringComparison.Ordinal) && p.Contains("recorded 10 entries"));
+        }
+        finally
+        {
+            Directory.Delete(keysA, recursive: true);
+            Directory.Delete(keysB, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Two_processes_appending_at_once_write_one_unbroken_audit_chain()
     {
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -27,12 +26,7 @@ public sealed class SharedDatabaseProcessTests
         {
             var first = Path.Combine(folder, "first");
             await using var one = await ServerProcess.StartAsync(["serve", "--data", first, "--urls", "http://127.0.0.1:0", "--demo"], database);
-            var keys = Path.Combine(folder, "second-keys");
-            Directory.CreateDirectory(keys);
-            foreach (var file in Directory.GetFiles(Path.Combine(first, "keys")))
-            {
-                File.Copy(file, Path.Combine(keys, Path.GetFileName(file)));
-            }
+            var keys = ServerProcess.CopyKeys(Path.Combine(first, "keys"), Path.Combine(folder, "second-keys"));
 
             await using var two = await ServerProcess.StartAsync(
                 ["serve", "--data", Path.Combine(folder, "second"), "--keys", keys, "--database", database, "--urls", "http://127.0.0.1:0"], null);
@@ -61,59 +55,6 @@ public sealed class SharedDatabaseProcessTests
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>The built server run with <c>dotnet esafe-server.dll</c>; its address read from the line it prints when listening.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private ServerProcess(Process process, Uri baseAddress)
-        {
-            _process = process;
-            BaseAddress = baseAddress;
-        }
-
-        public Uri BaseAddress { get; }
-
-        public static async Task<ServerProcess> StartAsync(IReadOnlyList<string> args, string? databaseFromEnvironment)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esafe-server.dll"));
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["ESAFE_DATABASE"] = databaseFromEnvironment ?? "";
-            var process = Process.Start(start)!;
-            var errors = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            string? line;
-            do
-            {
-                line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            }
-            while (line is not null && !line.StartsWith(StartupAnnouncer.ListeningLine, StringComparison.Ordinal));
-
-            if (line is null)
-            {
-                await process.WaitForExitAsync();
-                process.Dispose();
-                throw new InvalidOperationException("The server stopped before listening: " + await errors);
-            }
-
-            // Keep reading, so that a full pipe never blocks the server.
-            _ = process.StandardOutput.ReadToEndAsync();
-            return new ServerProcess(process, new Uri(line[StartupAnnouncer.ListeningLine.Length..]));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
         }
     }
 }

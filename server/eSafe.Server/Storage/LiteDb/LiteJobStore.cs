@@ -73,6 +73,22 @@ public sealed class LiteJobStore : IJobStore
         return Task.FromResult(true);
     }
 
+    public Task<int> DeleteFinishedAsync(DateTimeOffset completedBefore, int max, CancellationToken cancellationToken)
+    {
+        lock (_write)
+        {
+            var old = _jobs.Query()
+                .Where("($.state = @0 OR $.state = @1) AND $.completedAt != null AND $.completedAt < @2", JobStates.Done, JobStates.Cancelled, Bson.Time(completedBefore))
+                .Limit(max).ToList();
+            foreach (var document in old)
+            {
+                _jobs.Delete(document["_id"]);
+            }
+
+            return Task.FromResult(old.Count);
+        }
+    }
+
     public Task<IReadOnlyList<EscalationJob>> ListForIncidentAsync(string incidentId, CancellationToken cancellationToken)
     {
         IReadOnlyList<EscalationJob> jobs = [.. _jobs.Query().Where("$.incidentId = @0", incidentId).OrderBy("$._id").ToList().Select(Read)];

@@ -7,12 +7,15 @@ namespace eSafe.Server.Storage.Postgres;
 /// The audit log as a table keyed by sequence, chained and anchored as <see cref="AuditChain"/> says. Nothing of the chain
 /// lives in a process's memory: each append takes a transaction-scoped advisory lock, reads the last line and adds the
 /// next, so any number of processes write one unbroken chain. The head is anchored every
-/// <see cref="ServerOptions.AuditAnchorInterval"/> lines (by sequence, whichever process wrote it) and when a process stops.
+/// <see cref="ServerOptions.AuditAnchorInterval"/> lines (by sequence, whichever process wrote it) and when a process stops,
+/// in this machine's keys folder and in the database (keyed, so a database writer cannot make one), so that a check on any
+/// machine sees the anchors of all.
 /// </summary>
 public sealed class PostgresAuditLog : IAuditLog, IDisposable
 {
     private const int LockClass = 0x6553_0001;
     private const string KeyedMarker = "audit-keyed";
+    private const string InsertAnchor = "INSERT INTO audit_anchors (count, head, at_ms, mac) VALUES ($1, $2, $3, $4)";
     private const string Columns = "seq, at_ms, actor, action, incident_id, school_id, remote_address, detail, previous_hash, hash";
     private readonly PostgresDatabase _db;
     private readonly TimeProvider _clock;
@@ -71,7 +74,9 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
         // After the commit, so an anchor never names a line that was rolled back.
         if (entry.Sequence % _anchorInterval == 0)
         {
-            _chain.Anchors.Append(entry.Sequence, entry.Hash, _clock.GetUtcNow());
+            var anchor = _chain.Anchors.Append(entry.Sequence, entry.Hash, _clock.GetUtcNow());
+            await using var connection = await _db.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(InsertAnchor, cancellationToken, anchor.Count, anchor.Head, Pg.Ms(anchor.At), anchor.Mac);
         }
 
         return entry;
@@ -97,7 +102,14 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
 
     public async Task<long?> FindBreakAsync(CancellationToken cancellationToken) => _chain.FindBreak(await AllAsync(cancellationToken));
 
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) => _chain.Verify(await AllAsync(cancellationToken));
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var lines = await AllAsync(cancellationToken);
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        var anchors = await connection.QueryAsync("SELECT count, head, at_ms, mac FROM audit_anchors ORDER BY id",
+            r => new AuditAnchor(r.GetInt64(0), r.GetString(1), r.Time(2), r.GetString(3)), cancellationToken);
+        return _chain.Verify(lines, anchors);
+    }
 
     /// <summary>Anchors the head when this process stops, if it wrote lines since the last anchor.</summary>
     public void Dispose()
@@ -112,7 +124,10 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
         using var reader = command.ExecuteReader();
         if (reader.Read() && reader.GetInt64(0) > _chain.Anchors.LastCount())
         {
-            _chain.Anchors.Append(reader.GetInt64(0), reader.GetString(1), _clock.GetUtcNow());
+            var anchor = _chain.Anchors.Append(reader.GetInt64(0), reader.GetString(1), _clock.GetUtcNow());
+            reader.Close();
+            using var insert = connection.Sql(InsertAnchor, anchor.Count, anchor.Head, Pg.Ms(anchor.At), anchor.Mac);
+            insert.ExecuteNonQuery();
         }
     }
 

@@ -56,6 +56,18 @@ public sealed class PostgresJobStore(DataFolder data) : IJobStore
         return await connection.QueryAsync($"SELECT {Columns} FROM jobs WHERE incident_id = $1 ORDER BY id", Read, cancellationToken, incidentId);
     }
 
+    public async Task<int> DeleteFinishedAsync(DateTimeOffset completedBefore, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        // SKIP LOCKED as in a claim: processes cleaning up at once take different rows instead of waiting on each other.
+        return await connection.ExecuteAsync("""
+            DELETE FROM jobs WHERE id IN (
+                SELECT id FROM jobs WHERE state IN ($1, $2) AND completed_ms < $3
+                ORDER BY completed_ms LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+            """, cancellationToken, JobStates.Done, JobStates.Cancelled, Pg.Ms(completedBefore), max);
+    }
+
     public async Task<IReadOnlyList<EscalationJob>> ListTroubledAsync(IReadOnlyCollection<string>? schoolIds, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenAsync(cancellationToken);
