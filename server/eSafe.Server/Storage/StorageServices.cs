@@ -13,6 +13,7 @@ public static class StorageServices
         services.AddSingleton(data.Cipher);
         services.AddSingleton(data.SealingKeys);
         services.AddSingleton<IIncidentStore, LiteIncidentStore>();
+        services.AddSingleton<IDurableCommits, LiteLogFlush>();
         services.AddSingleton<ISchoolStore, LiteSchoolStore>();
         services.AddSingleton<IDeviceStore, LiteDeviceStore>();
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
@@ -41,6 +42,7 @@ public static class StorageServices
         services.AddSingleton(data.Cipher);
         services.AddSingleton(data.SealingKeys);
         services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
+        services.AddSingleton<IDurableCommits, PostgresCommits>();
         services.AddSingleton<ISchoolStore, PostgresSchoolStore>();
         services.AddSingleton<IDeviceStore, PostgresDeviceStore>();
         services.AddSingleton<IAnalystStore, PostgresAnalystStore>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -61,59 +60,6 @@ public sealed class SharedDatabaseProcessTests
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>The built server run with <c>dotnet esafe-server.dll</c>; its address read from the line it prints when listening.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private ServerProcess(Process process, Uri baseAddress)
-        {
-            _process = process;
-            BaseAddress = baseAddress;
-        }
-
-        public Uri BaseAddress { get; }
-
-        public static async Task<ServerProcess> StartAsync(IReadOnlyList<string> args, string? databaseFromEnvironment)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esafe-server.dll"));
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["ESAFE_DATABASE"] = databaseFromEnvironment ?? "";
-            var process = Process.Start(start)!;
-            var errors = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            string? line;
-            do
-            {
-                line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            }
-            while (line is not null && !line.StartsWith(StartupAnnouncer.ListeningLine, StringComparison.Ordinal));
-
-            if (line is null)
-            {
-                await process.WaitForExitAsync();
-                process.Dispose();
-                throw new InvalidOperationException("The server stopped before listening: " + await errors);
-            }
-
-            // Keep reading, so that a full pipe never blocks the server.
-            _ = process.StandardOutput.ReadToEndAsync();
-            return new ServerProcess(process, new Uri(line[StartupAnnouncer.ListeningLine.Length..]));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
         }
     }
 }
