@@ -53,7 +53,7 @@ public static class IncidentSealer
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var plaintext = new byte[PlaintextLength(envelope)];
-        Open(envelope, serverPrivateKey, plaintext);
+        OpenInto(envelope, serverPrivateKey, plaintext);
         return plaintext;
     }
 
@@ -68,7 +68,7 @@ public static class IncidentSealer
     /// Opens an envelope into <paramref name="plaintext"/> (at least <see cref="PlaintextLength"/> bytes, e.g. a pooled buffer);
     /// returns how many bytes it wrote. Throws <see cref="CryptographicException"/> when it was not sealed to this key or was changed.
     /// </summary>
-    public static int Open(SealedIncident envelope, ECDiffieHellman serverPrivateKey, Span<byte> plaintext)
+    public static int OpenInto(SealedIncident envelope, ECDiffieHellman serverPrivateKey, Span<byte> plaintext)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(serverPrivateKey);

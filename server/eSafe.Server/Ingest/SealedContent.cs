@@ -44,7 +44,7 @@ public sealed class SealedContent(SealingKeyRing keys)
 
                 try
                 {
-                    length = IncidentSealer.Open(envelope, privateKey.Key, json);
+                    length = IncidentSealer.OpenInto(envelope, privateKey.Key, json);
                 }
                 catch (CryptographicException)
                 {
