@@ -35,6 +35,13 @@ public sealed class LiteLogFlush : IDurableCommits
 
     private static void Fsync(string path)
     {
+        // Windows flushes a file only through a handle that may write, and LiteDB's own handle lets no other writer in:
+        // there the log cannot be flushed from outside, and a server that must survive a power cut keeps its data in PostgreSQL.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
