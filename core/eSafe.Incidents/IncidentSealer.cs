@@ -52,6 +52,25 @@ public static class IncidentSealer
     public static byte[] Open(SealedIncident envelope, ECDiffieHellman serverPrivateKey)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        var plaintext = new byte[PlaintextLength(envelope)];
+        OpenInto(envelope, serverPrivateKey, plaintext);
+        return plaintext;
+    }
+
+    /// <summary>How many bytes <paramref name="envelope"/> opens to (0 for one too short to hold its tag).</summary>
+    public static int PlaintextLength(SealedIncident envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return Math.Max(0, (envelope.Ciphertext?.Length ?? 0) - TagSize);
+    }
+
+    /// <summary>
+    /// Opens an envelope into <paramref name="plaintext"/> (at least <see cref="PlaintextLength"/> bytes, e.g. a pooled buffer);
+    /// returns how many bytes it wrote. Throws <see cref="CryptographicException"/> when it was not sealed to this key or was changed.
+    /// </summary>
+    public static int OpenInto(SealedIncident envelope, ECDiffieHellman serverPrivateKey, Span<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(serverPrivateKey);
         if (envelope.Version != CurrentVersion)
         {
@@ -81,15 +100,14 @@ public static class IncidentSealer
 
         var key = DeriveKey(serverPrivateKey.DeriveRawSecretAgreement(ephemeral.PublicKey), envelope.EphemeralPublicKey, envelope.KeyId);
         var length = envelope.Ciphertext.Length - TagSize;
-        var plaintext = new byte[length];
         using (var aes = new AesGcm(key, TagSize))
         {
             aes.Decrypt(envelope.Nonce, envelope.Ciphertext.AsSpan(0, length), envelope.Ciphertext.AsSpan(length),
-                plaintext, AssociatedData(envelope.IncidentId, envelope.KeyId));
+                plaintext[..length], AssociatedData(envelope.IncidentId, envelope.KeyId));
         }
 
         CryptographicOperations.ZeroMemory(key);
-        return plaintext;
+        return length;
     }
 
     /// <summary>What is wrong with an envelope's shape (before any key is tried), or null.</summary>

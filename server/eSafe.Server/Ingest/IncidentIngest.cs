@@ -11,10 +11,12 @@ namespace eSafe.Server.Ingest;
 /// ID (duplicate, or 409 from another device), the seal, the incident's fields and text (pupil and page text
 /// is neutralised, see <see cref="IncidentText"/>), that it names a rule the server knows with its category
 /// and severity (<see cref="IncidentRules"/>), that it is the device's school and device; only then is
-/// anything stored, and the receipt audited.
+/// anything stored, and the receipt audited. An incident kept (stored now, or a repeat of one stored perhaps a moment ago
+/// by a request still waiting) is answered only once it is on disk (<see cref="IDurableCommits"/>): on that answer the
+/// device deletes its own copy.
 /// </summary>
 public sealed class IncidentIngest(IIncidentStore incidents, SealedContent sealedContent, IncidentRules rules, TimeProvider clock,
-    IAuditLog audit, ILogger<IncidentIngest> log)
+    IAuditLog audit, IDurableCommits durable, ILogger<IncidentIngest> log)
 {
     public async Task<IngestOutcome> IngestSealedAsync(DeviceRecord device, SealedIncident envelope, string? remoteAddress,
         CancellationToken cancellationToken)
@@ -28,7 +30,7 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
 
         if (await KnownAsync(device, envelope.IncidentId, cancellationToken) is { } known)
         {
-            return known;
+            return await DurableAsync(known, cancellationToken);
         }
 
         var (incident, problem) = sealedContent.Open(envelope, IncidentJson.Default.Incident, "incident");
@@ -40,7 +42,7 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
 
         return incident.Id != envelope.IncidentId
             ? IngestOutcome.Unreadable(envelope.IncidentId, "The incident's id is not the envelope's incidentId.")
-            : await StoreAsync(device, incident, remoteAddress, cancellationToken);
+            : await DurableAsync(await StoreAsync(device, incident, remoteAddress, cancellationToken), cancellationToken);
     }
 
     /// <summary>An incident already opened (built by this server's pipeline for a Chromebook, its screenshot attached).</summary>
@@ -48,9 +50,19 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(incident);
-        return await KnownAsync(device, incident.Id, cancellationToken) is { } known
+        return await DurableAsync(await KnownAsync(device, incident.Id, cancellationToken) is { } known
             ? known
-            : await StoreAsync(device, incident, remoteAddress, cancellationToken);
+            : await StoreAsync(device, incident, remoteAddress, cancellationToken), cancellationToken);
+    }
+
+    private async Task<IngestOutcome> DurableAsync(IngestOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Kept)
+        {
+            await durable.WaitAsync(cancellationToken);
+        }
+
+        return outcome;
     }
 
     private async Task<IngestOutcome?> KnownAsync(DeviceRecord device, string incidentId, CancellationToken cancellationToken)

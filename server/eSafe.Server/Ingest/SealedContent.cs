@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -27,36 +28,44 @@ public sealed class SealedContent(SealingKeyRing keys)
             return (null, $"The {what} cannot be opened: its envelope is malformed ({malformed}).");
         }
 
-        byte[] json;
-        using (var privateKey = keys.OpenPrivateKey(envelope.KeyId))
+        // The plaintext (the incident's JSON, its screenshot in base64: over 100 KB) goes into a pooled buffer, wiped before
+        // it goes back; the key is one imported once and leased (SealingKeyRing).
+        var size = IncidentSealer.PlaintextLength(envelope);
+        var json = ArrayPool<byte>.Shared.Rent(size);
+        var length = 0;
+        try
         {
-            if (privateKey is null)
+            using (var privateKey = keys.RentPrivateKey(envelope.KeyId))
             {
-                return (null, $"The {what} cannot be opened: it is sealed to a key this server does not have; the current key is {keys.Current.KeyId}.");
+                if (privateKey.Key is null)
+                {
+                    return (null, $"The {what} cannot be opened: it is sealed to a key this server does not have; the current key is {keys.Current.KeyId}.");
+                }
+
+                try
+                {
+                    length = IncidentSealer.OpenInto(envelope, privateKey.Key, json);
+                }
+                catch (CryptographicException)
+                {
+                    return (null, $"The {what} cannot be opened: it was not sealed to this server's key, or it was changed on the way.");
+                }
             }
 
             try
             {
-                json = IncidentSealer.Open(envelope, privateKey);
+                return JsonSerializer.Deserialize(json.AsSpan(0, length), type) is { } value ? (value, null) : (null, $"The sealed content is not {Article(what)}.");
             }
-            catch (CryptographicException)
+            catch (JsonException e)
             {
-                return (null, $"The {what} cannot be opened: it was not sealed to this server's key, or it was changed on the way.");
+                var where = string.IsNullOrEmpty(e.Path) ? "" : $" (at {e.Path})";
+                return (null, $"The sealed content is not {Article(what)}{where}.");
             }
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(json, type) is { } value ? (value, null) : (null, $"The sealed content is not {Article(what)}.");
-        }
-        catch (JsonException e)
-        {
-            var where = string.IsNullOrEmpty(e.Path) ? "" : $" (at {e.Path})";
-            return (null, $"The sealed content is not {Article(what)}{where}.");
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(json);
+            CryptographicOperations.ZeroMemory(json.AsSpan(0, size));
+            ArrayPool<byte>.Shared.Return(json);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using eSafe.Incidents;
@@ -14,6 +15,7 @@ public sealed class SealingKeyRing
     private const string FilePrefix = "sealing-";
     private const string P256Oid = "1.2.840.10045.3.1.7";
     private readonly Dictionary<string, byte[]> _privateKeys;
+    private readonly ConcurrentDictionary<string, ConcurrentBag<ECDiffieHellman>> _pools = new(StringComparer.Ordinal);
 
     private SealingKeyRing(Dictionary<string, byte[]> privateKeys, ServerSealingKey current)
     {
@@ -26,17 +28,59 @@ public sealed class SealingKeyRing
 
     public IReadOnlyCollection<string> KeyIds => _privateKeys.Keys;
 
-    /// <summary>A private key to open an envelope with (a new object each call: ECDH objects are not shared between threads); null for a key ID not on file.</summary>
-    public ECDiffieHellman? OpenPrivateKey(string? keyId)
+    /// <summary>
+    /// A private key to open an envelope with, for this caller alone until the lease is disposed; its <see cref="PrivateKeyLease.Key"/>
+    /// is null for a key ID not on file. Keys are imported once and reused: an ECDH object is not shared between threads
+    /// at once, so each lease takes one from the key's pool (or imports one more when all are in use) and gives it back.
+    /// </summary>
+    public PrivateKeyLease RentPrivateKey(string? keyId)
     {
         if (keyId is null || !_privateKeys.TryGetValue(keyId, out var pkcs8))
         {
-            return null;
+            return default;
         }
 
-        var key = ECDiffieHellman.Create();
-        key.ImportPkcs8PrivateKey(pkcs8, out _);
-        return key;
+        var pool = _pools.GetOrAdd(keyId, _ => new ConcurrentBag<ECDiffieHellman>());
+        if (!pool.TryTake(out var key))
+        {
+            key = ECDiffieHellman.Create();
+            key.ImportPkcs8PrivateKey(pkcs8, out _);
+        }
+
+        return new PrivateKeyLease(key, pool);
+    }
+
+    /// <summary>A pooled private key, returned to its pool on dispose (<see cref="RentPrivateKey"/>).</summary>
+    public readonly struct PrivateKeyLease : IDisposable
+    {
+        // More idle keys than this are disposed rather than kept: enough for every request a busy server runs at once.
+        private const int MaxIdle = 64;
+        private readonly ConcurrentBag<ECDiffieHellman>? _pool;
+
+        internal PrivateKeyLease(ECDiffieHellman key, ConcurrentBag<ECDiffieHellman> pool)
+        {
+            Key = key;
+            _pool = pool;
+        }
+
+        public ECDiffieHellman? Key { get; }
+
+        public void Dispose()
+        {
+            if (Key is null)
+            {
+                return;
+            }
+
+            if (_pool!.Count < MaxIdle)
+            {
+                _pool.Add(Key);
+            }
+            else
+            {
+                Key.Dispose();
+            }
+        }
     }
 
     /// <summary>Adds the next sealing key (<c>sealing-k{n+1}.pem</c>); devices are told of it from the server's next start. Returns its ID.</summary>

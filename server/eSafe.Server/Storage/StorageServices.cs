@@ -16,6 +16,7 @@ public static class StorageServices
         services.AddSingleton<IPeriodKeyStore, LitePeriodKeyStore>();
         services.AddSingleton<PeriodKeys>();
         services.AddSingleton<IIncidentStore, LiteIncidentStore>();
+        services.AddSingleton<IDurableCommits, LiteLogFlush>();
         services.AddSingleton<ISchoolStore, LiteSchoolStore>();
         services.AddSingleton<IDeviceStore, LiteDeviceStore>();
         services.AddSingleton<IAnalystStore, LiteAnalystStore>();
@@ -46,6 +47,7 @@ public static class StorageServices
         services.AddSingleton<IPeriodKeyStore, PostgresPeriodKeyStore>();
         services.AddSingleton<PeriodKeys>();
         services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
+        services.AddSingleton<IDurableCommits, PostgresCommits>();
         services.AddSingleton<ISchoolStore, PostgresSchoolStore>();
         services.AddSingleton<IDeviceStore, PostgresDeviceStore>();
         services.AddSingleton<IAnalystStore, PostgresAnalystStore>();

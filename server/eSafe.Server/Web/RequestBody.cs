@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,6 +15,48 @@ public static class RequestBody
     /// </summary>
     public static async Task<(byte[]? Body, IResult? Error)> ReadAsync(HttpContext context, int maxBytes)
     {
+        var (body, length, error) = await ReadPooledAsync(context, maxBytes);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
+        var bytes = body.AsSpan(0, length).ToArray();
+        Return(body, length);
+        return (bytes, null);
+    }
+
+    /// <summary>Reads and parses a JSON body; a body that is not that JSON gets a 400 problem.</summary>
+    public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpContext context, int maxBytes, JsonTypeInfo<T> type)
+        where T : class
+    {
+        // Parsed from a pooled buffer: a sealed incident's body is a few hundred KB, read for every upload.
+        var (body, length, error) = await ReadPooledAsync(context, maxBytes);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize(body.AsSpan(0, length), type);
+            return value is null ? (null, Problems.BadRequest("The request body is empty; a JSON object was expected.")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            var where = string.IsNullOrEmpty(e.Path) ? "" : $" (at {e.Path})";
+            return (null, Problems.BadRequest($"The request body is not the JSON object expected{where}."));
+        }
+        finally
+        {
+            Return(body, length);
+        }
+    }
+
+    // The body in a buffer rented from the shared pool (the caller returns it), sized by Content-Length when the client
+    // sent one and grown by doubling otherwise; null and the error when it is too large.
+    private static async Task<(byte[]? Body, int Length, IResult? Error)> ReadPooledAsync(HttpContext context, int maxBytes)
+    {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         long drainLimit = 2L * maxBytes;
@@ -24,21 +67,30 @@ public static class RequestBody
 
         if (request.ContentLength > drainLimit)
         {
-            return (null, TooLarge(maxBytes));
+            return (null, 0, TooLarge(maxBytes));
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 4096, maxBytes) + 1);
+        var length = 0;
         var tooLarge = false;
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted)) > 0)
             {
-                tooLarge |= buffer.Length + read > maxBytes;
-                if (!tooLarge)
+                length += read;
+                tooLarge |= length > maxBytes;
+                if (tooLarge)
                 {
-                    buffer.Write(chunk, 0, read);
+                    // Drained and dropped: keep reading into the same place.
+                    length = 0;
+                }
+                else if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    Return(buffer, length);
+                    buffer = larger;
                 }
             }
         }
@@ -46,30 +98,26 @@ public static class RequestBody
         {
             tooLarge = true;
         }
+        catch
+        {
+            Return(buffer, buffer.Length);
+            throw;
+        }
 
-        return tooLarge ? (null, TooLarge(maxBytes)) : (buffer.ToArray(), null);
+        if (tooLarge)
+        {
+            Return(buffer, buffer.Length);
+            return (null, 0, TooLarge(maxBytes));
+        }
+
+        return (buffer, length, null);
     }
 
-    /// <summary>Reads and parses a JSON body; a body that is not that JSON gets a 400 problem.</summary>
-    public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpContext context, int maxBytes, JsonTypeInfo<T> type)
-        where T : class
+    // Wiped first: some bodies hold a password or a token, and the pool hands the array to any later caller.
+    private static void Return(byte[] buffer, int length)
     {
-        var (body, error) = await ReadAsync(context, maxBytes);
-        if (body is null)
-        {
-            return (null, error);
-        }
-
-        try
-        {
-            var value = JsonSerializer.Deserialize(body, type);
-            return value is null ? (null, Problems.BadRequest("The request body is empty; a JSON object was expected.")) : (value, null);
-        }
-        catch (JsonException e)
-        {
-            var where = string.IsNullOrEmpty(e.Path) ? "" : $" (at {e.Path})";
-            return (null, Problems.BadRequest($"The request body is not the JSON object expected{where}."));
-        }
+        buffer.AsSpan(0, length).Clear();
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private static IResult TooLarge(int maxBytes) =>

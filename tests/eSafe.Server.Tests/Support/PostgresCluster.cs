@@ -42,11 +42,11 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         lock (SharedLock)
         {
-            return _shared ??= Task.Run(StartAsync);
+            return _shared ??= Task.Run(() => StartAsync());
         }
     }
 
-    /// <summary>Stops the run's cluster, if one was started (<see cref="PostgresClusterTeardown"/>).</summary>
+    /// <summary>Stops the run's cluster, if one was started (<c>PostgresClusterTeardown</c>).</summary>
     public static async Task StopSharedAsync()
     {
         Task<PostgresCluster>? shared;
@@ -62,7 +62,11 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
-    public static async Task<PostgresCluster> StartAsync()
+    /// <param name="durable">
+    /// Commits wait for their WAL on disk (fsync and synchronous_commit on, PostgreSQL's defaults), as in production and the
+    /// ingest benchmark; the tests leave both off, as durability is not what they are about, speed is.
+    /// </param>
+    public static async Task<PostgresCluster> StartAsync(bool durable = false)
     {
         var bin = FindBinaries();
         var root = Directory.CreateTempSubdirectory("esafe-pg-").FullName;
@@ -81,9 +85,10 @@ public sealed class PostgresCluster : IAsyncDisposable
             await cluster.PgAsync("initdb", ["-D", cluster.DataDirectory, "-U", User, "--auth=scram-sha-256", "--pwfile=" + passwordFile,
                 "-E", "UTF8", "--no-locale", "--no-sync"]);
             File.Delete(passwordFile);
-            // Loopback only, no Unix socket; durability is not what these tests are about, speed is.
+            // Loopback only, no Unix socket.
+            var sync = durable ? "on" : "off";
             await cluster.PgAsync("pg_ctl", ["start", "-w", "-t", "60", "-D", cluster.DataDirectory, "-l", Path.Combine(root, "server.log"),
-                "-o", $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c max_connections=200"]);
+                "-o", $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -c unix_socket_directories= -c fsync={sync} -c synchronous_commit={sync} -c max_connections=200"]);
             return cluster;
         }
         catch

@@ -40,6 +40,17 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, new Uri(line[StartupAnnouncer.ListeningLine.Length..]));
     }
 
+    /// <summary>Ends the process at once (SIGKILL on Unix): no shutdown, no flush of its own, as a crash or a power cut would.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Runs a command of the server's CLI to its end; returns what it printed, or throws with its errors when it failed.</summary>
     public static async Task<string> RunAsync(IReadOnlyList<string> args)
     {
@@ -80,8 +91,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await KillAsync();
         _process.Dispose();
     }
 }

@@ -29,6 +29,9 @@ public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) :
             : await periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, BlobPurposes.Screenshot(i.Id), cancellationToken);
         return await _db.InTransactionAsync(async connection =>
         {
+            // A device deletes its copy on our 200: this commit waits for its WAL on disk even where the server was set up without.
+            await connection.ExecuteAsync("SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'",
+                cancellationToken);
             var added = await connection.ExecuteAsync("""
                 INSERT INTO incidents (id, school_id, device_id, status, category, severity, occurred_ms, received_ms, rule_id, user_tag, contents)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING

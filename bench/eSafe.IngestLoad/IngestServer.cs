@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace eSafe.IngestLoad;
+
+/// <summary>
+/// One <c>esafe-server serve</c> process on a free loopback port, its address read from the line it prints when listening.
+/// Its CPU time comes from /proc (user + system), whatever else the machine runs.
+/// </summary>
+public sealed class IngestServer : IAsyncDisposable
+{
+    private const string ListeningLine = "eSafe server listening on ";
+    private readonly Process _process;
+
+    private IngestServer(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public int ProcessId => _process.Id;
+
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <param name="data">Its data folder (the LiteDB file is kept there when <paramref name="database"/> is null).</param>
+    /// <param name="keys">A keys folder of its own (a copy of the first server's), or null for the data folder's.</param>
+    public static async Task<IngestServer> StartAsync(string dll, string data, string? keys, string? database, bool demo)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["Demo__Incidents"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["ESAFE_DATABASE"] = database ?? "";
+        List<string> args = [dll, "serve", "--data", data, "--urls", "http://127.0.0.1:0"];
+        if (keys is not null)
+        {
+            args.AddRange(["--keys", keys]);
+        }
+
+        if (demo)
+        {
+            args.Add("--demo");
+        }
+
+        args.ForEach(start.ArgumentList.Add);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        string? line;
+        do
+        {
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        while (line is not null && !line.StartsWith(ListeningLine, StringComparison.Ordinal));
+
+        if (line is null)
+        {
+            await process.WaitForExitAsync();
+            throw new InvalidOperationException("The server stopped before listening: " + await errors);
+        }
+
+        // Keep reading, so that a full pipe never blocks the server.
+        _ = process.StandardOutput.ReadToEndAsync();
+        return new IngestServer(process, new Uri(line[ListeningLine.Length..]));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
