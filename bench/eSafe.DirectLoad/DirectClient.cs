@@ -52,7 +52,10 @@ public sealed class DirectClient(Uri server) : IDisposable
 
     private async Task<HttpResponseMessage> PostAsync(EnrolmentResponse device, string path, SealedIncident envelope)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(envelope, ContractsJson.Default.SealedIncident) };
+        // With its length, as the extension's fetch sends it (JsonContent would stream it chunked, which costs the server more).
+        var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(envelope, ContractsJson.Default.SealedIncident));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
         return await _http.SendAsync(request);
     }

@@ -7,9 +7,12 @@ namespace eSafe.Server.Devices;
 
 /// <summary>
 /// Listing and revoking enrolled devices, for the console and the CLI: limited to the caller's
-/// <see cref="AccessScope"/> (analysts every school, a school's contact their own), audited.
+/// <see cref="AccessScope"/> (analysts every school, a school's contact their own), audited. A revocation takes effect
+/// in this process at once, in the others within <see cref="AuthenticatedDevices.RevocationBound"/> (the command line
+/// has no <paramref name="authenticator"/>: it serves no devices).
 /// </summary>
-public sealed class DeviceManagement(ISchoolStore schools, IDeviceStore devices, IAuditLog audit, TimeProvider clock)
+public sealed class DeviceManagement(ISchoolStore schools, IDeviceStore devices, IAuditLog audit, TimeProvider clock,
+    DeviceAuthenticator? authenticator = null)
 {
     public const int MaxReasonLength = 200;
 
@@ -73,6 +76,7 @@ public sealed class DeviceManagement(ISchoolStore schools, IDeviceStore devices,
         }
 
         var revoked = await devices.RevokeAsync(device.Id, new DeviceRevocation(clock.GetUtcNow(), caller.Actor, trimmed), cancellationToken);
+        authenticator?.Revoked(device.Id);
         await AuditAsync(caller, AuditActions.DeviceRevoked, device.SchoolId, device.Id + (trimmed is null ? "" : ": " + trimmed), cancellationToken);
         return (Outcome.Done, Info(revoked ?? device), null);
     }

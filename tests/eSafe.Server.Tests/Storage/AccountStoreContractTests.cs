@@ -56,11 +56,15 @@ public sealed class AccountStoreContractTests(StoreKind kind)
 
         (await devices.GetAsync("dev-1", CancellationToken.None)).Should().BeEquivalentTo(one);
         (await devices.ListAsync("sch-1", CancellationToken.None)).Should().BeEquivalentTo([one, two]);
+        (await devices.RevokedCountAsync(CancellationToken.None)).Should().Be(0);
         var first = new DeviceRevocation(At.AddHours(1), "sam", "stolen");
         (await devices.RevokeAsync("dev-1", first, CancellationToken.None))!.Revoked.Should().Be(first);
+        (await devices.RevokedCountAsync(CancellationToken.None)).Should().Be(1, "servers that keep device records learn of a revocation from this count");
         (await devices.RevokeAsync("dev-1", new DeviceRevocation(At.AddHours(2), "alex", null), CancellationToken.None))!.Revoked.Should().Be(first);
         (await devices.RevokeAsync("dev-9", first, CancellationToken.None)).Should().BeNull();
         (await devices.GetAsync("dev-2", CancellationToken.None))!.Revoked.Should().BeNull();
+        (await devices.RevokeAsync("dev-3", first, CancellationToken.None))!.Revoked.Should().Be(first);
+        (await devices.RevokedCountAsync(CancellationToken.None)).Should().Be(2);
     }
 
     [Test]

@@ -16,6 +16,7 @@ public sealed class LiteDeviceStore : IDeviceStore
         _cipher = data.Cipher;
         _devices = data.Database.GetCollection("devices");
         _devices.EnsureIndex("schoolId");
+        _devices.EnsureIndex("revokedAt");
     }
 
     public Task AddAsync(DeviceRecord device, CancellationToken cancellationToken)
@@ -52,6 +53,10 @@ public sealed class LiteDeviceStore : IDeviceStore
             BsonExpression.Create("_id = @0 AND revokedAt = null", id));
         return GetAsync(id, cancellationToken);
     }
+
+    // A range over the index: a device never revoked has no revokedAt, indexed as null, below every time.
+    public Task<long> RevokedCountAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_devices.LongCount(Query.GT("revokedAt", BsonValue.Null)));
 
     private DeviceRecord Read(BsonDocument d)
     {

@@ -47,6 +47,12 @@ public sealed class PostgresDeviceStore(DataFolder data) : IDeviceStore
         return await GetAsync(id, cancellationToken);
     }
 
+    public async Task<long> RevokedCountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        return await connection.ScalarAsync("SELECT count(*) FROM devices WHERE revoked_ms IS NOT NULL", cancellationToken);
+    }
+
     private DeviceRecord Read(NpgsqlDataReader r)
     {
         var id = r.GetString(0);
