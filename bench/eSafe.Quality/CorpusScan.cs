@@ -37,6 +37,15 @@ internal sealed record CorpusScan(long Bytes, int Paragraphs, IReadOnlyList<(Thr
             text.AppendLine(CultureInfo.InvariantCulture, $"{group.Count(),6}  {group.Key,-14} {first.Match.Entry.Phrase,-28} e.g. …{first.Context}…");
         }
 
+        if (details)
+        {
+            text.AppendLine("every false hit:");
+            foreach (var (match, context) in Hits)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {match.Entry.Id,-14} …{context}…");
+            }
+        }
+
         return text.ToString();
     }
 }

@@ -30,26 +30,25 @@ public sealed class QualityFloorTests
         var overall = Report.Value.Overall;
         TestContext.Out.WriteLine($"recall {overall.Recall:0.000}, category {overall.CategoryAccuracy:0.000}, precision {overall.Precision:0.000}, benign hits {Report.Value.FalseHits.Count}");
 
-        overall.Recall.Should().BeGreaterThanOrEqualTo(0.59);
-        overall.CategoryAccuracy.Should().BeGreaterThanOrEqualTo(0.93);
-        overall.Precision.Should().BeGreaterThanOrEqualTo(0.94);
-        Report.Value.FalseHits.Should().HaveCountLessThanOrEqualTo(31, "benign sentences that hit: {0}",
+        overall.Recall.Should().BeGreaterThanOrEqualTo(0.99);
+        overall.CategoryAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
+        overall.Precision.Should().BeGreaterThanOrEqualTo(0.99);
+        Report.Value.FalseHits.Should().HaveCountLessThanOrEqualTo(0, "benign sentences that hit: {0}",
             string.Join("; ", Report.Value.FalseHits.Select(o => $"{o.Sentence.Text} => {o.EntryId}")));
     }
 
-    // Floors per category: recall, then category accuracy; the category floors are the lower of this branch's figures
-    // and those with the rules branch merged (which finds more and names a few of them otherwise).
-    [TestCase(ThreatCategories.IllegalContent, 0.64, 0.76)]
-    [TestCase(ThreatCategories.Bullying, 0.41, 0.86)]
-    [TestCase(ThreatCategories.Grooming, 0.47, 0.93)]
-    [TestCase(ThreatCategories.Discrimination, 0.44, 0.91)]
-    [TestCase(ThreatCategories.Drugs, 0.63, 0.98)]
-    [TestCase(ThreatCategories.Extremism, 0.59, 0.84)]
-    [TestCase(ThreatCategories.Gambling, 0.66, 0.98)]
-    [TestCase(ThreatCategories.Pornography, 0.88, 0.91)]
-    [TestCase(ThreatCategories.SelfHarm, 0.48, 0.96)]
-    [TestCase(ThreatCategories.Suicide, 0.71, 0.98)]
-    [TestCase(ThreatCategories.Violence, 0.63, 0.94)]
+    // Floors per category: recall, then category accuracy, as measured with library 2026.12.03 (rounded down).
+    [TestCase(ThreatCategories.IllegalContent, 1.00, 0.92)]
+    [TestCase(ThreatCategories.Bullying, 1.00, 0.90)]
+    [TestCase(ThreatCategories.Grooming, 1.00, 0.95)]
+    [TestCase(ThreatCategories.Discrimination, 0.96, 0.93)]
+    [TestCase(ThreatCategories.Drugs, 0.98, 0.98)]
+    [TestCase(ThreatCategories.Extremism, 0.97, 0.90)]
+    [TestCase(ThreatCategories.Gambling, 1.00, 0.98)]
+    [TestCase(ThreatCategories.Pornography, 0.98, 0.92)]
+    [TestCase(ThreatCategories.SelfHarm, 1.00, 0.97)]
+    [TestCase(ThreatCategories.Suicide, 0.98, 0.99)]
+    [TestCase(ThreatCategories.Violence, 1.00, 0.94)]
     public void Each_category_stays_at_or_above_its_floors(string category, double recall, double categoryAccuracy)
     {
         var score = Report.Value.Categories.Single(c => c.Category == category);
@@ -77,7 +76,8 @@ public sealed class QualityFloorTests
     }
 
     // The large benign text is fetched by the bench command (bench/eSafe.Quality) into its ignored cache; without
-    // it this test says so and is skipped. Floor: the false hits per MB measured when it was set (target 0.1).
+    // it this test says so and is skipped. Floor: the false hits per MB measured when it was set (none in its 11.7 MB;
+    // the target is 0.1).
     [Test]
     public void The_benign_text_has_no_more_false_hits_a_megabyte_than_its_floor()
     {
@@ -88,7 +88,7 @@ public sealed class QualityFloorTests
 
         var perMegabyte = hits.Count / (new FileInfo(file).Length / 1e6);
         TestContext.Out.WriteLine($"{hits.Count} false hits, {perMegabyte:0.00} per MB");
-        perMegabyte.Should().BeLessThanOrEqualTo(3.6, "false hits: {0}", string.Join("; ", hits.Take(50).Select(h => $"{h.Match.Entry.Id}: {h.Context}")));
+        perMegabyte.Should().BeLessThanOrEqualTo(0.0, "false hits: {0}", string.Join("; ", hits.Take(50).Select(h => $"{h.Match.Entry.Id}: {h.Context}")));
     }
 
     // The added languages' entries against every benign sentence of the set, English included: a Latin-script
