@@ -1,4 +1,3 @@
-using eSafe.Contracts.Http;
 using eSafe.EndToEnd.Tests.Support;
 using eSafe.Incidents;
 using Microsoft.Playwright;
@@ -55,9 +54,9 @@ public sealed class SharedMachineBrowserTests
             }
 
             var analyst = await server.LoginAsAnalystAsync();
-            var incidents = await WaitForIncidentsAsync(analyst, server.Demo.SchoolId, pupils.Length, TimeSpan.FromSeconds(60));
+            var incidents = await SchoolIncidents.WaitForAsync(analyst, server.Demo.SchoolId, pupils.Length, TimeSpan.FromSeconds(60));
             var details = await Task.WhenAll(incidents.Select(i => analyst.GetIncidentAsync(i.Id, CancellationToken.None)));
-            var key = ReadKey(schoolKey);
+            var key = SchoolIncidents.ReadKey(schoolKey);
 
             details.Select(d => d.UserId).Should().BeEquivalentTo(pupils.Select(p => PseudonymousId.Compute(key, p.Account)),
                 "each profile's incident carries its own pupil's ID, from that profile's signed-in account");
@@ -178,29 +177,5 @@ public sealed class SharedMachineBrowserTests
             _playwright.Dispose();
             _playwright = null;
         }
-    }
-
-    private static byte[] ReadKey(string file) =>
-        Convert.FromBase64String(File.ReadAllLines(file).Select(l => l.Trim()).First(l => l.Length > 0 && !l.StartsWith('#')));
-
-    private static async Task<IReadOnlyList<IncidentSummary>> WaitForIncidentsAsync(IAnalystApi analyst, string schoolId, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        IReadOnlyList<IncidentSummary> seen = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            seen = (await analyst.ListIncidentsAsync(new IncidentQuery { SchoolId = schoolId }, CancellationToken.None)).Items;
-            if (seen.Count >= count)
-            {
-                // A second upload from either profile, if any, would show now.
-                await Task.Delay(2000);
-                return (await analyst.ListIncidentsAsync(new IncidentQuery { SchoolId = schoolId }, CancellationToken.None)).Items;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"{seen.Count} of {count} incidents reached the server within {timeout.TotalSeconds} s");
-        return seen;
     }
 }

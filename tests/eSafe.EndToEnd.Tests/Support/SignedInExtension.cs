@@ -12,7 +12,7 @@ public static class SignedInExtension
 
     public static string Make(string directory, string account)
     {
-        Copy(new DirectoryInfo(RepositoryLayout.Extension), directory);
+        ExtensionCopy.Copy(new DirectoryInfo(RepositoryLayout.Extension), directory);
         var background = Path.Combine(directory, "background");
         File.WriteAllText(Path.Combine(background, ShimFile),
             "// Test stand-in for a signed-in profile (tests only; never shipped).\n"
@@ -22,19 +22,5 @@ public static class SignedInExtension
         // Imports run in order, so the stand-in is in place before the worker's own code asks for the account.
         File.WriteAllText(worker, $"import './{ShimFile}';\n" + File.ReadAllText(worker));
         return directory;
-    }
-
-    private static void Copy(DirectoryInfo from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in from.GetFiles())
-        {
-            file.CopyTo(Path.Combine(to, file.Name));
-        }
-
-        foreach (var sub in from.GetDirectories().Where(d => d.Name is not ("node_modules" or "test" or "test-support")))
-        {
-            Copy(sub, Path.Combine(to, sub.Name));
-        }
     }
 }
