@@ -59,5 +59,9 @@ public sealed record DeviceHealth(
 /// <summary>A school's devices' health, and the rules the flags were raised by.</summary>
 public sealed record FleetView(string SchoolId, DateTimeOffset At, double SilentAfterHours, string SchoolTime, IReadOnlyList<DeviceHealth> Devices);
 
-/// <summary>A flag raised on a device, for the console's banner: every school in the user's scope.</summary>
-public sealed record FleetAlert(string SchoolId, string SchoolName, string DeviceId, string MachineName, string Flag, DateTimeOffset Since);
+/// <summary>
+/// A flag raised on a device, for the console's device alerts: every school in the user's scope. <see cref="Key"/> names the
+/// episode (what acknowledging it takes); <see cref="Acknowledgement"/> says who in the console acknowledged it, and when.
+/// </summary>
+public sealed record FleetAlert(string SchoolId, string SchoolName, string DeviceId, string MachineName, string Flag, DateTimeOffset Since,
+    string? Key = null, Acknowledgement? Acknowledgement = null);

@@ -55,6 +55,10 @@ public interface IAnalystApi
     [Get("/api/v1/fleet/alerts")]
     Task<IReadOnlyList<FleetAlert>> GetFleetAlertsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Acknowledges a device alert by its <see cref="FleetAlert.Key"/> (audited); 409 when someone already has.</summary>
+    [Post("/api/v1/fleet/alerts/{key}/acknowledge")]
+    Task<FleetAlert> AcknowledgeFleetAlertAsync(string key, CancellationToken cancellationToken);
+
     [Get("/api/v1/incidents")]
     Task<IncidentPage> ListIncidentsAsync([Query] IncidentQuery query, CancellationToken cancellationToken);
 

@@ -14,6 +14,6 @@ public interface IRepeatStore
     /// <summary>What is stored, or null when nothing changed since the last load or save (or nothing can be read).</summary>
     IReadOnlyDictionary<UInt128, DateTimeOffset>? LoadIfChanged();
 
-    /// <summary>Replaces what is stored; durable when it returns.</summary>
+    /// <summary>Stores these hits (a store shared by several processes keeps theirs too, the newer time winning); durable when it returns.</summary>
     void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen);
 }

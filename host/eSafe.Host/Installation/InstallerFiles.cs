@@ -27,9 +27,9 @@ public static class InstallerFiles
             return written;
         }
 
-        foreach (var browser in browsers)
+        // Distinct: browsers that share a folder (Brave reads Chrome's) get one file.
+        foreach (var folder in browsers.Select(b => ManifestLocations.ForBrowser(b, system: true, platform, home: "/nonexistent")).Distinct())
         {
-            var folder = ManifestLocations.ForBrowser(browser, system: true, platform, home: "/nonexistent");
             Save(output, folder.TrimStart('/') + "/" + ManifestLocations.ManifestFileName, manifest, written);
         }
 
@@ -49,9 +49,9 @@ public static class InstallerFiles
         ArgumentNullException.ThrowIfNull(manifestPath);
         ArgumentNullException.ThrowIfNull(browsers);
         var text = new StringBuilder("Windows Registry Editor Version 5.00\r\n");
-        foreach (var browser in browsers)
+        foreach (var key in browsers.Select(ManifestLocations.WindowsRegistryKey).Distinct())
         {
-            text.Append("\r\n[HKEY_LOCAL_MACHINE\\").Append(ManifestLocations.WindowsRegistryKey(browser)).Append("]\r\n");
+            text.Append("\r\n[HKEY_LOCAL_MACHINE\\").Append(key).Append("]\r\n");
             text.Append("@=\"").Append(manifestPath.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"\r\n");
         }
 

@@ -21,6 +21,14 @@ public enum HostPlatform
 /// Where each browser looks for native messaging host manifests (Linux and macOS: folders; Windows:
 /// registry keys that point at a manifest file beside the host).
 /// </summary>
+/// <remarks>
+/// Brave reads Chrome's places, not folders of its own: brave-core's <c>BraveMainDelegate::PreSandboxStartup</c>
+/// points the system folder at <c>/etc/opt/chrome/native-messaging-hosts</c> (Linux) and
+/// <c>/Library/Google/Chrome/NativeMessagingHosts</c> (macOS), the user folder at the default profile's
+/// <c>NativeMessagingHosts</c> (Linux: <c>~/.config/BraveSoftware/Brave-Browser</c>; macOS: Chrome's
+/// <c>~/Library/Application Support/Google/Chrome</c>); on Windows it reads Chrome's registry key. So Brave and
+/// Chrome share one manifest there, and uninstalling for one removes it for the other.
+/// </remarks>
 public static class ManifestLocations
 {
     public static string ManifestFileName => Contracts.Native.NativeProtocol.HostName + ".json";
@@ -48,12 +56,10 @@ public static class ManifestLocations
             var root = system ? "/Library" : home + "/Library";
             return root + "/" + (browser, system) switch
             {
-                (Browser.Chrome, true) => "Google/Chrome",
-                (Browser.Chrome, false) => "Application Support/Google/Chrome",
+                (Browser.Chrome or Browser.Brave, true) => "Google/Chrome",
+                (Browser.Chrome or Browser.Brave, false) => "Application Support/Google/Chrome",
                 (Browser.Edge, true) => "Microsoft/Edge",
                 (Browser.Edge, false) => "Application Support/Microsoft Edge",
-                (Browser.Brave, true) => "BraveSoftware/Brave-Browser",
-                (Browser.Brave, false) => "Application Support/BraveSoftware/Brave-Browser",
                 _ => "Application Support/Chromium",
             } + "/NativeMessagingHosts";
         }
@@ -65,9 +71,8 @@ public static class ManifestLocations
 
         return (browser, system) switch
         {
-            (Browser.Chrome, true) => "/etc/opt/chrome/native-messaging-hosts",
+            (Browser.Chrome or Browser.Brave, true) => "/etc/opt/chrome/native-messaging-hosts",
             (Browser.Edge, true) => "/etc/opt/edge/native-messaging-hosts",
-            (Browser.Brave, true) => "/etc/brave/native-messaging-hosts",
             (_, true) => "/etc/chromium/native-messaging-hosts",
             (Browser.Chrome, false) => home + "/.config/google-chrome/NativeMessagingHosts",
             (Browser.Edge, false) => home + "/.config/microsoft-edge/NativeMessagingHosts",
@@ -79,9 +84,8 @@ public static class ManifestLocations
     /// <summary>The registry key (under HKCU or HKLM) that names the manifest on Windows.</summary>
     public static string WindowsRegistryKey(Browser browser) => browser switch
     {
-        Browser.Chrome => @"Software\Google\Chrome\NativeMessagingHosts\",
+        Browser.Chrome or Browser.Brave => @"Software\Google\Chrome\NativeMessagingHosts\",
         Browser.Edge => @"Software\Microsoft\Edge\NativeMessagingHosts\",
-        Browser.Brave => @"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\",
         _ => @"Software\Chromium\NativeMessagingHosts\",
     } + Contracts.Native.NativeProtocol.HostName;
 }

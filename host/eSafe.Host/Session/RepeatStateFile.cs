@@ -10,6 +10,9 @@ namespace eSafe.Host.Session;
 /// port) recognises a resent event. Only 128-bit keyed hashes of keys (the secret is in <paramref name="keyPath"/>,
 /// see <see cref="RepeatKeyFile"/>) and times: no pupil's words. A file that is missing, damaged, from another
 /// format version or written under another secret is read as empty (and said so in the log).
+/// Several host processes of one account share the file (two profiles of one OS user, or Chrome's one process a
+/// port): a save takes the lock file, merges what is on disk with its own hits (the newer time wins) and renames a
+/// whole new file into place, so no process loses another's hits and no reader sees half a file.
 /// </summary>
 /// <remarks>Format: "ESRP", version, 3 zero bytes, count (uint32 LE), then per entry the hash (16 bytes BE) and
 /// the Unix time in ms (int64 LE), then the HMAC-SHA256 of everything before it under the secret.</remarks>
@@ -49,6 +52,41 @@ public sealed class RepeatStateFile(string path, string keyPath, HostLog log) : 
     public void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen)
     {
         ArgumentNullException.ThrowIfNull(seen);
+        using (RepeatFileLock.Take(path + ".lock", log))
+        {
+            // Read under the lock: what another process saved since this one last looked is kept, not overwritten.
+            var merged = ReadForMerge();
+            foreach (var (hash, at) in seen)
+            {
+                if (!merged.TryGetValue(hash, out var known) || known < at)
+                {
+                    merged[hash] = at;
+                }
+            }
+
+            Write(merged);
+            // Known (not to be read again) only when it holds nothing but this process's hits; else the next load takes the
+            // others' in. Stamped under the lock, so no other process's file can be mistaken for this one.
+            var file = new FileInfo(path);
+            _known = merged.Any(p => !seen.TryGetValue(p.Key, out var at) || at < p.Value) ? null : (file.LastWriteTimeUtc, file.Length);
+        }
+    }
+
+    private Dictionary<UInt128, DateTimeOffset> ReadForMerge()
+    {
+        try
+        {
+            return File.Exists(path) ? Parse(File.ReadAllBytes(path)) ?? [] : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Error($"the repeat filter's file {Path.GetFileName(path)} cannot be read before saving ({e.Message}); it is replaced");
+            return [];
+        }
+    }
+
+    private void Write(Dictionary<UInt128, DateTimeOffset> seen)
+    {
         var kept = seen.OrderByDescending(p => p.Value).Take(MaxEntries).ToList();
         var bytes = new byte[HeaderBytes + (kept.Count * EntryBytes) + HMACSHA256.HashSizeInBytes];
         Magic.CopyTo(bytes, 0);
@@ -64,8 +102,6 @@ public sealed class RepeatStateFile(string path, string keyPath, HostLog log) : 
 
         HMACSHA256.HashData(Key, bytes.AsSpan(0, at), bytes.AsSpan(at));
         StateFiles.WriteAtomically(path, bytes);
-        var file = new FileInfo(path);
-        _known = (file.LastWriteTimeUtc, file.Length);
     }
 
     private Dictionary<UInt128, DateTimeOffset>? Parse(byte[] bytes)

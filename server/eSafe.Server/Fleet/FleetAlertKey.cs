@@ -12,6 +12,9 @@ public sealed record FleetAlertKey(string Flag, string DeviceId, DateTimeOffset 
 {
     private const string Prefix = "fleet:";
 
+    /// <summary>Longer than any key this server makes (a device ID is at most a few dozen characters).</summary>
+    public const int MaxLength = 200;
+
     public static FleetAlertKey Of(FleetAlert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);

@@ -22,6 +22,7 @@ public static class FleetEndpoints
         ArgumentNullException.ThrowIfNull(console);
         console.MapGet("/schools/{schoolId}/fleet", ViewAsync);
         console.MapGet("/fleet/alerts", AlertsAsync);
+        console.MapPost("/fleet/alerts/{key}/acknowledge", AcknowledgeAsync);
         return console;
     }
 
@@ -54,8 +55,19 @@ public static class FleetEndpoints
             : Problems.NotFound("There is no such school.");
     }
 
-    private static async Task<IResult> AlertsAsync(HttpContext context, FleetHealth fleet) =>
-        TypedResults.Json(await fleet.AlertsAsync(User(context).Scope, context.RequestAborted), ContractsJson.Default.IReadOnlyListFleetAlert);
+    private static async Task<IResult> AlertsAsync(HttpContext context, FleetAcknowledgements alerts) =>
+        TypedResults.Json(await alerts.ListAsync(User(context).Scope, context.RequestAborted), ContractsJson.Default.IReadOnlyListFleetAlert);
+
+    private static async Task<IResult> AcknowledgeAsync(string key, HttpContext context, FleetAcknowledgements alerts)
+    {
+        if (key.Length > FleetAlertKey.MaxLength)
+        {
+            return Problems.BadRequest("The alert key is too long.");
+        }
+
+        var outcome = await alerts.AcknowledgeAsync(User(context), key, ClientAddress.Of(context), context.RequestAborted);
+        return outcome.ToResult(alert => TypedResults.Json(alert, ContractsJson.Default.FleetAlert));
+    }
 
     private static ConsoleUser User(HttpContext context) =>
         ConsoleUser.From(context.User) ?? throw new InvalidOperationException("The console policy let in a request without a console user.");

@@ -75,7 +75,8 @@ public sealed class FleetHealth(IFleetStore store, IDeviceStore devices, ISchool
             foreach (var flag in health.Flags)
             {
                 var since = flag == FleetFlags.HostMissing ? beat!.HostMissingSince ?? beat.ReceivedAt : health.LastSeen ?? device.EnrolledAt;
-                alerts.Add(new FleetAlert(schoolId, schoolName, device.Id, device.MachineName, flag, since));
+                var alert = new FleetAlert(schoolId, schoolName, device.Id, device.MachineName, flag, since);
+                alerts.Add(alert with { Key = FleetAlertKey.Of(alert).ToString() });
             }
         }
 

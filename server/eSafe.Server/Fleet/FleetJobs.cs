@@ -14,4 +14,8 @@ public static class FleetJobs
 
     public const string AlertRaisedAudit = "fleet-alert-raised";
     public const string AlertSentAudit = "fleet-alert-sent";
+    public const string AlertAcknowledgedAudit = "fleet-alert-acknowledged";
+
+    /// <summary>The contact of the alert job that emails the analysts (<see cref="FleetOptions.AnalystEmails"/>): no school contact's ID has a colon.</summary>
+    public const string Analysts = ":analysts";
 }

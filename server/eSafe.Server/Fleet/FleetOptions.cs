@@ -29,6 +29,16 @@ public sealed record FleetOptions
     /// <summary>How often the fleet is checked for new flags (once across all server processes).</summary>
     public double CheckSeconds { get; init; } = 900;
 
+    /// <summary>
+    /// The analysts' shared addresses (comma-separated, e.g. a team mailbox) that each device alert is emailed to as well as
+    /// the school's IT contact; empty: analysts see device alerts in the console only.
+    /// </summary>
+    public string AnalystEmails { get; init; } = "";
+
+    /// <summary>The addresses in <see cref="AnalystEmails"/>; only valid options (see <see cref="Problems"/>) have them.</summary>
+    public IReadOnlyList<string> AnalystAddresses() =>
+        [.. (AnalystEmails ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
@@ -62,6 +72,11 @@ public sealed record FleetOptions
             problems.Add("Fleet:CheckSeconds must be between 0.05 and 86400.");
         }
 
+        if ((AnalystEmails ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(a => !IsEmail(a)) is { } bad)
+        {
+            problems.Add($"Fleet:AnalystEmails must be email addresses separated by commas; '{bad}' is not one.");
+        }
+
         return problems;
     }
 
@@ -85,6 +100,10 @@ public sealed record FleetOptions
 
         return days.Count == 0 ? null : days;
     }
+
+    private static bool IsEmail(string text) =>
+        text.Length <= 254 && !text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+        && System.Net.Mail.MailAddress.TryCreate(text, out var parsed) && parsed.Address == text && parsed.Host.Contains('.', StringComparison.Ordinal);
 
     private static TimeOnly? ParseTime(string? text) =>
         TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;

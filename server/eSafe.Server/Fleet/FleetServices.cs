@@ -17,6 +17,7 @@ public static class FleetServices
 
         services.AddSingleton(options);
         services.AddSingleton<FleetHealth>();
+        services.AddSingleton<FleetAcknowledgements>();
         services.AddSingleton<IJobHandler, FleetCheckHandler>();
         services.AddSingleton<IJobHandler, FleetAlertHandler>();
         services.AddHostedService<FleetUpkeep>();

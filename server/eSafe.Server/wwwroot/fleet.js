@@ -1,8 +1,9 @@
 // Fleet health: the Devices view's health cells (last seen, mode, versions, libraries, backlog, flags) and the
-// banner that tells analysts (and a school's contact, for their school) which devices are flagged now:
-// silent in school time, or the extension running without its host (a sign of tampering).
+// device alerts above every view that tell analysts (and a school's contact, for their school) which devices are
+// flagged now: silent in school time, or the extension running without its host (a sign of tampering). Each alert
+// is acknowledged here (audited on the server); acknowledged ones leave the list and say who took them on.
 import { call } from './api.js';
-import { $, cell, span } from './dom.js';
+import { $, button, cell, span } from './dom.js';
 
 const pollMs = 60000;
 let timer = null;
@@ -14,12 +15,13 @@ export const flagWords = {
 
 const when = (iso) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'never');
 
-/** The school's devices' health by device ID, and the rule line shown above the table. */
+/** The school's devices' health by device ID (with each flag's alert, for its acknowledgement), and the rule line shown above the table. */
 export async function fleetOf(schoolId) {
-  const view = await call(`/schools/${encodeURIComponent(schoolId)}/fleet`);
+  const [view, alerts] = await Promise.all([call(`/schools/${encodeURIComponent(schoolId)}/fleet`), call('/fleet/alerts')]);
   const rules = `Flags: silent after more than ${view.silentAfterHours} hours of school time (${view.schoolTime}); `
     + 'running without its host when the extension reports its native host missing.';
-  return { rules, byId: new Map(view.devices.map((d) => [d.deviceId, d])) };
+  const alertOf = new Map(alerts.map((a) => [`${a.deviceId} ${a.flag}`, a]));
+  return { rules, byId: new Map(view.devices.map((d) => [d.deviceId, { ...d, alerts: d.flags.map((f) => alertOf.get(`${d.deviceId} ${f}`)) }])) };
 }
 
 /** Appends the health cells of one device's row. */
@@ -31,7 +33,12 @@ export function healthCells(row, h) {
   cell(row, h?.schoolLibraryVersion != null ? `${libraries}${libraries ? ' · ' : ''}school v${h.schoolLibraryVersion}` : libraries, 'fleet-libraries');
   cell(row, h?.backlog != null ? String(h.backlog) : '', 'fleet-backlog');
   const flags = cell(row, '', 'fleet-flags');
-  for (const flag of h?.flags ?? []) flags.append(span(`flag flag-${flag}`, flagWords[flag] ?? flag), ' ');
+  (h?.flags ?? []).forEach((flag, i) => {
+    flags.append(span(`flag flag-${flag}`, flagWords[flag] ?? flag), ' ');
+    const alert = h.alerts?.[i];
+    if (alert?.acknowledgement) flags.append(span('fleet-ack', acknowledged(alert)), ' ');
+    else if (alert?.key) flags.append(acknowledgeButton(alert), ' ');
+  });
 }
 
 export function startFleetBanner() {
@@ -54,22 +61,52 @@ async function poll() {
   try {
     const alerts = await call('/fleet/alerts');
     if (!timer) return;
-    const bySchool = new Map();
-    for (const a of alerts) bySchool.set(a.schoolName, [...(bySchool.get(a.schoolName) ?? []), a]);
-    $('fleet-banner').replaceChildren(...[...bySchool].map(([school, list]) => schoolLine(school, list)));
-    $('fleet-banner').hidden = alerts.length === 0;
+    show(alerts);
   } catch {
     // The next tick tries again.
   }
 }
 
-function schoolLine(school, list) {
-  const line = document.createElement('p');
-  line.className = 'fleet-line';
+// One line an open alert (the first few), then how many more and how many are acknowledged.
+const shownAtMost = 8;
+
+function show(alerts) {
+  const open = alerts.filter((a) => !a.acknowledgement);
+  const done = alerts.length - open.length;
+  const more = document.createElement('p');
+  more.className = 'fleet-line fleet-more';
   const link = document.createElement('a');
   link.href = '#/devices';
   link.textContent = 'Open Devices';
-  const machines = list.slice(0, 5).map((a) => `${a.machineName} ${flagWords[a.flag] ?? a.flag} since ${when(a.since)}`).join('; ');
-  line.append(span('alert-title', 'Device alert'), ' — ', span('school', school), ` — ${machines}${list.length > 5 ? ` and ${list.length - 5} more` : ''} `, link);
+  more.append(`${open.length > shownAtMost ? `${open.length - shownAtMost} more device alerts. ` : ''}${done > 0 ? `${done} acknowledged. ` : ''}`, link);
+  $('fleet-banner').replaceChildren(...open.slice(0, shownAtMost).map(alertLine), more);
+  $('fleet-banner').hidden = open.length === 0;
+}
+
+function alertLine(a) {
+  const line = document.createElement('p');
+  line.className = 'fleet-line';
+  line.dataset.key = a.key;
+  line.append(span('alert-title', 'Device alert'), ' — ', span('school', a.schoolName),
+    ` — ${a.machineName} ${flagWords[a.flag] ?? a.flag} since ${when(a.since)} `, acknowledgeButton(a));
   return line;
+}
+
+function acknowledged(a) {
+  return `acknowledged by ${a.acknowledgement.by} ${when(a.acknowledgement.at)}`;
+}
+
+function acknowledgeButton(a) {
+  const b = button('Acknowledge', async () => {
+    b.disabled = true;
+    try {
+      const done = await call(`/fleet/alerts/${encodeURIComponent(a.key)}/acknowledge`, { method: 'POST' });
+      b.replaceWith(span('fleet-ack', acknowledged(done)));
+    } catch (e) {
+      // Someone else was first (409) or the device was heard from (404): the server's sentence says which.
+      b.replaceWith(span('fleet-ack', e.message));
+    }
+    if (timer) poll();
+  }, 'quiet fleet-acknowledge');
+  return b;
 }

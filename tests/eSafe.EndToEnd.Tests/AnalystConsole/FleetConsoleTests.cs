@@ -9,7 +9,8 @@ namespace eSafe.EndToEnd.Tests.AnalystConsole;
 
 /// <summary>
 /// The Devices view's fleet health in real Chromium against the server as a process: a healthy native device's mode,
-/// versions, libraries and backlog; a device running without its host and a silent one flagged, and the device-alert banner.
+/// versions, libraries and backlog; a device running without its host and a silent one flagged, and the device alerts above
+/// every view, one of which the analyst acknowledges there.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -52,6 +53,15 @@ public sealed class FleetConsoleTests
         var page = await browser.SignInAsync(server.Url, server.Demo.AnalystUsername, server.Demo.AnalystPassword);
         await Expect(page.Locator("#fleet-banner")).ToContainTextAsync("LAB-PC-SILENT silent in school time");
         await Expect(page.Locator("#fleet-banner")).ToContainTextAsync("LAB-PC-HOSTLESS running without its host");
+
+        // An analyst takes the hostless alert on: it leaves the banner, counted as acknowledged, and the server has it.
+        await page.Locator("#fleet-banner .fleet-line", new() { HasText = "LAB-PC-HOSTLESS" }).GetByRole(AriaRole.Button, new() { Name = "Acknowledge" })
+            .ClickAsync();
+        await Expect(page.Locator("#fleet-banner")).ToContainTextAsync("1 acknowledged");
+        await Expect(page.Locator("#fleet-banner")).Not.ToContainTextAsync("LAB-PC-HOSTLESS");
+        await Expect(page.Locator("#fleet-banner")).ToContainTextAsync("LAB-PC-SILENT silent in school time");
+        (await analyst.GetFleetAlertsAsync(CancellationToken.None)).Single(a => a.DeviceId == hostless.DeviceId).Acknowledgement!.By
+            .Should().Be(server.Demo.AnalystUsername);
         await page.GetByRole(AriaRole.Link, new() { Name = "Open Devices" }).First.ClickAsync();
         await Expect(page.Locator("#devices-rows tr")).ToHaveCountAsync(3);
 
@@ -67,10 +77,12 @@ public sealed class FleetConsoleTests
         await Expect(hostlessRow.Locator(".fleet-mode")).ToHaveTextAsync("direct");
         await Expect(hostlessRow.Locator(".fleet-backlog")).ToHaveTextAsync("12");
         await Expect(hostlessRow.Locator(".flag-host-missing")).ToHaveTextAsync("running without its host (tampering?)");
+        await Expect(hostlessRow.Locator(".fleet-ack")).ToContainTextAsync($"acknowledged by {server.Demo.AnalystUsername}");
 
         var silentRow = page.Locator($"#devices-rows tr[data-id='{silent.DeviceId}']");
         await Expect(silentRow.Locator(".fleet-seen")).ToHaveTextAsync("never");
         await Expect(silentRow.Locator(".flag-silent")).ToHaveTextAsync("silent in school time");
+        await Expect(silentRow.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" })).ToBeVisibleAsync();
         await Expect(page.Locator("#devices-rules")).ToContainTextAsync("0.008 hours of school time (Sun,Mon,Tue,Wed,Thu,Fri,Sat 00:00–23:59 Etc/UTC)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "fleet.png"), FullPage = true });
     }

@@ -1,4 +1,3 @@
-using eSafe.Contracts.Http;
 using eSafe.Contracts.Native;
 using eSafe.EndToEnd.Tests.Support;
 using eSafe.Incidents;
@@ -50,10 +49,10 @@ public sealed class SharedMachineTests
             }
 
             var analyst = await server.LoginAsAnalystAsync();
-            var incidents = await WaitForIncidentsAsync(analyst, server.Demo.SchoolId, 2, TimeSpan.FromSeconds(45));
+            var incidents = await SchoolIncidents.WaitForAsync(analyst, server.Demo.SchoolId, 2, TimeSpan.FromSeconds(45));
             var details = await Task.WhenAll(incidents.Select(i => analyst.GetIncidentAsync(i.Id, CancellationToken.None)));
 
-            var schoolKey = ReadKey(key);
+            var schoolKey = SchoolIncidents.ReadKey(key);
             details.Select(d => d.UserId).Should().BeEquivalentTo(
                 [PseudonymousId.Compute(schoolKey, PupilA), PseudonymousId.Compute(schoolKey, PupilB)],
                 "each profile's incident carries its own pupil's ID");
@@ -84,27 +83,5 @@ public sealed class SharedMachineTests
             log.Should().Contain(incidentOf[name]).And.NotContain(incidentOf[name == "a" ? "b" : "a"], "one profile's host never sees the other's incident");
             (await HostInstallation.StatusAsync(state)).Should().Contain(server.Url.ToString().TrimEnd('/'));
         }
-    }
-
-    private static byte[] ReadKey(string file) =>
-        Convert.FromBase64String(File.ReadAllLines(file).Select(l => l.Trim()).First(l => l.Length > 0 && !l.StartsWith('#')));
-
-    private static async Task<IReadOnlyList<IncidentSummary>> WaitForIncidentsAsync(IAnalystApi analyst, string schoolId, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        IReadOnlyList<IncidentSummary> seen = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            seen = (await analyst.ListIncidentsAsync(new IncidentQuery { SchoolId = schoolId }, CancellationToken.None)).Items;
-            if (seen.Count >= count)
-            {
-                return seen;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"{seen.Count} of {count} incidents reached the server within {timeout.TotalSeconds} s");
-        return seen;
     }
 }

@@ -37,7 +37,8 @@ public sealed class ExtensionCopy
     private static string IdOf(byte[] publicKey) =>
         string.Concat(Convert.ToHexStringLower(SHA256.HashData(publicKey))[..32].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))));
 
-    private static void Copy(DirectoryInfo from, string to)
+    /// <summary>The unpacked extension's files, without its tests and node_modules.</summary>
+    public static void Copy(DirectoryInfo from, string to)
     {
         System.IO.Directory.CreateDirectory(to);
         foreach (var file in from.GetFiles())

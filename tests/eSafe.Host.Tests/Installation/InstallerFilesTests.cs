@@ -29,6 +29,7 @@ public sealed class InstallerFilesTests
             text.Should().Contain($"[HKEY_LOCAL_MACHINE\\{ManifestLocations.WindowsRegistryKey(browser)}]\r\n@=\"C:\\\\Program Files\\\\eSafe\\\\com.esafe.host.json\"\r\n");
         }
 
+        text.Split("[HKEY_LOCAL_MACHINE").Should().HaveCount(4, "three keys: Brave reads Chrome's, written once");
         using var manifest = JsonDocument.Parse(File.ReadAllBytes(folder.Sub("com.esafe.host.json")));
         manifest.RootElement.GetProperty("path").GetString().Should().Be(host);
         manifest.RootElement.GetProperty("allowed_origins")[0].GetString().Should().Be($"chrome-extension://{NativeProtocol.ExtensionId}/");
@@ -48,14 +49,12 @@ public sealed class InstallerFilesTests
         "Library/Google/Chrome/NativeMessagingHosts/com.esafe.host.json",
         "Library/Application Support/Chromium/NativeMessagingHosts/com.esafe.host.json",
         "Library/Microsoft/Edge/NativeMessagingHosts/com.esafe.host.json",
-        "Library/BraveSoftware/Brave-Browser/NativeMessagingHosts/com.esafe.host.json",
     })]
     [TestCase(HostPlatform.Linux, new[]
     {
         "etc/opt/chrome/native-messaging-hosts/com.esafe.host.json",
         "etc/chromium/native-messaging-hosts/com.esafe.host.json",
         "etc/opt/edge/native-messaging-hosts/com.esafe.host.json",
-        "etc/brave/native-messaging-hosts/com.esafe.host.json",
     })]
     public void MacOS_and_Linux_get_the_manifest_in_each_browsers_system_folder_as_a_package_root(HostPlatform platform, string[] expected)
     {

@@ -23,7 +23,7 @@ public sealed class ManifestLocationsTests
     [TestCase(Browser.Chrome, false, "~/.config/google-chrome/NativeMessagingHosts")]
     [TestCase(Browser.Chromium, false, "~/.config/chromium/NativeMessagingHosts")]
     [TestCase(Browser.Edge, false, "~/.config/microsoft-edge/NativeMessagingHosts")]
-    [TestCase(Browser.Brave, true, "/etc/brave/native-messaging-hosts")]
+    [TestCase(Browser.Brave, true, "/etc/opt/chrome/native-messaging-hosts")]
     [TestCase(Browser.Brave, false, "~/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts")]
     public void On_Linux_each_browser_has_its_folder(Browser browser, bool system, string expected)
     {
@@ -38,8 +38,8 @@ public sealed class ManifestLocationsTests
     [TestCase(Browser.Chrome, false, "~/Library/Application Support/Google/Chrome/NativeMessagingHosts")]
     [TestCase(Browser.Chromium, false, "~/Library/Application Support/Chromium/NativeMessagingHosts")]
     [TestCase(Browser.Edge, false, "~/Library/Application Support/Microsoft Edge/NativeMessagingHosts")]
-    [TestCase(Browser.Brave, true, "/Library/BraveSoftware/Brave-Browser/NativeMessagingHosts")]
-    [TestCase(Browser.Brave, false, "~/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts")]
+    [TestCase(Browser.Brave, true, "/Library/Google/Chrome/NativeMessagingHosts")]
+    [TestCase(Browser.Brave, false, "~/Library/Application Support/Google/Chrome/NativeMessagingHosts")]
     public void On_macOS_each_browser_has_its_folder(Browser browser, bool system, string expected)
     {
         // Checked on any machine: installer files for macOS are made elsewhere too.
@@ -53,7 +53,7 @@ public sealed class ManifestLocationsTests
     [TestCase(Browser.Chrome, @"Software\Google\Chrome\NativeMessagingHosts\com.esafe.host")]
     [TestCase(Browser.Chromium, @"Software\Chromium\NativeMessagingHosts\com.esafe.host")]
     [TestCase(Browser.Edge, @"Software\Microsoft\Edge\NativeMessagingHosts\com.esafe.host")]
-    [TestCase(Browser.Brave, @"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\com.esafe.host")]
+    [TestCase(Browser.Brave, @"Software\Google\Chrome\NativeMessagingHosts\com.esafe.host")]
     public void On_Windows_each_browser_has_its_registry_key(Browser browser, string expected) =>
         ManifestLocations.WindowsRegistryKey(browser).Should().Be(expected);
 }

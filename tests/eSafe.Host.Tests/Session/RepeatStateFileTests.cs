@@ -13,6 +13,7 @@ public sealed class RepeatStateFileTests
     private TemporaryFolder _folder = null!;
     private string _path = null!;
     private string _keyPath = null!;
+    private string _log = null!;
 
     [SetUp]
     public void SetUp()
@@ -51,6 +52,46 @@ public sealed class RepeatStateFileTests
         File.SetLastWriteTimeUtc(_path, DateTime.UtcNow.AddSeconds(5));
         store.LoadIfChanged().Should().HaveCount(2, "another process changed it");
         store.LoadIfChanged().Should().BeNull();
+    }
+
+    [Test]
+    public void A_save_keeps_what_another_process_saved_since_this_one_last_read()
+    {
+        var first = Store();
+        var second = Store();
+        first.LoadIfChanged().Should().BeNull();
+        second.LoadIfChanged().Should().BeNull();
+
+        first.Save(new Dictionary<UInt128, DateTimeOffset> { [1] = Now, [3] = Now.AddMinutes(-5) });
+        second.Save(new Dictionary<UInt128, DateTimeOffset> { [2] = Now, [3] = Now });
+
+        Store().LoadIfChanged().Should().BeEquivalentTo(new Dictionary<UInt128, DateTimeOffset> { [1] = Now, [2] = Now, [3] = Now },
+            "merged, the newer time of a hit both saw winning");
+        second.LoadIfChanged().Should().HaveCount(3, "what the merge took in from the other process is read back");
+        first.LoadIfChanged().Should().HaveCount(3);
+        File.Exists(_path + ".lock").Should().BeTrue();
+        Directory.EnumerateFiles(_folder.Path, "*.tmp").Should().BeEmpty();
+    }
+
+    [Test]
+    public void Many_savers_at_once_lose_nothing()
+    {
+        _log = _folder.Sub("host.log");
+        const int savers = 4;
+        const int each = 25;
+        Parallel.For(0, savers, new ParallelOptions { MaxDegreeOfParallelism = savers }, saver =>
+        {
+            var store = Store(_log);
+            var mine = new Dictionary<UInt128, DateTimeOffset>();
+            for (var n = 0; n < each; n++)
+            {
+                mine[(UInt128)((saver * 1000) + n)] = Now;
+                store.Save(mine);
+            }
+        });
+
+        Store().LoadIfChanged().Should().HaveCount(savers * each);
+        File.Exists(_log).Should().BeFalse("every save took the lock: nothing was logged");
     }
 
     [Test]

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Net;
 using eSafe.Contracts.Http;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
+using eSafe.Server.Fleet;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
 
@@ -11,12 +13,14 @@ namespace eSafe.Server.Tests.Fleet;
 /// The fleet flags end to end on a real server and a real SMTP server on 127.0.0.1: a device silent for longer than the
 /// deployment allows (time moved by the server's clock), and an extension running without its host, each email the school's
 /// IT contact once per episode however often the check runs (every 0.2 s here), show in the console, and clear when the
-/// device is heard from; a new episode emails again.
+/// device is heard from; a new episode emails again. Analysts get each alert too: by email to the deployment's analysts'
+/// address, and in the console, where one of them acknowledges it (audited, once).
 /// </summary>
 [NonParallelizable]
 public sealed class FleetAlertTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private const string AnalystsMailbox = "safeguarding-team@esafe.example.org";
     private LocalSmtpServer _smtp = null!;
     private ShiftedClock _clock = null!;
     private ServerHarness _server = null!;
@@ -43,6 +47,7 @@ public sealed class FleetAlertTests
             ["Fleet:TimeZone"] = "Etc/UTC",
             ["Fleet:SilentAfterHours"] = "2",
             ["Fleet:CheckSeconds"] = "0.2",
+            ["Fleet:AnalystEmails"] = AnalystsMailbox,
         });
         var (senior, password) = await _server.Service<Provisioning>().AddAccountAsync("senior.fleet", "Senior", Roles.SeniorAnalyst, null, "test",
             CancellationToken.None, "Enhanced DBS (2026)");
@@ -150,5 +155,60 @@ public sealed class FleetAlertTests
         (await AlertsOnAsync(device)).Should().BeEmpty("the host answers again");
         await BeatAsync(device, hostMissing: true);
         (await WaitForEmailsAsync(it, "without its host", 2)).Should().HaveCount(2, "the host went missing again: a new episode");
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_device_alert_is_emailed_to_the_analysts_and_acknowledged_once_in_the_console_with_an_audit_line()
+    {
+        const string it = "it@ack.example.org";
+        var device = await SchoolWithDeviceAsync("Ack School", it, "SCI-PC-07");
+        await BeatAsync(device, hostMissing: true);
+
+        var email = (await WaitForEmailsAsync(AnalystsMailbox, "SCI-PC-07", 1)).Should().ContainSingle().Subject;
+        email.Message.Subject.Should().StartWith("[analysts] ").And.Contain("without its host").And.Contain("Ack School");
+        email.Message.TextBody.Should().Contain(device.DeviceId).And.Contain(device.SchoolId).And.Contain("Acknowledge");
+        email.Secure.Should().BeTrue();
+        (await WaitForEmailsAsync(it, "SCI-PC-07", 1)).Should().ContainSingle("the IT contact is told as before");
+        await Task.Delay(1000);
+        Emails(AnalystsMailbox, "SCI-PC-07").Should().ContainSingle("one episode, one email to the analysts");
+
+        var alert = (await AlertsOnAsync(device)).Should().ContainSingle().Subject;
+        alert.Key.Should().StartWith("fleet:host-missing:" + device.DeviceId + ":");
+        alert.Acknowledgement.Should().BeNull();
+
+        // A contact of another school cannot see or acknowledge it: the same 404 as a key that names nothing.
+        var (other, _) = await _server.Service<Provisioning>().AddSchoolAsync("Other School", "test", CancellationToken.None);
+        var (contact, password) = await _server.Service<Provisioning>().AddAccountAsync("dsl.other", "Other DSL", Roles.SchoolContact, other.Id, "test",
+            CancellationToken.None);
+        var outsider = await _server.SignedInAsync(contact.Username, password);
+        (await outsider.GetFleetAlertsAsync(CancellationToken.None)).Should().BeEmpty();
+        foreach (var (who, key) in new[] { (outsider, alert.Key!), (await SeniorAsync(), "fleet:silent:nosuchdevice:1"), (await SeniorAsync(), "not-a-key") })
+        {
+            (await FluentActions.Awaiting(() => who.AcknowledgeFleetAlertAsync(key, CancellationToken.None)).Should().ThrowAsync<Refit.ApiException>())
+                .Which.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var senior = await SeniorAsync();
+        var acknowledged = await senior.AcknowledgeFleetAlertAsync(alert.Key!, CancellationToken.None);
+        acknowledged.Acknowledgement.Should().NotBeNull();
+        acknowledged.Acknowledgement!.By.Should().Be(_senior.Username);
+        acknowledged.Acknowledgement.At.Should().BeAfter(before);
+        (await AlertsOnAsync(device)).Single().Acknowledgement.Should().Be(acknowledged.Acknowledgement, "every later listing says who took it on");
+        (await FluentActions.Awaiting(() => senior.AcknowledgeFleetAlertAsync(alert.Key!, CancellationToken.None)).Should().ThrowAsync<Refit.ApiException>())
+            .Which.StatusCode.Should().Be(HttpStatusCode.Conflict, "an alert is acknowledged once");
+
+        var lines = await _server.Service<IAuditLog>().QueryAsync(new AuditQuery { Action = FleetJobs.AlertAcknowledgedAudit, Limit = 100 }, CancellationToken.None);
+        lines.Where(l => l.Detail == alert.Key).Should().ContainSingle().Which.Should().Match<AuditEntry>(l =>
+            l.Actor == _senior.Username && l.SchoolId == device.SchoolId && l.RemoteAddress == "127.0.0.1");
+
+        // The host answers, then goes missing again: a new episode is a new alert, not acknowledged, emailed again.
+        await BeatAsync(device);
+        await BeatAsync(device, hostMissing: true);
+        var next = (await AlertsOnAsync(device)).Should().ContainSingle().Subject;
+        next.Key.Should().NotBe(alert.Key);
+        next.Acknowledgement.Should().BeNull();
+        (await WaitForEmailsAsync(AnalystsMailbox, "SCI-PC-07", 2)).Should().HaveCount(2);
     }
 }

@@ -33,6 +33,8 @@ public sealed class SchoolTimeTests
         new object[] { new FleetOptions { SilentAfterHours = 0 }, "SilentAfterHours" },
         new object[] { new FleetOptions { HeartbeatSeconds = 1 }, "HeartbeatSeconds" },
         new object[] { new FleetOptions { CheckSeconds = 0 }, "CheckSeconds" },
+        new object[] { new FleetOptions { AnalystEmails = "team@esafe.example.org, not an address" }, "AnalystEmails" },
+        new object[] { new FleetOptions { AnalystEmails = "team@localhost" }, "AnalystEmails" },
     ];
 
     [TestCaseSource(nameof(BadOptions))]
@@ -42,4 +44,9 @@ public sealed class SchoolTimeTests
     [Test]
     public void The_defaults_are_valid_and_described() =>
         (new FleetOptions().Problems().Count, Defaults.Describe()).Should().Be((0, "Mon,Tue,Wed,Thu,Fri 08:00–16:00 Europe/London"));
+
+    [Test]
+    public void The_analysts_addresses_are_a_comma_separated_list_each_once() =>
+        new FleetOptions { AnalystEmails = " team@esafe.example.org,lead@esafe.example.org , Team@esafe.example.org," }.AnalystAddresses()
+            .Should().Equal("team@esafe.example.org", "lead@esafe.example.org");
 }
