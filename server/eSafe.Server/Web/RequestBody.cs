@@ -70,7 +70,7 @@ public static class RequestBody
             return (null, 0, TooLarge(maxBytes));
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 4096, maxBytes) + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, Math.Min(4096, maxBytes), maxBytes) + 1);
         var length = 0;
         var tooLarge = false;
         try

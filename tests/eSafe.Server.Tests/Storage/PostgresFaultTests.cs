@@ -1,4 +1,5 @@
 using System.Net;
+using eSafe.Incidents;
 using eSafe.Server.Tests.Support;
 using Npgsql;
 
@@ -20,26 +21,37 @@ public sealed class PostgresFaultTests
         var before = TestIncidents.New(device);
         (await server.UploadAsync(device, before)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        // Every pooled connection of the server is now dead; the pool finds out only when it next uses one.
-        await TerminateBackendsAsync(cluster, new NpgsqlConnectionStringBuilder(database).Database!);
-
-        var during = TestIncidents.New(device);
+        // Each round drops every connection the server holds; the pool finds out only when it next uses one. The
+        // server's own timed work may meet a dropped connection first, so a round may pass with no 503: several rounds.
         var answers = new List<HttpStatusCode>();
-        for (var attempt = 0; attempt < 20 && answers.LastOrDefault() != HttpStatusCode.OK; attempt++)
+        var delivered = new List<Incident>();
+        for (var round = 0; round < 5 && !answers.Contains(HttpStatusCode.ServiceUnavailable); round++)
         {
-            using var answer = await server.UploadAsync(device, during);
-            answers.Add(answer.StatusCode);
-            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable)
+            await TerminateBackendsAsync(cluster, new NpgsqlConnectionStringBuilder(database).Database!);
+            var incident = TestIncidents.New(device);
+            var status = HttpStatusCode.ServiceUnavailable;
+            for (var attempt = 0; attempt < 20 && status == HttpStatusCode.ServiceUnavailable; attempt++)
             {
-                answer.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
+                using var answer = await server.UploadAsync(device, incident);
+                status = answer.StatusCode;
+                answers.Add(status);
+                if (status == HttpStatusCode.ServiceUnavailable)
+                {
+                    answer.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
+                }
             }
+
+            status.Should().Be(HttpStatusCode.OK, "the pool opens new connections once the dead ones are found");
+            delivered.Add(incident);
         }
 
-        answers.Should().StartWith(HttpStatusCode.ServiceUnavailable, "the first request meets a connection the database dropped");
         answers.Should().OnlyContain(s => s == HttpStatusCode.ServiceUnavailable || s == HttpStatusCode.OK, "never a bare 500");
-        answers.Last().Should().Be(HttpStatusCode.OK, "the pool opens new connections once the dead ones are found");
+        answers.Should().Contain(HttpStatusCode.ServiceUnavailable, "some request met a connection the database dropped");
         var analyst = await server.SignedInAsync();
-        (await analyst.GetIncidentAsync(during.Id, CancellationToken.None)).Context.Should().Be(during.Context);
+        foreach (var incident in delivered)
+        {
+            (await analyst.GetIncidentAsync(incident.Id, CancellationToken.None)).Context.Should().Be(incident.Context);
+        }
     }
 
     private static async Task TerminateBackendsAsync(PostgresCluster cluster, string database)
