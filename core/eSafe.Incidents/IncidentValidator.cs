@@ -1,5 +1,6 @@
 using System.Net;
 using eSafe.Detection;
+using eSafe.Detection.Compilation;
 
 namespace eSafe.Incidents;
 
@@ -32,7 +33,7 @@ public static class IncidentValidator
         Check(incident.PageTitle is null || incident.PageTitle.Length <= TextEvent.MaxTitleLength, "pageTitle is too long");
         Check(TextSources.IsKnown(incident.Source), "source is not typed, page or search");
         Check(IsText(incident.RuleId, 64), "ruleId is missing or too long");
-        Check(IsText(incident.Phrase, 256), "phrase is missing or too long");
+        Check(IsText(incident.Phrase, PhraseSyntax.MaxLength), "phrase is missing or too long");
         Check(IsText(incident.MatchedText, 512), "matchedText is missing or too long");
         Check(ThreatCategories.IsKnown(incident.Category), $"category '{incident.Category}' is not known");
         Check(incident.Severity is >= ThreatEntry.MinSeverity and <= ThreatEntry.MaxSeverity, "severity must be 1 to 5");

@@ -43,6 +43,21 @@ public sealed class IncidentTrustTests
         return await _analyst.GetIncidentAsync(incident.Id, CancellationToken.None);
     }
 
+    [Test]
+    public async Task An_incident_naming_the_default_librarys_longest_rule_is_taken_with_its_phrase_whole()
+    {
+        // A rule's phrase is its whole pattern (sets, links): a library may hold what PhraseSyntax allows, and the server
+        // must take what its own library can make (once it took 256 characters only, and refused the longest rules' hits).
+        var longest = DefaultLibrary.Load().Entries.MaxBy(e => e.Phrase.Length)!;
+        longest.Phrase.Length.Should().BeGreaterThan(256, "the default library has long rules");
+        var incident = TestIncidents.New(_device) with
+        {
+            RuleId = longest.Id, Phrase = longest.Phrase, Category = longest.Category, Severity = longest.Severity,
+        };
+
+        (await UploadAndReadAsync(incident)).Phrase.Should().Be(longest.Phrase);
+    }
+
     // ---- clock skew: never lose an incident, flag it
 
     public static IEnumerable<TestCaseData> DeviceClocks()

@@ -141,8 +141,14 @@ public sealed class CaptureChain : IAsyncDisposable
 
         Assert.Fail($"{found.Count} of {count} incident(s) for {mark} reached the server within {limit.TotalSeconds:0} s: " +
                     string.Join("; ", found.Select(f => $"{f.Source} '{f.MatchedText}' at {f.Url}")) +
-                    $"\nthe extension's status: {await ExtensionStatusAsync()}");
+                    $"\nthe extension's status: {await ExtensionStatusAsync()}\nthe host's log, its end:\n{HostLogTail()}");
         throw new UnreachableException();
+    }
+
+    private string HostLogTail()
+    {
+        var log = Path.Combine(HostStateDirectory, "host.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(30)) : "(no host.log)";
     }
 
     /// <summary>
