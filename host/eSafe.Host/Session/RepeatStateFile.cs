@@ -138,7 +138,12 @@ public sealed class RepeatStateFile(string path, string keyPath, HostLog log) : 
     {
         try
         {
-            return RepeatKeyFile.LoadOrCreate(keyPath, log);
+            // Under the save lock: two hosts starting at once would otherwise each make a secret (a move that must not
+            // overwrite is a check then a rename on Unix), and the loser's hits would no longer check out.
+            using (RepeatFileLock.Take(path + ".lock", log))
+            {
+                return RepeatKeyFile.LoadOrCreate(keyPath, log);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

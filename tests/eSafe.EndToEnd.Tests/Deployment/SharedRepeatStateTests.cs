@@ -53,8 +53,9 @@ public sealed class SharedRepeatStateTests
             (await third.CloseAsync()).Should().Be(0);
         }
 
-        remade.Should().BeEmpty("the file holds every hit both hosts saved, so a resend makes nothing new");
         var log = await File.ReadAllTextAsync(Path.Combine(state, "host.log"));
+        remade.Should().BeEmpty("the file holds every hit both hosts saved, so a resend makes nothing new; the hosts' log:\n{0}",
+            string.Join("\n", log.Split("\n").Take(14)));
         log.Should().NotContain("cannot be used").And.NotContain("is damaged");
         TestContext.Out.WriteLine($"{2 * Rounds} hits saved by two hosts at once; {remade.Count} made again after a resend: {string.Join(", ", remade)}");
     }
