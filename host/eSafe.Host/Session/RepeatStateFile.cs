@@ -52,6 +52,7 @@ public sealed class RepeatStateFile(string path, string keyPath, HostLog log) : 
     public void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen)
     {
         ArgumentNullException.ThrowIfNull(seen);
+        _ = Key; // the secret takes the same lock when it is first read: never while holding it
         using (RepeatFileLock.Take(path + ".lock", log))
         {
             // Read under the lock: what another process saved since this one last looked is kept, not overwritten.
