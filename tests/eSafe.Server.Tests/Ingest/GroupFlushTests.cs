@@ -8,25 +8,32 @@ public sealed class GroupFlushTests
     [Test]
     public async Task Each_caller_waits_for_a_flush_that_started_after_it_asked_and_many_share_one()
     {
+        // The first flush is held open while 199 more callers ask: none may be answered by it (it began before they
+        // asked), and all of them share the one flush that follows. A gate, not timing, so a busy machine gives the same.
+        using var firstStarted = new ManualResetEventSlim();
+        using var releaseFirst = new ManualResetEventSlim();
         var started = 0;
-        var finished = 0;
         var group = new GroupFlush(() =>
         {
-            var mine = Interlocked.Increment(ref started);
-            Thread.Sleep(5);
-            Volatile.Write(ref finished, mine);
+            if (Interlocked.Increment(ref started) == 1)
+            {
+                firstStarted.Set();
+                releaseFirst.Wait();
+            }
         });
 
-        var callers = Enumerable.Range(0, 200).Select(async n =>
-        {
-            await Task.Delay(n % 20);
-            var before = Volatile.Read(ref started);
-            await group.WaitAsync(CancellationToken.None);
-            Volatile.Read(ref finished).Should().BeGreaterThan(before, "the flush that answered must have begun after the caller's write");
-        });
-        await Task.WhenAll(callers);
+        var first = group.WaitAsync(CancellationToken.None);
+        firstStarted.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the first caller starts a flush");
+        var later = Enumerable.Range(0, 199).Select(_ => group.WaitAsync(CancellationToken.None)).ToList();
+        await Task.Delay(50);
+        later.Should().OnlyContain(t => !t.IsCompleted, "the flush running when they asked cannot answer them");
+        first.IsCompleted.Should().BeFalse();
 
-        group.Flushes.Should().BeGreaterThan(0).And.BeLessThan(100);
+        releaseFirst.Set();
+        await first;
+        await Task.WhenAll(later);
+
+        group.Flushes.Should().Be(2, "everyone who asked during the first flush shares the second");
     }
 
     [Test]
