@@ -1,38 +1,13 @@
+using eSafe.Server.Escalation;
 using eSafe.Server.Storage;
 
 namespace eSafe.Server.Fleet;
 
-/// <summary>
-/// Every check period, adds that period's check job. Every process does so; the job's unique key lets one in, and the job
-/// runner's lease lets one process run it.
-/// </summary>
-public sealed partial class FleetUpkeep(IJobStore jobs, FleetOptions options, TimeProvider clock, ILogger<FleetUpkeep> log) : BackgroundService
+/// <summary>Plans the fleet check every <see cref="FleetOptions.CheckSeconds"/>, once across processes.</summary>
+public sealed class FleetUpkeep(IJobStore jobs, FleetOptions options, TimeProvider clock, ILogger<FleetUpkeep> log)
+    : PeriodicJobPlanner(jobs, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var every = TimeSpan.FromSeconds(options.CheckSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await jobs.AddAsync(FleetCheckHandler.Plan(clock.GetUtcNow(), options), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Failed(log, e);
-            }
+    protected override TimeSpan Every => TimeSpan.FromSeconds(options.CheckSeconds);
 
-            try
-            {
-                await Task.Delay(every, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Planning the fleet check failed; tried again next period")]
-    private static partial void Failed(ILogger logger, Exception exception);
+    protected override EscalationJob Plan(DateTimeOffset now) => FleetCheckHandler.Plan(now, options);
 }

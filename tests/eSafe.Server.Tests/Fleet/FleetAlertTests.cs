@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using eSafe.Contracts.Http;
 using eSafe.Server.Admin;
@@ -30,15 +29,9 @@ public sealed class FleetAlertTests
     public async Task StartAsync()
     {
         _smtp = await LocalSmtpServer.StartAsync();
-        var smtp = _smtp.SenderOptions();
         _clock = new ShiftedClock();
-        _server = await ServerHarness.StartAsync(demo: false, clock: _clock, settings: new Dictionary<string, string?>
+        _server = await ServerHarness.StartAsync(demo: false, clock: _clock, settings: new Dictionary<string, string?>(_smtp.ServerSettings())
         {
-            ["Smtp:Host"] = smtp.Host,
-            ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Smtp:FromAddress"] = smtp.FromAddress,
-            ["Smtp:TrustedCertificateSha256"] = smtp.TrustedCertificateSha256,
-            ["Smtp:Timeout"] = "00:00:10",
             ["Escalation:PollSeconds"] = "0.1",
             // Every hour of every day is school time here, so the test does not depend on when it runs.
             ["Fleet:SchoolDays"] = "Sun,Mon,Tue,Wed,Thu,Fri,Sat",

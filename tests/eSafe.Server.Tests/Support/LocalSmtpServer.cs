@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -78,6 +79,20 @@ public sealed class LocalSmtpServer : IAsyncDisposable
         TrustedCertificateSha256 = security == SmtpSecurity.None ? null : CertificateSha256,
         Timeout = TimeSpan.FromSeconds(10),
     };
+
+    /// <summary>A server's settings that make it send its email here (STARTTLS, trusting this server's certificate).</summary>
+    public Dictionary<string, string?> ServerSettings()
+    {
+        var sender = SenderOptions();
+        return new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = sender.Host,
+            ["Smtp:Port"] = sender.Port.ToString(CultureInfo.InvariantCulture),
+            ["Smtp:FromAddress"] = sender.FromAddress,
+            ["Smtp:TrustedCertificateSha256"] = sender.TrustedCertificateSha256,
+            ["Smtp:Timeout"] = "00:00:10",
+        };
+    }
 
     /// <summary>The next <paramref name="count"/> messages are answered "451 try again later" and not kept.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using eSafe.Contracts.Http;
 using eSafe.Server.Analysts;
 using eSafe.Server.Storage;
@@ -27,15 +26,9 @@ public sealed class EmailEscalationTests
     public async Task StartAsync()
     {
         _smtp = await LocalSmtpServer.StartAsync();
-        var smtp = _smtp.SenderOptions();
         _clock = new ShiftedClock();
-        _server = await ServerHarness.StartAsync(demo: false, clock: _clock, settings: new Dictionary<string, string?>
+        _server = await ServerHarness.StartAsync(demo: false, clock: _clock, settings: new Dictionary<string, string?>(_smtp.ServerSettings())
         {
-            ["Smtp:Host"] = smtp.Host,
-            ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Smtp:FromAddress"] = smtp.FromAddress,
-            ["Smtp:TrustedCertificateSha256"] = smtp.TrustedCertificateSha256,
-            ["Smtp:Timeout"] = "00:00:10",
             ["Escalation:MinuteSeconds"] = "0.1",
             ["Escalation:PollSeconds"] = "0.1",
         });
