@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using eSafe.Contracts.Native;
 using eSafe.Detection;
-using eSafe.Host.Delivery;
 using eSafe.Host.Messaging;
 using eSafe.Host.Session;
 using eSafe.Host.Tests.Support;
@@ -13,7 +12,7 @@ using eSafe.Incidents.Pipeline;
 namespace eSafe.Host.Tests.Session;
 
 /// <summary>The host's side of one connection, driven over in-memory pipes as the extension drives it.</summary>
-public sealed class HostSessionTests
+public sealed class HostSessionTests : EnrolledDeviceTests
 {
     private const string Account = "Pupil.One@School.example";
     private const string ExtensionVersion = "1.4.2";
@@ -21,31 +20,12 @@ public sealed class HostSessionTests
     private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset TypedAt = new(2025, 3, 4, 10, 6, 7, TimeSpan.FromMinutes(330));
 
-    private TemporaryFolder _folder = null!;
-    private TestEnrolment _enrolment = null!;
-    private FileOutbox _outbox = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _folder = new TemporaryFolder();
-        _enrolment = new TestEnrolment();
-        _outbox = new FileOutbox(_folder.Sub("outbox"));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _outbox.Dispose();
-        _enrolment.Dispose();
-        _folder.Dispose();
-    }
 
     [TestCase(null, "this device is not enrolled")]
     [TestCase("the host is not configured: run esafe-host install", "the host is not configured: run esafe-host install")]
     public async Task Not_enrolled_it_says_it_is_not_ready_and_acks_nothing(string? problem, string expected)
     {
-        await using var extension = new ExtensionSide(_outbox, enrolment: null, new FixedClock(Now), problem);
+        await using var extension = new ExtensionSide(Outbox, enrolment: null, new FixedClock(Now), problem);
 
         await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, Account));
         var reply = await extension.ExpectAsync<HelloReply>();
@@ -55,7 +35,7 @@ public sealed class HostSessionTests
 
         reply.Should().Be(new HelloReply(NativeProtocol.Version, HostInfo.Version, TestLibrary.Matcher.LibraryVersion, false, expected));
         rest.Should().BeEmpty("the extension keeps its events until a host that can report takes them");
-        _outbox.Pending().Should().BeEmpty();
+        Outbox.Pending().Should().BeEmpty();
     }
 
     [Test]
@@ -83,7 +63,7 @@ public sealed class HostSessionTests
         var capture = await extension.ExpectAsync<CaptureRequest>();
         capture.TabId.Should().Be(42);
         capture.RequestId.Should().NotBeNullOrWhiteSpace();
-        _outbox.Pending().Should().BeEmpty("nothing is stored before the screenshot is in");
+        Outbox.Pending().Should().BeEmpty("nothing is stored before the screenshot is in");
         await extension.SendAsync(new CaptureReply(capture.RequestId, jpeg, null));
         var ack = await extension.ExpectAsync<AckMessage>();
 
@@ -95,8 +75,8 @@ public sealed class HostSessionTests
         incident.Id[..10].Should().Be(IncidentId.New(Now)[..10], "the ID starts with the time it was made");
         incident.SchoolId.Should().Be(TestEnrolment.SchoolId);
         incident.DeviceId.Should().Be(TestEnrolment.DeviceId);
-        incident.UserId.Should().Be(PseudonymousId.Compute(_enrolment.UserIdKey, Account));
-        incident.UserId.Should().Be(PseudonymousId.Compute(_enrolment.UserIdKey, "pupil.one@school.example"));
+        incident.UserId.Should().Be(PseudonymousId.Compute(Enrolment.UserIdKey, Account));
+        incident.UserId.Should().Be(PseudonymousId.Compute(Enrolment.UserIdKey, "pupil.one@school.example"));
         incident.MachineName.Should().Be(Environment.MachineName);
         incident.DeviceAddresses.Should().BeEquivalentTo(DeviceAddresses.Current());
         incident.OccurredAt.Should().Be(TypedAt);
@@ -133,13 +113,13 @@ public sealed class HostSessionTests
         await extension.ReplyToCaptureAsync();
         await extension.ExpectAsync<AckMessage>();
 
-        SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Compute(_enrolment.UserIdKey, identity ?? "os:" + Environment.UserName));
+        SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Compute(Enrolment.UserIdKey, identity ?? "os:" + Environment.UserName));
     }
 
     [Test]
     public async Task Without_a_school_key_the_incident_is_still_made_with_the_unknown_ID_and_hello_says_why()
     {
-        await using var extension = new ExtensionSide(_outbox, _enrolment.State, new FixedClock(Now));
+        await using var extension = new ExtensionSide(Outbox, Enrolment.State, new FixedClock(Now));
 
         await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, Account));
         var reply = await extension.ExpectAsync<HelloReply>();
@@ -157,7 +137,7 @@ public sealed class HostSessionTests
     public async Task The_school_key_comes_from_the_install_or_else_from_policy_in_hello(bool installed)
     {
         var policyKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        await using var extension = new ExtensionSide(_outbox, _enrolment.State, new FixedClock(Now), userIdKey: installed ? _enrolment.UserIdKey : null);
+        await using var extension = new ExtensionSide(Outbox, Enrolment.State, new FixedClock(Now), userIdKey: installed ? Enrolment.UserIdKey : null);
 
         await extension.SendAsync(new HelloMessage(NativeProtocol.Version, ExtensionVersion, Account, Convert.ToBase64String(policyKey)));
         (await extension.ExpectAsync<HelloReply>()).Problem.Should().BeNull();
@@ -165,7 +145,7 @@ public sealed class HostSessionTests
         await extension.ReplyToCaptureAsync();
         await extension.ExpectAsync<AckMessage>();
 
-        SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Compute(installed ? _enrolment.UserIdKey : policyKey, Account));
+        SingleIncident().Incident.UserId.Should().Be(PseudonymousId.Compute(installed ? Enrolment.UserIdKey : policyKey, Account));
     }
 
         [Test]
@@ -177,7 +157,7 @@ public sealed class HostSessionTests
         await extension.SendAsync(Text("ev-1", "see you at football practice"));
 
         (await extension.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 0));
-        _outbox.Pending().Should().BeEmpty();
+        Outbox.Pending().Should().BeEmpty();
         (await extension.FinishAsync()).Should().BeEmpty();
     }
 
@@ -215,7 +195,7 @@ public sealed class HostSessionTests
         error.EventId.Should().Be(eventId);
         error.Message.Should().StartWith("text event refused: ").And.Contain(problem);
         next.Should().Be(new AckMessage("ev-good", 0), "the session goes on, and the bad event is never acked");
-        _outbox.Pending().Should().BeEmpty();
+        Outbox.Pending().Should().BeEmpty();
         (await extension.FinishAsync()).Should().BeEmpty();
     }
 
@@ -275,7 +255,7 @@ public sealed class HostSessionTests
 
         first.Should().Be(new AckMessage("ev-1", 1));
         second.Should().Be(new AckMessage("ev-1", 0), "a repeat of the same hit in the same field is no new incident");
-        _outbox.Pending().Should().ContainSingle();
+        Outbox.Pending().Should().ContainSingle();
         (await extension.FinishAsync()).Should().BeEmpty("no second capture was asked for");
     }
 
@@ -315,7 +295,7 @@ public sealed class HostSessionTests
         clock.Elapsed.Should().BeLessThan(DevicePipeline.ScreenshotTimeout / 2, "nobody is left to ask for a screenshot");
         (await extension.RemainingAsync()).OfType<AckMessage>().Should()
             .Equal(new AckMessage("ev-1", 1), new AckMessage("ev-2", 1), new AckMessage("ev-3", 1));
-        _outbox.Pending().Should().HaveCount(3);
+        Outbox.Pending().Should().HaveCount(3);
     }
 
     [Test]
@@ -375,7 +355,7 @@ public sealed class HostSessionTests
         await extension.SendAsync(new CaptureReply("never-asked", TestJpeg.Bytes(), null));
 
         (await extension.FinishAsync()).Should().BeEmpty();
-        _outbox.Pending().Should().BeEmpty();
+        Outbox.Pending().Should().BeEmpty();
     }
 
     [TestCase(0xFFFFFFFFu)]
@@ -417,7 +397,7 @@ public sealed class HostSessionTests
         (await extension.FinishAsync()).Should().BeEmpty();
     }
 
-    private ExtensionSide Enrolled() => new(_outbox, _enrolment.State, new FixedClock(Now), userIdKey: _enrolment.UserIdKey);
+    private ExtensionSide Enrolled() => new(Outbox, Enrolment.State, new FixedClock(Now), userIdKey: Enrolment.UserIdKey);
 
     private static Task HelloAsync(ExtensionSide extension, string? account = Account) => extension.HelloAsync(account, ExtensionVersion);
 
@@ -427,9 +407,9 @@ public sealed class HostSessionTests
     /// <summary>The one incident in the outbox, opened with the server's private key.</summary>
     private (SealedIncident Envelope, Incident Incident) SingleIncident()
     {
-        var id = _outbox.Pending().Should().ContainSingle().Subject;
-        var envelope = _outbox.Read(id)!;
-        var incident = JsonSerializer.Deserialize(IncidentSealer.Open(envelope, _enrolment.ServerKey), IncidentJson.Default.Incident)!;
+        var id = Outbox.Pending().Should().ContainSingle().Subject;
+        var envelope = Outbox.Read(id)!;
+        var incident = JsonSerializer.Deserialize(IncidentSealer.Open(envelope, Enrolment.ServerKey), IncidentJson.Default.Incident)!;
         return (envelope, incident);
     }
 }

@@ -1,5 +1,4 @@
 using eSafe.Contracts.Native;
-using eSafe.Host.Delivery;
 using eSafe.Host.Tests.Support;
 
 namespace eSafe.Host.Tests.Session;
@@ -8,35 +7,16 @@ namespace eSafe.Host.Tests.Session;
 /// Every message type with every field missing, null, of the wrong type and huge: each gets an error frame
 /// (or, for a field the protocol lets the extension leave out, its usual answer), and the session goes on.
 /// </summary>
-public sealed class MalformedMessageTests
+public sealed class MalformedMessageTests : EnrolledDeviceTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 0, 0, TimeSpan.Zero);
-    private TemporaryFolder _folder = null!;
-    private TestEnrolment _enrolment = null!;
-    private FileOutbox _outbox = null!;
 
     private static IEnumerable<MalformedMessage> Cases() => MalformedMessages.All(Now);
-
-    [SetUp]
-    public void SetUp()
-    {
-        _folder = new TemporaryFolder();
-        _enrolment = new TestEnrolment();
-        _outbox = new FileOutbox(_folder.Sub("outbox"));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _outbox.Dispose();
-        _enrolment.Dispose();
-        _folder.Dispose();
-    }
 
     [TestCaseSource(nameof(Cases))]
     public async Task A_spoilt_message_gets_an_error_and_the_session_goes_on(MalformedMessage message)
     {
-        await using var extension = new ExtensionSide(_outbox, _enrolment.State, new FixedClock(Now));
+        await using var extension = new ExtensionSide(Outbox, Enrolment.State, new FixedClock(Now));
         await extension.HelloAsync("pupil@school.example");
 
         await extension.SendRawAsync(message.Json);
@@ -56,7 +36,7 @@ public sealed class MalformedMessageTests
             answers.Concat(later).Should().NotContain(a => a is ErrorMessage);
         }
 
-        _outbox.Pending().Should().BeEmpty();
+        Outbox.Pending().Should().BeEmpty();
     }
 
     /// <summary>What the host said about the spoilt message: everything before its answer to the probe.</summary>

@@ -1,5 +1,4 @@
 using eSafe.Contracts.Native;
-using eSafe.Host.Delivery;
 using eSafe.Host.Session;
 using eSafe.Host.Tests.Support;
 using eSafe.Incidents;
@@ -11,34 +10,15 @@ namespace eSafe.Host.Tests.Session;
 /// Chrome starts a host process per port. An event stored as an incident but not acked (the port closed while
 /// the host waited for the screenshot) is resent to the next process, which must recognise it.
 /// </summary>
-public sealed class RepeatAcrossSessionsTests
+public sealed class RepeatAcrossSessionsTests : EnrolledDeviceTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 0, 0, TimeSpan.Zero);
     private const string Threat = "honestly i want to kill myself tonight";
-    private TemporaryFolder _folder = null!;
-    private TestEnrolment _enrolment = null!;
-    private FileOutbox _outbox = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _folder = new TemporaryFolder();
-        _enrolment = new TestEnrolment();
-        _outbox = new FileOutbox(_folder.Sub("outbox"));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _outbox.Dispose();
-        _enrolment.Dispose();
-        _folder.Dispose();
-    }
 
     [Test]
     public async Task An_event_stored_but_not_acked_is_recognised_by_the_next_host_process()
     {
-        await using (var first = Session(_outbox))
+        await using (var first = Session(Outbox))
         {
             await first.HelloAsync("pupil@school.example");
             await first.SendAsync(Text("ev-1"));
@@ -48,22 +28,22 @@ public sealed class RepeatAcrossSessionsTests
             await first.WaitForEndAsync(ExtensionSide.Patience);
         }
 
-        _outbox.Pending().Should().ContainSingle("the first process stored the incident");
-        File.Exists(_folder.Sub("repeats.bin")).Should().BeTrue();
+        Outbox.Pending().Should().ContainSingle("the first process stored the incident");
+        File.Exists(Folder.Sub("repeats.bin")).Should().BeTrue();
 
-        await using var second = Session(_outbox);
+        await using var second = Session(Outbox);
         await second.HelloAsync("pupil@school.example");
         await second.SendAsync(Text("ev-1"));
 
         (await second.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 0), "the next process knows the hit and asks for no screenshot");
-        _outbox.Pending().Should().ContainSingle();
+        Outbox.Pending().Should().ContainSingle();
         (await second.FinishAsync()).Should().BeEmpty();
     }
 
     [Test]
     public async Task An_incident_that_could_not_be_stored_is_made_from_the_resend()
     {
-        var outbox = new FailingOnceOutbox(_outbox);
+        var outbox = new FailingOnceOutbox(Outbox);
         await using var extension = Session(outbox);
         await extension.HelloAsync("pupil@school.example");
 
@@ -76,14 +56,14 @@ public sealed class RepeatAcrossSessionsTests
         await extension.ReplyToCaptureAsync();
 
         (await extension.ReceiveAsync()).Should().Be(new AckMessage("ev-1", 1), "only the resend was stored, and acked");
-        _outbox.Pending().Should().ContainSingle();
-        File.Exists(_folder.Sub("repeats.bin")).Should().BeTrue();
+        Outbox.Pending().Should().ContainSingle();
+        File.Exists(Folder.Sub("repeats.bin")).Should().BeTrue();
         (await extension.FinishAsync()).Should().BeEmpty();
     }
 
     private ExtensionSide Session(IIncidentOutbox outbox) =>
-        new(outbox, _enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(_folder.Sub("repeats.bin"), _folder.Sub("repeats.key"), new HostLog(null)),
-            userIdKey: _enrolment.UserIdKey);
+        new(outbox, Enrolment.State, new FixedClock(Now), repeats: new RepeatStateFile(Folder.Sub("repeats.bin"), Folder.Sub("repeats.key"), new HostLog(null)),
+            userIdKey: Enrolment.UserIdKey);
 
     private static TextMessage Text(string eventId) =>
         new(new TextEvent(eventId, 42, "message-box", TextSources.Typed, "https://chat.example.org/room", "Chat", Threat, Now.AddMinutes(-1), 0));
