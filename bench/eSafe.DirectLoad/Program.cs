@@ -1,16 +1,23 @@
 using eSafe.DirectLoad;
 
-// dotnet run -c Release --project bench/eSafe.DirectLoad -- [seconds per phase] [concurrency] [server dll]
+// dotnet run -c Release --project bench/eSafe.DirectLoad -- [seconds per phase] [concurrency] [server dll] [sessions|one-use]
 // Starts the published server (artifacts/server/esafe-server.dll) on a loopback port, enrols devices, and
-// measures direct mode: 2 KB text batches, then incidents with a 150 KB screenshot. See bench/README.md.
+// measures direct mode: 2 KB text batches, then incidents with a 150 KB screenshot. Devices seal through sealing
+// sessions as the extension does, or with one-use keys as older extensions did. See bench/README.md.
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
 var concurrency = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
 var dll = args.Length > 2 ? args[2] : Path.Combine("artifacts", "server", "esafe-server.dll");
+var oneUseKeys = args.Length > 3 && args[3] switch
+{
+    "one-use" => true,
+    "sessions" => false,
+    _ => throw new ArgumentException($"The fourth argument is 'sessions' or 'one-use', not '{args[3]}'."),
+};
 await using var server = await LoadServer.StartAsync(Path.GetFullPath(dll));
 var devices = await server.EnrolAsync(concurrency);
-using var load = new DirectClient(server.Url);
+using var load = new DirectClient(server.Url, oneUseKeys);
 foreach (var phase in new[] { Phase.TextBatches, Phase.Incidents })
 {
     var result = await LoadRun.RunAsync(phase, load, devices, concurrency, TimeSpan.FromSeconds(seconds), () => server.CpuTime);
-    Console.WriteLine(result.Describe());
+    Console.WriteLine((oneUseKeys ? "[one-use keys] " : "[sealing sessions] ") + result.Describe());
 }
