@@ -133,10 +133,17 @@ public sealed class EnvelopeKeyCache
         return true;
     }
 
-    // A generation lasts at most half the lifetime, so nothing stays in memory much beyond it even when nobody asks.
+    // A generation lasts at most half the lifetime, so no key stays in memory much beyond it; after a whole lifetime (or a
+    // clock that went back) both go.
     private void RotateIfOld(DateTimeOffset now)
     {
-        if (now - _currentStarted >= _lifetime / 2 || now < _currentStarted)
+        var age = now - _currentStarted;
+        if (age >= _lifetime || age < TimeSpan.Zero)
+        {
+            Rotate(now);
+            Rotate(now);
+        }
+        else if (age >= _lifetime / 2)
         {
             Rotate(now);
         }
