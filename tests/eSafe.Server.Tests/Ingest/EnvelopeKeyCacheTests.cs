@@ -113,6 +113,24 @@ public sealed class EnvelopeKeyCacheTests
     }
 
     [Test]
+    public void A_sealing_session_takes_a_new_key_pair_after_4096_envelopes_and_after_10_minutes()
+    {
+        using var session = new SealingSession(_ring.Current, _clock);
+        var keys = Enumerable.Range(0, SealingSession.MaxEnvelopes + 1).Select(_ => session.Seal([1], NewId()).EphemeralPublicKey).ToList();
+        keys.Take(SealingSession.MaxEnvelopes).Select(Convert.ToBase64String).Distinct().Should().ContainSingle();
+        keys[^1].Should().NotEqual(keys[0]);
+
+        _clock.Advance(SealingSession.MaxAge - TimeSpan.FromSeconds(1));
+        session.Seal([2], NewId()).EphemeralPublicKey.Should().Equal(keys[^1]);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var renewed = session.Seal(Batch("after ten minutes"), NewId());
+        renewed.EphemeralPublicKey.Should().NotEqual(keys[^1]);
+        Open(new SealedContent(_ring, _clock), renewed).Should().Be("after ten minutes");
+        SealingSession.MaxEnvelopes.Should().Be(4096);
+        SealingSession.MaxAge.Should().Be(TimeSpan.FromMinutes(10));
+    }
+
+    [Test]
     public void The_cache_holds_at_most_its_capacity_and_sessions_in_use_stay_while_one_use_keys_fall_out()
     {
         var cache = new EnvelopeKeyCache(_clock, capacity: 8);
