@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -8,14 +9,19 @@ using eSafe.Incidents;
 
 namespace eSafe.DirectLoad;
 
-/// <summary>What a Chromebook's extension sends in direct mode, sealed as it seals it.</summary>
-public sealed class DirectClient(Uri server) : IDisposable
+/// <summary>
+/// What a Chromebook's extension sends in direct mode, sealed as it seals it: each device through its own sealing session
+/// (one ephemeral key for up to 4,096 envelopes or 10 minutes, as extension/background/envelope.js does), or with
+/// <paramref name="oneUseKeys"/> a new ephemeral key for every envelope, as extensions before sealing sessions did.
+/// </summary>
+public sealed class DirectClient(Uri server, bool oneUseKeys) : IDisposable
 {
     // Ordinary chat, about 2 KB of UTF-8 in two events: no threat phrase, so nothing but the scan happens.
     private static readonly string Harmless = string.Concat(Enumerable.Repeat("see you at football practice after school, bring the kit and the map for the trip. ", 12));
     private static readonly string UserId = PseudonymousId.Compute(RandomNumberGenerator.GetBytes(32), "pupil@school.example");
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server };
     private readonly byte[] _screenshot = Jpeg(150 * 1024);
+    private readonly ConcurrentDictionary<string, SealingSession> _sessions = new(StringComparer.Ordinal);
 
     /// <summary>One 2 KB batch; true when the server acked every event.</summary>
     public async Task<bool> SendTextAsync(EnrolmentResponse device)
@@ -33,19 +39,29 @@ public sealed class DirectClient(Uri server) : IDisposable
             return false;
         }
 
-        var envelope = IncidentSealer.Seal(JsonSerializer.SerializeToUtf8Bytes(new DirectScreenshot(_screenshot, null), ContractsJson.Default.DirectScreenshot),
-            wanted.IncidentId, device.ServerKey);
+        var envelope = Seal(device, JsonSerializer.SerializeToUtf8Bytes(new DirectScreenshot(_screenshot, null), ContractsJson.Default.DirectScreenshot),
+            wanted.IncidentId);
         using var response = await PostAsync(device, $"/api/v1/devices/direct/screenshots/{wanted.IncidentId}", envelope);
         return response.IsSuccessStatusCode;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var session in _sessions.Values)
+        {
+            session.Dispose();
+        }
+    }
+
+    private SealedIncident Seal(EnrolmentResponse device, byte[] plaintext, string id) => oneUseKeys
+        ? IncidentSealer.Seal(plaintext, id, device.ServerKey)
+        : _sessions.GetOrAdd(device.DeviceToken, _ => new SealingSession(device.ServerKey, TimeProvider.System)).Seal(plaintext, id);
 
     private async Task<DirectBatchReply?> SendBatchAsync(EnrolmentResponse device, TextEvent[] events)
     {
         var batch = new DirectBatch(UserId, "0.1.0", events);
-        var envelope = IncidentSealer.Seal(JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJson.Default.DirectBatch),
-            IncidentId.New(DateTimeOffset.UtcNow), device.ServerKey);
+        var envelope = Seal(device, JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJson.Default.DirectBatch), IncidentId.New(DateTimeOffset.UtcNow));
         using var response = await PostAsync(device, "/api/v1/devices/direct/batches", envelope);
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync(ContractsJson.Default.DirectBatchReply) : null;
     }

@@ -27,14 +27,24 @@ public static class LoadRun
         }
     }
 
+    /// <summary>
+    /// The same closed loop for <paramref name="warmUp"/> untimed first: the runtime compiles hot code again, optimised, only
+    /// after it has run a while (tiered compilation), and on busy cores that takes many seconds; a server runs for days.
+    /// </summary>
     public static async Task<Result> RunAsync(Phase phase, DirectClient client, IReadOnlyList<EnrolmentResponse> devices, int concurrency, TimeSpan duration,
-        Func<TimeSpan> serverCpu)
+        TimeSpan warmUp, Func<TimeSpan> serverCpu)
     {
-        // A short warm-up: JIT, connections, the school's matcher.
-        await Task.WhenAll(devices.Take(concurrency).Select(d => Send(phase, client, d)));
+        await LoopAsync(phase, client, devices, concurrency, warmUp);
+        var cpuBefore = serverCpu();
+        var (elapsed, latencies, failed) = await LoopAsync(phase, client, devices, concurrency, duration);
+        return new Result(phase, concurrency, elapsed, latencies.Length, failed, latencies, serverCpu() - cpuBefore);
+    }
+
+    private static async Task<(TimeSpan Elapsed, double[] Latencies, int Failed)> LoopAsync(Phase phase, DirectClient client,
+        IReadOnlyList<EnrolmentResponse> devices, int concurrency, TimeSpan duration)
+    {
         var latencies = new List<double>[concurrency];
         var failed = 0;
-        var cpuBefore = serverCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
@@ -54,9 +64,7 @@ public static class LoadRun
                 }
             }
         }));
-        var elapsed = clock.Elapsed;
-        var all = latencies.SelectMany(l => l).ToArray();
-        return new Result(phase, concurrency, elapsed, all.Length, failed, all, serverCpu() - cpuBefore);
+        return (clock.Elapsed, latencies.SelectMany(l => l).ToArray(), failed);
     }
 
     private static async Task<bool> Send(Phase phase, DirectClient client, EnrolmentResponse device)

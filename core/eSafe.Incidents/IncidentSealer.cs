@@ -7,7 +7,7 @@ namespace eSafe.Incidents;
 public static class IncidentSealer
 {
     public const int CurrentVersion = 1;
-    private const int NonceSize = 12;
+    internal const int NonceSize = 12;
     private const int TagSize = 16;
     private const string Suite = "esafe-incident-v1";
 
@@ -32,20 +32,39 @@ public static class IncidentSealer
             throw new ArgumentException($"The nonce must be {NonceSize} bytes.", nameof(nonce));
         }
 
+        var ephemeralPublic = ephemeral.ExportSubjectPublicKeyInfo();
+        var key = DeriveSealingKey(ephemeral, ephemeralPublic, serverKey);
+
+        try
+        {
+            return SealWithKey(plaintext, incidentId, serverKey.KeyId, ephemeralPublic, key, nonce);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Derives the AES key a device seals under from its ephemeral key pair (the same key <see cref="DeriveOpeningKey"/> gives the server).</summary>
+    internal static byte[] DeriveSealingKey(ECDiffieHellman ephemeral, byte[] ephemeralPublic, ServerSealingKey serverKey)
+    {
         using var server = ECDiffieHellman.Create();
         server.ImportSubjectPublicKeyInfo(serverKey.PublicKey, out _);
-        var ephemeralPublic = ephemeral.ExportSubjectPublicKeyInfo();
-        var key = DeriveKey(ephemeral.DeriveRawSecretAgreement(server.PublicKey), ephemeralPublic, serverKey.KeyId);
+        return DeriveKey(ephemeral.DeriveRawSecretAgreement(server.PublicKey), ephemeralPublic, serverKey.KeyId);
+    }
 
+    /// <summary>The envelope of <paramref name="plaintext"/> under an AES key already derived for <paramref name="ephemeralPublic"/>.</summary>
+    internal static SealedIncident SealWithKey(ReadOnlySpan<byte> plaintext, string incidentId, string keyId, byte[] ephemeralPublic,
+        ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce)
+    {
         var sealedBytes = new byte[plaintext.Length + TagSize];
         using (var aes = new AesGcm(key, TagSize))
         {
             aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(0, plaintext.Length),
-                sealedBytes.AsSpan(plaintext.Length), AssociatedData(incidentId, serverKey.KeyId));
+                sealedBytes.AsSpan(plaintext.Length), AssociatedData(incidentId, keyId));
         }
 
-        CryptographicOperations.ZeroMemory(key);
-        return new SealedIncident(CurrentVersion, incidentId, serverKey.KeyId, ephemeralPublic, nonce.ToArray(), sealedBytes);
+        return new SealedIncident(CurrentVersion, incidentId, keyId, ephemeralPublic, nonce.ToArray(), sealedBytes);
     }
 
     /// <summary>Opens an envelope; throws <see cref="CryptographicException"/> when it was not sealed to this key or was changed.</summary>
@@ -69,6 +88,25 @@ public static class IncidentSealer
     /// returns how many bytes it wrote. Throws <see cref="CryptographicException"/> when it was not sealed to this key or was changed.
     /// </summary>
     public static int OpenInto(SealedIncident envelope, ECDiffieHellman serverPrivateKey, Span<byte> plaintext)
+    {
+        var key = DeriveOpeningKey(envelope, serverPrivateKey);
+        try
+        {
+            return OpenWithKey(envelope, key, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// The AES key an envelope was sealed under: ECDH of the server's private key with the envelope's ephemeral public key,
+    /// then HKDF (salt: that key's bytes, info: suite and key ID). Envelopes that share an ephemeral key and key ID share it,
+    /// so a server may keep it for a while (direct mode's sealing sessions). Throws <see cref="CryptographicException"/> for
+    /// a malformed envelope or an ephemeral key that is not P-256. The caller wipes the key.
+    /// </summary>
+    public static byte[] DeriveOpeningKey(SealedIncident envelope, ECDiffieHellman serverPrivateKey)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(serverPrivateKey);
@@ -98,7 +136,21 @@ public static class IncidentSealer
             throw new CryptographicException("The envelope's ephemeral key is not a P-256 key.");
         }
 
-        var key = DeriveKey(serverPrivateKey.DeriveRawSecretAgreement(ephemeral.PublicKey), envelope.EphemeralPublicKey, envelope.KeyId);
+        return DeriveKey(serverPrivateKey.DeriveRawSecretAgreement(ephemeral.PublicKey), envelope.EphemeralPublicKey, envelope.KeyId);
+    }
+
+    /// <summary>
+    /// Opens an envelope with the key <see cref="DeriveOpeningKey"/> gave for it into <paramref name="plaintext"/>; returns how
+    /// many bytes it wrote. Throws <see cref="CryptographicException"/> when the key is not the envelope's or it was changed.
+    /// </summary>
+    public static int OpenWithKey(SealedIncident envelope, ReadOnlySpan<byte> key, Span<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (Malformed(envelope) is { } problem)
+        {
+            throw new CryptographicException($"The envelope is malformed: {problem}.");
+        }
+
         var length = envelope.Ciphertext.Length - TagSize;
         using (var aes = new AesGcm(key, TagSize))
         {
@@ -106,7 +158,6 @@ public static class IncidentSealer
                 plaintext[..length], AssociatedData(envelope.IncidentId, envelope.KeyId));
         }
 
-        CryptographicOperations.ZeroMemory(key);
         return length;
     }
 

@@ -7,7 +7,7 @@
 // native-transport.js, so the worker only picks one by mode. Server API: docs/PROTOCOL.md section 2b.
 
 import { createBackoff } from './backoff.js';
-import { newEnvelopeId, sealJson } from './envelope.js';
+import { createSealingSession, newEnvelopeId } from './envelope.js';
 import { pseudonymousId } from './user-id.js';
 
 export const DEVICE_KEY = 'direct:device';
@@ -78,6 +78,9 @@ export function createDirectTransport({
   let libraries = { globalLibraryVersion: null, schoolLibraryVersion: null };
   const queue = []; // events waiting for a batch, oldest first
   const queued = new Set(); // their IDs and those in flight: an event resent meanwhile goes once
+  // Batches and screenshots are sealed under one ephemeral key pair at a time (bounded in count and age; kept only in
+  // the worker's memory), so the server does its ECDH once a session rather than once a batch.
+  const sealer = createSealingSession({ subtle, now });
 
   function setState(state, detail = null) {
     try {
@@ -198,6 +201,7 @@ export function createDirectTransport({
   async function forgetDevice(detail) {
     open = false;
     device = null;
+    sealer.forget();
     await storage.remove(DEVICE_KEY);
     setState('disconnected', detail);
     retryLater(connect);
@@ -238,7 +242,7 @@ export function createDirectTransport({
         events,
         ...(about.deviceAddresses?.length ? { deviceAddresses: about.deviceAddresses } : {}),
       };
-      const envelope = await sealJson(batch, newEnvelopeId(now()), device.serverKey, { subtle });
+      const envelope = await sealer.sealJson(batch, newEnvelopeId(now()), device.serverKey);
       const response = await post('/api/v1/devices/direct/batches', envelope);
       if (response.status === 401) {
         requeue(events);
@@ -292,7 +296,7 @@ export function createDirectTransport({
     }
     const body = typeof reply.jpeg === 'string' ? { jpeg: reply.jpeg } : { error: shortText(reply.error ?? 'no image') };
     try {
-      const envelope = await sealJson(body, reply.requestId, device.serverKey, { subtle });
+      const envelope = await sealer.sealJson(body, reply.requestId, device.serverKey);
       const response = await post(`/api/v1/devices/direct/screenshots/${encodeURIComponent(reply.requestId)}`, envelope);
       if (response.ok || (response.status >= 400 && response.status < 500)) {
         if (!response.ok) {
@@ -377,6 +381,7 @@ export function createDirectTransport({
     close() {
       closed = true;
       open = false;
+      sealer.forget();
       for (const timer of [retryTimer, batchTimer]) {
         if (timer !== null) {
           clearTimer(timer);

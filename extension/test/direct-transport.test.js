@@ -210,6 +210,35 @@ describe('direct transport', () => {
     assert.deepEqual(await open(missing.body), { error: 'tab not visible' });
   });
 
+  it('seals batches and screenshots under one ephemeral key until 10 minutes have passed, then under a new one', async () => {
+    const { transport, server, clock, received } = setup({
+      handlers: {
+        '/api/v1/devices/direct/batches': async ({ body }) => {
+          const batch = await open(body);
+          return respond(200, { acked: batch.events.map((e) => e.eventId), refused: [], screenshots: [], globalLibraryVersion: 'g', schoolLibraryVersion: 0 });
+        },
+        '/api/v1/devices/direct/screenshots/': () => respond(200, { incidentId: 'x', duplicate: false }),
+      },
+    });
+    transport.connect();
+    await until(() => transport.isOpen());
+    const sendOne = async (id, after) => {
+      transport.send({ type: 'text', event: event(id) });
+      clock.advance(after);
+      await until(() => received.some((m) => m.eventId === id));
+    };
+    await sendOne('a', BATCH_DELAY_MS);
+    await sendOne('b', BATCH_DELAY_MS);
+    transport.send({ type: 'capture-reply', requestId: '01JE0000000000000000000009', jpeg: '/9j/4AAQ' });
+    await until(() => server.requests.some((r) => r.path.includes('/screenshots/')));
+    await sendOne('c', 10 * 60_000);
+    const sealed = server.requests.filter((r) => r.path.includes('/direct/')).map((r) => r.body);
+    assert.equal(sealed.length, 4);
+    assert.equal(new Set(sealed.slice(0, 3).map((e) => e.ephemeralPublicKey)).size, 1, 'one key for the first ten minutes');
+    assert.notEqual(sealed[3].ephemeralPublicKey, sealed[0].ephemeralPublicKey, 'a new key after them');
+    assert.equal(new Set(sealed.map((e) => e.nonce)).size, 4);
+  });
+
   it('enrols again when the server no longer knows its token, keeping the events', async () => {
     let known = false;
     const { transport, server, clock, received } = setup({

@@ -84,6 +84,32 @@ public sealed class DirectModeApiTests
     }
 
     [Test]
+    public async Task Batches_and_a_screenshot_sealed_in_one_session_each_open_and_a_changed_one_is_refused()
+    {
+        using var session = new SealingSession(_device.ServerKey, _clock);
+        var quiet = Event("see you at football practice after school");
+        var threat = Event(Threat);
+
+        var first = await SendSealedAsync(_device, session.Seal(JsonSerializer.SerializeToUtf8Bytes(Batch(quiet), ContractsJson.Default.DirectBatch),
+            IncidentId.New(_clock.GetUtcNow())));
+        var second = await SendSealedAsync(_device, session.Seal(JsonSerializer.SerializeToUtf8Bytes(Batch(threat), ContractsJson.Default.DirectBatch),
+            IncidentId.New(_clock.GetUtcNow())));
+        var wanted = second.Screenshots.Should().ContainSingle().Subject;
+        var shot = session.Seal(JsonSerializer.SerializeToUtf8Bytes(new DirectScreenshot(TestIncidents.NewJpeg(), null), ContractsJson.Default.DirectScreenshot),
+            wanted.IncidentId);
+        using var stored = await PostAsync(_device, $"/api/v1/devices/direct/screenshots/{wanted.IncidentId}", shot);
+        var changed = session.Seal(JsonSerializer.SerializeToUtf8Bytes(Batch(Event("more")), ContractsJson.Default.DirectBatch), IncidentId.New(_clock.GetUtcNow()));
+        changed.Ciphertext[0] ^= 1;
+        using var refused = await PostAsync(_device, "/api/v1/devices/direct/batches", changed);
+
+        first.Acked.Should().Equal(quiet.EventId);
+        second.Acked.Should().Equal(threat.EventId);
+        stored.StatusCode.Should().Be(HttpStatusCode.OK, await stored.Content.ReadAsStringAsync());
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("changed on the way");
+    }
+
+    [Test]
     public async Task The_same_words_in_the_same_field_again_make_no_second_incident_and_the_filter_state_is_in_the_store()
     {
         var first = await SendAsync(_device, Batch(Event(Threat, fieldId: "field-repeat")));
@@ -188,6 +214,13 @@ public sealed class DirectModeApiTests
     private async Task<DirectBatchReply> SendAsync(EnrolmentResponse device, DirectBatch batch)
     {
         using var response = await PostBatchAsync(device, batch);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync(ContractsJson.Default.DirectBatchReply))!;
+    }
+
+    private async Task<DirectBatchReply> SendSealedAsync(EnrolmentResponse device, SealedIncident envelope)
+    {
+        using var response = await PostAsync(device, "/api/v1/devices/direct/batches", envelope);
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync(ContractsJson.Default.DirectBatchReply))!;
     }

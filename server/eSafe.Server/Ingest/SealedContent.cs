@@ -11,8 +11,13 @@ namespace eSafe.Server.Ingest;
 /// Opens what a device sealed to this server's key (an incident, a Chromebook's batch of text, its screenshot:
 /// one envelope, docs/PROTOCOL.md) and reads the JSON inside; the plaintext is wiped once read.
 /// </summary>
-public sealed class SealedContent(SealingKeyRing keys)
+public sealed class SealedContent(SealingKeyRing keys, TimeProvider clock)
 {
+    private readonly EnvelopeKeyCache _opened = new(clock);
+
+    /// <summary>The keys of envelopes opened lately (a Chromebook's sealing session: one ECDH for many batches).</summary>
+    public EnvelopeKeyCache OpenedKeys => _opened;
+
     /// <summary>The content, or null and a problem that says what is wrong without quoting it.</summary>
     public (T? Value, string? Problem) Open<T>(SealedIncident envelope, JsonTypeInfo<T> type, string what)
         where T : class
@@ -29,32 +34,19 @@ public sealed class SealedContent(SealingKeyRing keys)
         }
 
         // The plaintext (the incident's JSON, its screenshot in base64: over 100 KB) goes into a pooled buffer, wiped before
-        // it goes back; the key is one imported once and leased (SealingKeyRing).
+        // it goes back.
         var size = IncidentSealer.PlaintextLength(envelope);
         var json = ArrayPool<byte>.Shared.Rent(size);
-        var length = 0;
         try
         {
-            using (var privateKey = keys.RentPrivateKey(envelope.KeyId))
+            if (OpenInto(envelope, json, what) is { } notOpened)
             {
-                if (privateKey.Key is null)
-                {
-                    return (null, $"The {what} cannot be opened: it is sealed to a key this server does not have; the current key is {keys.Current.KeyId}.");
-                }
-
-                try
-                {
-                    length = IncidentSealer.OpenInto(envelope, privateKey.Key, json);
-                }
-                catch (CryptographicException)
-                {
-                    return (null, $"The {what} cannot be opened: it was not sealed to this server's key, or it was changed on the way.");
-                }
+                return (null, notOpened);
             }
 
             try
             {
-                return JsonSerializer.Deserialize(json.AsSpan(0, length), type) is { } value ? (value, null) : (null, $"The sealed content is not {Article(what)}.");
+                return JsonSerializer.Deserialize(json.AsSpan(0, size), type) is { } value ? (value, null) : (null, $"The sealed content is not {Article(what)}.");
             }
             catch (JsonException e)
             {
@@ -66,6 +58,45 @@ public sealed class SealedContent(SealingKeyRing keys)
         {
             CryptographicOperations.ZeroMemory(json.AsSpan(0, size));
             ArrayPool<byte>.Shared.Return(json);
+        }
+    }
+
+    // The envelope's AES key from the cache when this process opened an envelope under the same key ID and ephemeral key
+    // lately, else by ECDH with a leased private key (imported once, SealingKeyRing); kept only once it has opened this one.
+    private string? OpenInto(SealedIncident envelope, byte[] plaintext, string what)
+    {
+        if (!keys.Has(envelope.KeyId))
+        {
+            return $"The {what} cannot be opened: it is sealed to a key this server does not have; the current key is {keys.Current.KeyId}.";
+        }
+
+        Span<byte> key = stackalloc byte[EnvelopeKeyCache.KeySize];
+        try
+        {
+            var cached = _opened.TryGet(envelope.KeyId, envelope.EphemeralPublicKey, key);
+            if (!cached)
+            {
+                using var privateKey = keys.RentPrivateKey(envelope.KeyId);
+                var derived = IncidentSealer.DeriveOpeningKey(envelope, privateKey.Key!);
+                derived.CopyTo(key);
+                CryptographicOperations.ZeroMemory(derived);
+            }
+
+            IncidentSealer.OpenWithKey(envelope, key, plaintext);
+            if (!cached)
+            {
+                _opened.Add(envelope.KeyId, envelope.EphemeralPublicKey, key);
+            }
+
+            return null;
+        }
+        catch (CryptographicException)
+        {
+            return $"The {what} cannot be opened: it was not sealed to this server's key, or it was changed on the way.";
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 

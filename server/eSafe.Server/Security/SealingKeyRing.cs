@@ -28,6 +28,9 @@ public sealed class SealingKeyRing
 
     public IReadOnlyCollection<string> KeyIds => _privateKeys.Keys;
 
+    /// <summary>Whether a key with this ID is on file (what was sealed to it can be opened).</summary>
+    public bool Has(string? keyId) => keyId is not null && _privateKeys.ContainsKey(keyId);
+
     /// <summary>
     /// A private key to open an envelope with, for this caller alone until the lease is disposed; its <see cref="PrivateKeyLease.Key"/>
     /// is null for a key ID not on file. Keys are imported once and reused: an ECDH object is not shared between threads
