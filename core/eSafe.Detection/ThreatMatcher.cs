@@ -90,8 +90,7 @@ public sealed class ThreatMatcher : IThreatMatcher
         var disabled = _disabled[layer];
         var verifier = _verifiers[layer];
         KeepVerified(exceptions, verifier, skeleton);
-        hits.Sort(static (a, b) => a.Entry != b.Entry ? a.Entry.CompareTo(b.Entry) : a.Part != b.Part ? a.Part.CompareTo(b.Part)
-            : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        CollectionsMarshal.AsSpan(hits).Sort(default(RawHitOrder));
         for (var from = 0; from < hits.Count;)
         {
             var entry = hits[from].Entry;
@@ -209,5 +208,13 @@ public sealed class ThreatMatcher : IThreatMatcher
         }
 
         return false;
+    }
+
+    /// <summary>By entry, part, start and end: a struct, so the sort calls it directly rather than through a delegate (the delegate was a tenth of a direct-mode batch in a profile).</summary>
+    private readonly struct RawHitOrder : IComparer<RawHit>
+    {
+        public int Compare(RawHit a, RawHit b) =>
+            a.Entry != b.Entry ? a.Entry.CompareTo(b.Entry) : a.Part != b.Part ? a.Part.CompareTo(b.Part)
+            : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End);
     }
 }
