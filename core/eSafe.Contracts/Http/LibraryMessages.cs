@@ -17,7 +17,9 @@ public sealed record SchoolLayerPackage(string SchoolId, int Version, byte[]? Li
 
 /// <summary>One of a school's own entries, as the console sends and shows it (docs/THREAT-LIBRARY.md).</summary>
 /// <param name="Id">The entry's ID within the school (letters, digits, '-', '_', '.'); incidents name it as <c>schoolId.id</c>.</param>
-public sealed record SchoolEntry(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string>? Exceptions);
+/// <param name="Context">The library's context column (<c>unless 3: slashers|match; with 5: him</c>); null or empty for none.</param>
+public sealed record SchoolEntry(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string>? Exceptions,
+    string? Context = null);
 
 /// <summary>A school's layer as the console shows it.</summary>
 public sealed record SchoolLayerView(

@@ -1,10 +1,14 @@
+using System.Globalization;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Detection.Compilation;
 
 namespace eSafe.Server.Libraries;
 
-/// <summary>What a school's own entry must be (the library's phrase syntax, docs/THREAT-LIBRARY.md), and how it is named.</summary>
+/// <summary>
+/// What a school's own entry must be (the library's phrase syntax and context column, docs/THREAT-LIBRARY.md), and how it
+/// is named.
+/// </summary>
 public static class SchoolEntryRules
 {
     /// <summary>A school's layer holds at most this many entries.</summary>
@@ -74,19 +78,40 @@ public static class SchoolEntryRules
             errors["exceptions"] = [.. exceptionProblems];
         }
 
+        if (ContextProblem(entry.Context) is { } context)
+        {
+            errors["context"] = [context];
+        }
+
         return errors;
     }
+
+    /// <summary>Why a context cannot be used (the library file's own rules and limits), or null; null or blank is none.</summary>
+    public static string? ContextProblem(string? context) =>
+        context is { Length: > ThreatLibrary.MaxContextLength }
+            ? $"the context is longer than {ThreatLibrary.MaxContextLength} characters"
+            : ContextSyntax.Problem(context);
+
+    /// <summary>
+    /// A valid context as it is kept: its clauses as the library's parser reads them, written back in one spelling
+    /// (<c>unless 3: slashers|match; with 5: him</c>), so what is stored and compiled is what the parser understood.
+    /// </summary>
+    public static string CanonicalContext(string? context) =>
+        string.Join("; ", ContextSyntax.Clauses(context).Select(c =>
+            $"{(c.Required ? "with" : "unless")} {c.Window.ToString(CultureInfo.InvariantCulture)}: {string.Join('|', c.Phrases)}"));
 
     /// <summary>The entry as the layer keeps it (its ID within the school).</summary>
     public static ThreatEntry ToThreatEntry(SchoolEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return new ThreatEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions ?? []);
+        return new ThreatEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions ?? [],
+            CanonicalContext(entry.Context));
     }
 
     public static SchoolEntry ToView(ThreatEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return new SchoolEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions);
+        return new SchoolEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions,
+            entry.Context.Length == 0 ? null : entry.Context);
     }
 }

@@ -105,8 +105,9 @@ public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges 
         var isGlobal = !proposal.RuleId.StartsWith(ownPrefix, StringComparison.Ordinal);
         var id = isGlobal ? copyId : entry.Id;
         var exceptions = entry.Exceptions.Contains(proposal.Exception) ? entry.Exceptions : [.. entry.Exceptions, proposal.Exception];
+        // The entry's context goes with it: a copy of a global entry without its "unless" would hit where the global one does not.
         var saved = await layers.SaveEntryAsync(caller, proposal.SchoolId, id,
-            new SchoolEntry(id, entry.Phrase, entry.Category, entry.Severity, entry.Language, exceptions), cancellationToken);
+            new SchoolEntry(id, entry.Phrase, entry.Category, entry.Severity, entry.Language, exceptions, entry.Context), cancellationToken);
         if (saved.Problems is { } problems)
         {
             return "The school's layer did not take the exception: " + string.Join(" ", problems.Values.SelectMany(p => p));
