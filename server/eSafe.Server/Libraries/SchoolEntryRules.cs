@@ -96,9 +96,30 @@ public static class SchoolEntryRules
     /// A valid context as it is kept: its clauses as the library's parser reads them, written back in one spelling
     /// (<c>unless 3: slashers|match; with 5: him</c>), so what is stored and compiled is what the parser understood.
     /// </summary>
-    public static string CanonicalContext(string? context) =>
-        string.Join("; ", ContextSyntax.Clauses(context).Select(c =>
-            $"{(c.Required ? "with" : "unless")} {c.Window.ToString(CultureInfo.InvariantCulture)}: {string.Join('|', c.Phrases)}"));
+    public static string CanonicalContext(string? context) => Written(ContextSyntax.Clauses(context));
+
+    private static string Written(IEnumerable<ContextSyntax.Clause> clauses) =>
+        string.Join("; ", clauses.Select(c => $"{(c.Required ? "with" : "unless")} {c.Window.ToString(CultureInfo.InvariantCulture)}: {string.Join('|', c.Phrases)}"));
+
+    /// <summary>
+    /// A valid context with <paramref name="phrase"/> added to its <c>unless</c> clause of <paramref name="window"/> words (one
+    /// made when it has none); unchanged when the clause lists it already. The result is checked when the entry is saved.
+    /// </summary>
+    public static string WithUnless(string? context, string phrase, int window)
+    {
+        var clauses = ContextSyntax.Clauses(context).ToList();
+        var index = clauses.FindIndex(c => !c.Required && c.Window == window);
+        if (index < 0)
+        {
+            clauses.Add(new ContextSyntax.Clause(false, window, [phrase]));
+        }
+        else if (!clauses[index].Phrases.Contains(phrase))
+        {
+            clauses[index] = clauses[index] with { Phrases = [.. clauses[index].Phrases, phrase] };
+        }
+
+        return Written(clauses);
+    }
 
     /// <summary>The entry as the layer keeps it (its ID within the school).</summary>
     public static ThreatEntry ToThreatEntry(SchoolEntry entry)
