@@ -102,7 +102,7 @@ function describedRow(entry) {
 function entryRow(entry) {
   const row = describedRow(entry);
   cell(row, (entry.exceptions ?? []).join('; '));
-  cell(row, entry.context ?? '', 'context');
+  cell(row, entry.context ?? '', 'word-context');
   cell(row, '').append(
     button('Edit', () => edit(entry), 'quiet'),
     button('Remove', () => remove(entry.id), 'quiet'));

@@ -140,7 +140,7 @@ public sealed partial class SchoolWordsConsoleTests
         await context.FillAsync("unless 3: slashers | match | team");
         await save.ClickAsync();
         var row = page.Locator("#words-rows tr[data-id='mascot-1']");
-        await Expect(row.Locator("td.context")).ToHaveTextAsync("unless 3: slashers|match|team");
+        await Expect(row.Locator("td.word-context")).ToHaveTextAsync("unless 3: slashers|match|team");
         await Expect(page.Locator("#word-context-error")).ToBeEmptyAsync();
         var shot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "school-words-context.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
@@ -151,14 +151,14 @@ public sealed partial class SchoolWordsConsoleTests
         await Expect(context).ToHaveValueAsync("unless 3: slashers|match|team");
         await context.FillAsync("unless 3: slashers|match|team; with 6: {him|her}");
         await save.ClickAsync();
-        await Expect(row.Locator("td.context")).ToHaveTextAsync("unless 3: slashers|match|team; with 6: {him|her}");
+        await Expect(row.Locator("td.word-context")).ToHaveTextAsync("unless 3: slashers|match|team; with 6: {him|her}");
         (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Entries.Single(e => e.Id == "mascot-1").Context
             .Should().Be("unless 3: slashers|match|team; with 6: {him|her}");
         await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         await context.FillAsync("");
         await save.ClickAsync();
         await Expect(page.Locator("#word-form-status")).ToContainTextAsync("Saved entry mascot-1");
-        await Expect(row.Locator("td.context")).ToBeEmptyAsync();
+        await Expect(row.Locator("td.word-context")).ToBeEmptyAsync();
         (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Entries.Single(e => e.Id == "mascot-1").Context.Should().BeNull();
     }
 
