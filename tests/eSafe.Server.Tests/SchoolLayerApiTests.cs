@@ -161,6 +161,10 @@ public sealed class SchoolLayerApiTests
             "more than 8 clauses");
         yield return Bad("a context over 2,000 characters", "e-1",
             good with { Context = "unless 3: " + string.Join('|', Enumerable.Range(0, 60).Select(_ => new string('m', 40))) }, "context", "longer than 2000");
+        // 1,999 characters as written, 2,006 as kept ("; " between clauses): too long for the compiled library, so refused here.
+        var clause = "unless 3: " + string.Join('|', Enumerable.Range(0, 48).Select(n => $"w{n:D2}z"));
+        yield return Bad("a context over 2,000 characters as kept", "e-1", good with { Context = string.Join(';', Enumerable.Repeat(clause, 8)) }, "context",
+            "longer than 2000");
 
         static TestCaseData Bad(string name, string id, SchoolEntry entry, string field, string problem) =>
             new TestCaseData(id, entry, field, problem).SetArgDisplayNames(name);

@@ -87,10 +87,17 @@ public static class SchoolEntryRules
     }
 
     /// <summary>Why a context cannot be used (the library file's own rules and limits), or null; null or blank is none.</summary>
-    public static string? ContextProblem(string? context) =>
-        context is { Length: > ThreatLibrary.MaxContextLength }
-            ? $"the context is longer than {ThreatLibrary.MaxContextLength} characters"
-            : ContextSyntax.Problem(context);
+    public static string? ContextProblem(string? context)
+    {
+        var tooLong = $"the context is longer than {ThreatLibrary.MaxContextLength} characters";
+        if (context is { Length: > ThreatLibrary.MaxContextLength })
+        {
+            return tooLong;
+        }
+
+        // As kept, "a;b" gains a space after each ';'.
+        return ContextSyntax.Problem(context) ?? (CanonicalContext(context).Length > ThreatLibrary.MaxContextLength ? tooLong : null);
+    }
 
     /// <summary>
     /// A valid context as it is kept: its clauses as the library's parser reads them, written back in one spelling
