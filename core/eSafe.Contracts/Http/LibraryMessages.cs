@@ -30,8 +30,9 @@ public sealed record SchoolLayerView(
     IReadOnlyList<string> DisabledGlobalIds,
     int MaxEntries);
 
-/// <summary>One entry of the global library, as the console's search shows it.</summary>
-public sealed record LibraryEntryView(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string> Exceptions);
+/// <summary>One entry of the global library, as the console's search shows it (<c>Context</c> null when it has none).</summary>
+public sealed record LibraryEntryView(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string> Exceptions,
+    string? Context = null);
 
 /// <summary>A page of the global library's entries that match a search, by ID; <c>Total</c> counts every match.</summary>
 public sealed record LibraryEntryPage(int Total, int Offset, IReadOnlyList<LibraryEntryView> Items);

@@ -201,6 +201,7 @@ async function searchGlobal() {
 
 function globalRow(entry) {
   const row = describedRow(entry);
+  cell(row, entry.context ?? '', 'word-context');
   cell(row, '', 'switch');
   markGlobal(row);
   return row;

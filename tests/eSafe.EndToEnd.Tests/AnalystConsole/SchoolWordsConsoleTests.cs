@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using eSafe.Detection;
 using eSafe.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -160,6 +161,12 @@ public sealed partial class SchoolWordsConsoleTests
         await Expect(page.Locator("#word-form-status")).ToContainTextAsync("Saved entry mascot-1");
         await Expect(row.Locator("td.word-context")).ToBeEmptyAsync();
         (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Entries.Single(e => e.Id == "mascot-1").Context.Should().BeNull();
+
+        // A global entry's context is shown too, so a school sees what already cancels it before switching it off.
+        var global = DefaultLibrary.Load().Entries.First(e => e.Context.Length > 0);
+        await page.Locator("#global-search input[name=text]").FillAsync(global.Id);
+        await page.Locator("#global-search").GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.Locator($"#global-rows tr[data-id='{global.Id}'] td.word-context")).ToHaveTextAsync(global.Context);
     }
 
     [Test]
