@@ -5,6 +5,7 @@ using eSafe.Contracts;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Server.Admin;
+using eSafe.Server.Direct;
 using eSafe.Server.Tests.Support;
 using Refit;
 
@@ -82,6 +83,49 @@ public sealed class LibraryDownloadTests
         new ThreatMatcher(compiled).Scan("they went to the zorblaxing den again").Should().ContainSingle();
         response.Headers.ETag!.ToString().Should().Be(LibraryETags.OfSchoolLayer(_device.SchoolId, layer.Version));
         again.StatusCode.Should().Be(HttpStatusCode.NotModified);
+    }
+
+    private static IEnumerable<TestCaseData> MascotTexts()
+    {
+        // The school's team is the Slashers: "slash+" is a threat unless the team's words are within 3 words of it.
+        yield return Text("a threat with no team word near", "i will slash him after school", "slash");
+        yield return Text("a threat in other words", "gonna slash your tyres tonight", "slash");
+        yield return Text("the team word is the hit", "go slashers go", null);
+        yield return Text("a team word just before", "our team slashed them on saturday", null);
+        yield return Text("a team word 3 words after", "we slashed the other team", null);
+        yield return Text("a team word 4 words after: too far", "we slashed them and then the match ended", "slashed");
+        yield return Text("disguised", "i will $l4sh him", "$l4sh");
+        // "the den" needs "tonight" or "later" within 4 words.
+        yield return Text("with its required word", "meet at the den tonight", "the den");
+        yield return Text("without its required word", "we built the den in forest school", null);
+
+        static TestCaseData Text(string name, string text, string? hit) => new TestCaseData(text, hit).SetArgDisplayNames(name);
+    }
+
+    [TestCaseSource(nameof(MascotTexts))]
+    public async Task A_school_entrys_context_holds_in_the_compiled_layer_a_device_downloads_and_in_direct_mode(string text, string? hit)
+    {
+        var (school, code) = await _server.Service<Provisioning>().AddSchoolAsync("Mascot Download School " + Guid.NewGuid().ToString("N")[..8], "test",
+            CancellationToken.None);
+        var device = await _server.EnrolAsync(code);
+        await _analyst.SaveSchoolEntryAsync(school.Id, "mascot-1",
+            new SchoolEntry("mascot-1", "slash+", ThreatCategories.Violence, 3, "en-GB", null, "unless 3: slashers|match|team"), CancellationToken.None);
+        await _analyst.SaveSchoolEntryAsync(school.Id, "den-1",
+            new SchoolEntry("den-1", "the den", ThreatCategories.Grooming, 2, "en-GB", null, "with 4: tonight|later"), CancellationToken.None);
+
+        // As a host does (Libraries/LibrarySet): the downloaded global bytes and school package, scanned together.
+        using var global = await _api.DownloadGlobalLibraryAsync(device.DeviceToken, null, CancellationToken.None);
+        using var response = await _api.DownloadSchoolLayerAsync(device.DeviceToken, null, CancellationToken.None);
+        var package = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(), ContractsJson.Default.SchoolLayerPackage)!;
+        var host = new ThreatMatcher([LibraryFormat.Read(await global.Content.ReadAsByteArrayAsync()), LibraryFormat.Read(package.Library!)],
+            package.DisabledGlobalIds);
+        var direct = (await _server.Service<SchoolMatchers>().ForSchoolAsync(school.Id, CancellationToken.None)).Matcher;
+
+        foreach (var (matcher, name) in new[] { (host, "a host"), (direct, "direct mode") })
+        {
+            var own = matcher.Scan(text).Where(m => m.Entry.Id.StartsWith(school.Id + ".", StringComparison.Ordinal)).Select(m => m.MatchedText(text));
+            own.Should().Equal(hit is null ? [] : [hit], $"{name} scans with the school's compiled layer");
+        }
     }
 
     [Test]

@@ -52,7 +52,20 @@ public sealed class LibrarySearchApiTests
         var page = await _analyst.SearchLibraryAsync(new LibraryEntryQuery { Text = entry.Id }, CancellationToken.None);
 
         page.Items.Should().ContainEquivalentOf(new LibraryEntryView(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language,
-            entry.Exceptions ?? []));
+            entry.Exceptions ?? [], entry.Context.Length == 0 ? null : entry.Context));
+    }
+
+    [Test]
+    public async Task An_entry_with_a_context_is_shown_with_it_and_one_without_has_none()
+    {
+        var withContext = _global.Entries.First(e => e.Context.Length > 0);
+        var without = _global.Entries.First(e => e.Context.Length == 0);
+
+        var found = (await _analyst.SearchLibraryAsync(new LibraryEntryQuery { Text = withContext.Id }, CancellationToken.None)).Items;
+        var plain = (await _analyst.SearchLibraryAsync(new LibraryEntryQuery { Text = without.Id }, CancellationToken.None)).Items;
+
+        found.Should().Contain(e => e.Id == withContext.Id).Which.Context.Should().Be(withContext.Context);
+        plain.Should().Contain(e => e.Id == without.Id).Which.Context.Should().BeNull();
     }
 
     [Test]

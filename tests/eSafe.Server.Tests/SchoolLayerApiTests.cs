@@ -4,6 +4,7 @@ using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Server.Admin;
 using eSafe.Server.Analysts;
+using eSafe.Server.Libraries;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
 using Refit;
@@ -78,6 +79,28 @@ public sealed class SchoolLayerApiTests
     }
 
     [Test]
+    public async Task A_context_is_kept_in_the_parsers_spelling_compiled_into_the_layer_and_audited_without_its_words()
+    {
+        var (school, _) = await _server.Service<Provisioning>().AddSchoolAsync("Mascot School", "test", CancellationToken.None);
+        var mascot = new SchoolEntry("mascot-1", "slash+", ThreatCategories.Violence, 3, "en-GB", [],
+            "  unless 3:  slashers | match|team ;with 6: {him|her}  ");
+
+        var saved = await _analyst.SaveSchoolEntryAsync(school.Id, "mascot-1", mascot, CancellationToken.None);
+        var package = await _server.Service<LibraryPackages>().SchoolPackageAsync(school.Id, CancellationToken.None);
+        var cleared = await _analyst.SaveSchoolEntryAsync(school.Id, "mascot-1", mascot with { Context = " " }, CancellationToken.None);
+
+        const string kept = "unless 3: slashers|match|team; with 6: {him|her}";
+        saved.Entries.Should().ContainSingle().Which.Should().BeEquivalentTo(mascot with { Context = kept });
+        (await _analyst.GetSchoolLayerAsync(school.Id, CancellationToken.None)).Should().BeEquivalentTo(cleared);
+        package.Version.Should().Be(saved.Version);
+        LibraryFormat.Read(package.Library!).Entries.Should().ContainSingle().Which.Context.Should().Be(kept);
+        cleared.Entries.Should().ContainSingle().Which.Context.Should().BeNull("a blank context is none");
+        var audit = await AuditAsync(school.Id);
+        audit.Select(a => a.Detail).Should().Equal("entry mascot-1, version 1", "entry mascot-1, version 2");
+        audit.Should().NotContain(a => (a.Detail ?? "").Contains("slash", StringComparison.Ordinal), "the audit says which entry, not its words");
+    }
+
+    [Test]
     public async Task Removing_an_entry_the_school_does_not_have_is_404_and_changes_nothing()
     {
         var before = await _analyst.GetSchoolLayerAsync(_schoolId, CancellationToken.None);
@@ -125,6 +148,23 @@ public sealed class SchoolLayerApiTests
         yield return Bad("an ID with a slash", "e/1", good with { Id = "e/1" }, "id", "letters, digits");
         yield return Bad("an ID of 33 characters", new string('e', 33), good with { Id = new string('e', 33) }, "id", "1 to 32");
         yield return Bad("another ID in the body", "e-1", good with { Id = "e-2" }, "id", "the ID in the URL");
+        yield return Bad("a context clause without a window", "e-1", good with { Context = "unless: match" }, "context", "'unless N: word|word'");
+        yield return Bad("a context that is not a clause", "e-1", good with { Context = "because 3: match" }, "context", "'unless N: word|word'");
+        yield return Bad("a context window of 0", "e-1", good with { Context = "unless 0: match" }, "context", "N from 1 to 50");
+        yield return Bad("a context window of 51", "e-1", good with { Context = "with 51: match" }, "context", "N from 1 to 50");
+        yield return Bad("an empty context phrase", "e-1", good with { Context = "unless 3: match||team" }, "context", "none empty");
+        yield return Bad("a context phrase with ~", "e-1", good with { Context = "unless 3: match ~2 day" }, "context", "without '~'");
+        yield return Bad("a context phrase with a broken set", "e-1", good with { Context = "unless 3: {match|team" }, "context", "is not a set");
+        yield return Bad("65 context phrases", "e-1", good with { Context = "unless 3: " + string.Join('|', Enumerable.Range(0, 65).Select(n => $"w{n}x")) },
+            "context", "1 to 64 phrases");
+        yield return Bad("9 context clauses", "e-1", good with { Context = string.Join("; ", Enumerable.Repeat("unless 3: match", 9)) }, "context",
+            "more than 8 clauses");
+        yield return Bad("a context over 2,000 characters", "e-1",
+            good with { Context = "unless 3: " + string.Join('|', Enumerable.Range(0, 60).Select(_ => new string('m', 40))) }, "context", "longer than 2000");
+        // 1,999 characters as written, 2,006 as kept ("; " between clauses): too long for the compiled library, so refused here.
+        var clause = "unless 3: " + string.Join('|', Enumerable.Range(0, 48).Select(n => $"w{n:D2}z"));
+        yield return Bad("a context over 2,000 characters as kept", "e-1", good with { Context = string.Join(';', Enumerable.Repeat(clause, 8)) }, "context",
+            "longer than 2000");
 
         static TestCaseData Bad(string name, string id, SchoolEntry entry, string field, string problem) =>
             new TestCaseData(id, entry, field, problem).SetArgDisplayNames(name);

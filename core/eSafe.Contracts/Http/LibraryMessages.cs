@@ -17,7 +17,9 @@ public sealed record SchoolLayerPackage(string SchoolId, int Version, byte[]? Li
 
 /// <summary>One of a school's own entries, as the console sends and shows it (docs/THREAT-LIBRARY.md).</summary>
 /// <param name="Id">The entry's ID within the school (letters, digits, '-', '_', '.'); incidents name it as <c>schoolId.id</c>.</param>
-public sealed record SchoolEntry(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string>? Exceptions);
+/// <param name="Context">The library's context column (<c>unless 3: slashers|match; with 5: him</c>); null or empty for none.</param>
+public sealed record SchoolEntry(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string>? Exceptions,
+    string? Context = null);
 
 /// <summary>A school's layer as the console shows it.</summary>
 public sealed record SchoolLayerView(
@@ -28,8 +30,9 @@ public sealed record SchoolLayerView(
     IReadOnlyList<string> DisabledGlobalIds,
     int MaxEntries);
 
-/// <summary>One entry of the global library, as the console's search shows it.</summary>
-public sealed record LibraryEntryView(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string> Exceptions);
+/// <summary>One entry of the global library, as the console's search shows it (<c>Context</c> null when it has none).</summary>
+public sealed record LibraryEntryView(string Id, string Phrase, string Category, int Severity, string Language, IReadOnlyList<string> Exceptions,
+    string? Context = null);
 
 /// <summary>A page of the global library's entries that match a search, by ID; <c>Total</c> counts every match.</summary>
 public sealed record LibraryEntryPage(int Total, int Offset, IReadOnlyList<LibraryEntryView> Items);

@@ -163,10 +163,15 @@ public sealed record Proposal(
     string State,
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
-    string? Target);
+    string? Target,
+    int? Near = null);
 
 /// <summary>Accept into the school's own layer (<c>school</c>) or the global library (<c>global</c>), or reject.</summary>
-public sealed record ProposalDecision(string Action, string? Target);
+/// <param name="Near">
+/// Into the school's layer only: take the words as context, <c>unless Near: words</c> (a hit is cancelled when they are within
+/// <c>Near</c> words of it), rather than as an exception (cancelled only when the hit lies inside them).
+/// </param>
+public sealed record ProposalDecision(string Action, string? Target, int? Near = null);
 
 /// <summary>One day's incidents at a school by category and by severity.</summary>
 public sealed record DashboardDay(DateOnly Day, IReadOnlyDictionary<string, int> ByCategory, IReadOnlyDictionary<string, int> BySeverity);

@@ -54,7 +54,7 @@ public static class LibrarySearchEndpoints
             .ToList();
         var offset = query.Offset ?? 0;
         var items = matches.Skip(offset).Take(query.Limit ?? DefaultLimit)
-            .Select(e => new LibraryEntryView(e.Id, e.Phrase, e.Category, e.Severity, e.Language, e.Exceptions ?? []))
+            .Select(e => new LibraryEntryView(e.Id, e.Phrase, e.Category, e.Severity, e.Language, e.Exceptions ?? [], e.Context.Length == 0 ? null : e.Context))
             .ToList();
         return new LibraryEntryPage(matches.Count, offset, items);
     }

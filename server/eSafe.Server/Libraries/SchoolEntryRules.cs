@@ -1,10 +1,14 @@
+using System.Globalization;
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Detection.Compilation;
 
 namespace eSafe.Server.Libraries;
 
-/// <summary>What a school's own entry must be (the library's phrase syntax, docs/THREAT-LIBRARY.md), and how it is named.</summary>
+/// <summary>
+/// What a school's own entry must be (the library's phrase syntax and context column, docs/THREAT-LIBRARY.md), and how it
+/// is named.
+/// </summary>
 public static class SchoolEntryRules
 {
     /// <summary>A school's layer holds at most this many entries.</summary>
@@ -74,19 +78,68 @@ public static class SchoolEntryRules
             errors["exceptions"] = [.. exceptionProblems];
         }
 
+        if (ContextProblem(entry.Context) is { } context)
+        {
+            errors["context"] = [context];
+        }
+
         return errors;
+    }
+
+    /// <summary>Why a context cannot be used (the library file's own rules and limits), or null; null or blank is none.</summary>
+    public static string? ContextProblem(string? context)
+    {
+        var tooLong = $"the context is longer than {ThreatLibrary.MaxContextLength} characters";
+        if (context is { Length: > ThreatLibrary.MaxContextLength })
+        {
+            return tooLong;
+        }
+
+        // As kept, "a;b" gains a space after each ';'.
+        return ContextSyntax.Problem(context) ?? (CanonicalContext(context).Length > ThreatLibrary.MaxContextLength ? tooLong : null);
+    }
+
+    /// <summary>
+    /// A valid context as it is kept: its clauses as the library's parser reads them, written back in one spelling
+    /// (<c>unless 3: slashers|match; with 5: him</c>), so what is stored and compiled is what the parser understood.
+    /// </summary>
+    public static string CanonicalContext(string? context) => Written(ContextSyntax.Clauses(context));
+
+    private static string Written(IEnumerable<ContextSyntax.Clause> clauses) =>
+        string.Join("; ", clauses.Select(c => $"{(c.Required ? "with" : "unless")} {c.Window.ToString(CultureInfo.InvariantCulture)}: {string.Join('|', c.Phrases)}"));
+
+    /// <summary>
+    /// A valid context with <paramref name="phrase"/> added to its <c>unless</c> clause of <paramref name="window"/> words (one
+    /// made when it has none); unchanged when the clause lists it already. The result is checked when the entry is saved.
+    /// </summary>
+    public static string WithUnless(string? context, string phrase, int window)
+    {
+        var clauses = ContextSyntax.Clauses(context).ToList();
+        var index = clauses.FindIndex(c => !c.Required && c.Window == window);
+        if (index < 0)
+        {
+            clauses.Add(new ContextSyntax.Clause(false, window, [phrase]));
+        }
+        else if (!clauses[index].Phrases.Contains(phrase))
+        {
+            clauses[index] = clauses[index] with { Phrases = [.. clauses[index].Phrases, phrase] };
+        }
+
+        return Written(clauses);
     }
 
     /// <summary>The entry as the layer keeps it (its ID within the school).</summary>
     public static ThreatEntry ToThreatEntry(SchoolEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return new ThreatEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions ?? []);
+        return new ThreatEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions ?? [],
+            CanonicalContext(entry.Context));
     }
 
     public static SchoolEntry ToView(ThreatEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return new SchoolEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions);
+        return new SchoolEntry(entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions,
+            entry.Context.Length == 0 ? null : entry.Context);
     }
 }

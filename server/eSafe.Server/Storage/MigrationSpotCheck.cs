@@ -88,7 +88,7 @@ public static class MigrationSpotCheck
 
     private static string Layer(SchoolLayerRecord l) =>
         $"{l.Version} {l.ChangedAt?.ToUnixTimeMilliseconds()} {string.Join(',', l.DisabledGlobalIds)}\n"
-        + string.Join('\n', l.Entries.Select(e => $"{e.Id} {e.Phrase} {e.Category} {e.Severity} {e.Language} {string.Join(',', e.Exceptions)}"));
+        + string.Join('\n', l.Entries.Select(e => $"{e.Id} {e.Phrase} {e.Category} {e.Severity} {e.Language} {string.Join(',', e.Exceptions)} {e.Context}"));
 
     private static string Proposals(IReadOnlyList<Contracts.Http.Proposal> proposals) =>
         string.Join('\n', proposals.Select(p => JsonSerializer.Serialize(p, StorageJson.Default.Proposal)));

@@ -1,4 +1,5 @@
 using eSafe.Contracts.Http;
+using eSafe.Detection.Compilation;
 using eSafe.Server.Analysts;
 using eSafe.Server.Libraries;
 using eSafe.Server.Storage;
@@ -8,7 +9,8 @@ namespace eSafe.Server.Workflow;
 
 /// <summary>
 /// A senior analyst's review of proposed exceptions (docs/ESCALATION.md, "False positives"). Accepted into the school's layer,
-/// the exception is added to the school's own entry, or to a copy of the global entry that then replaces it for that school;
+/// the exception is added to the school's own entry, or to a copy of the global entry (its context too) that then replaces it
+/// for that school, as an exception or, when the analyst says how near, as an <c>unless</c> clause of the entry's context;
 /// accepted for the global library, it is listed for the library's maintainers (<c>esafe-server library proposals</c>).
 /// </summary>
 public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges layers, ISchoolLibraryStore layerStore, LibraryPackages packages,
@@ -49,6 +51,11 @@ public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges 
             problems["target"] = [$"Accept into the school's layer ({SchoolTarget}) or the global library ({GlobalTarget})."];
         }
 
+        if (decision.Near is { } near && (decision.Action != "accept" || decision.Target != SchoolTarget || near is < 1 or > ContextSyntax.MaxWindow))
+        {
+            problems["near"] = [$"Words are taken as context (near, 1 to {ContextSyntax.MaxWindow} words) only when accepted into the school's layer."];
+        }
+
         if (problems.Count > 0)
         {
             return Outcome.Invalid<Proposal>(problems, "The decision on the proposal is not valid; nothing was changed.");
@@ -65,7 +72,7 @@ public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges 
         }
 
         if (decision.Action == "accept" && decision.Target == SchoolTarget
-            && await AddToSchoolLayerAsync(user, proposal, remote, cancellationToken) is { } refusal)
+            && await AddToSchoolLayerAsync(user, proposal, decision.Near, remote, cancellationToken) is { } refusal)
         {
             return Outcome.Conflict<Proposal>(refusal);
         }
@@ -76,6 +83,7 @@ public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges 
             DecidedBy = user.Username,
             DecidedAt = clock.GetUtcNow(),
             Target = decision.Action == "accept" ? decision.Target : null,
+            Near = decision.Near,
         };
         if (!await proposals.DecideAsync(decided, cancellationToken))
         {
@@ -83,12 +91,13 @@ public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges 
         }
 
         await audit.AppendAsync(new AuditEvent(user.Username, AuditActions.ProposalDecided, proposal.IncidentId, proposal.SchoolId, remote,
-            $"{proposal.Id}: {decided.State}{(decided.Target is { } t ? " into " + t : "")}"), cancellationToken);
+            $"{proposal.Id}: {decided.State}{(decided.Target is { } t ? " into " + t : "")}{(decided.Near is { } n ? $" as context within {n} words" : "")}"),
+            cancellationToken);
         return decided;
     }
 
-    // Null when the exception is in the school's layer; otherwise why it could not be added.
-    private async Task<string?> AddToSchoolLayerAsync(ConsoleUser user, Proposal proposal, string? remote, CancellationToken cancellationToken)
+    // Null when the exception (or, with near, the context clause) is in the school's layer; otherwise why it could not be added.
+    private async Task<string?> AddToSchoolLayerAsync(ConsoleUser user, Proposal proposal, int? near, string? remote, CancellationToken cancellationToken)
     {
         var caller = new SchoolLayerChanges.Caller(user, remote);
         var layer = await layerStore.GetAsync(proposal.SchoolId, cancellationToken);
@@ -104,9 +113,12 @@ public sealed class ProposalReview(IProposalStore proposals, SchoolLayerChanges 
 
         var isGlobal = !proposal.RuleId.StartsWith(ownPrefix, StringComparison.Ordinal);
         var id = isGlobal ? copyId : entry.Id;
-        var exceptions = entry.Exceptions.Contains(proposal.Exception) ? entry.Exceptions : [.. entry.Exceptions, proposal.Exception];
+        // Words that only lie near a hit ("macbeth" for a line of the play) cancel it as context; words around it as an exception.
+        var exceptions = near is not null || entry.Exceptions.Contains(proposal.Exception) ? entry.Exceptions : [.. entry.Exceptions, proposal.Exception];
+        // The entry's context goes with it: a copy of a global entry without its "unless" would hit where the global one does not.
+        var context = near is { } window ? SchoolEntryRules.WithUnless(entry.Context, proposal.Exception, window) : entry.Context;
         var saved = await layers.SaveEntryAsync(caller, proposal.SchoolId, id,
-            new SchoolEntry(id, entry.Phrase, entry.Category, entry.Severity, entry.Language, exceptions), cancellationToken);
+            new SchoolEntry(id, entry.Phrase, entry.Category, entry.Severity, entry.Language, exceptions, context), cancellationToken);
         if (saved.Problems is { } problems)
         {
             return "The school's layer did not take the exception: " + string.Join(" ", problems.Values.SelectMany(p => p));

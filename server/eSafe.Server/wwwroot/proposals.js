@@ -35,20 +35,30 @@ function proposalRow(p) {
   cell(row, `${p.ruleId}: “${p.phrase}”`);
   cell(row, p.exception, 'phrase');
   cell(row, `${p.proposedBy}, ${utcTime(p.proposedAt)}`);
-  const outcome = cell(row, p.state === 'pending' ? '' : `${p.state}${p.target ? ` (${p.target})` : ''} by ${p.decidedBy ?? '?'}`);
+  const how = p.target ? ` (${p.target}${p.near ? `, as context within ${p.near} words` : ''})` : '';
+  const outcome = cell(row, p.state === 'pending' ? '' : `${p.state}${how} by ${p.decidedBy ?? '?'}`);
   if (p.state === 'pending' && isSenior()) {
+    // Blank: the words become an exception (the hit lies inside them); a number: context, "unless N: words" (near the hit).
+    const near = document.createElement('input');
+    near.type = 'number';
+    near.min = '1';
+    near.max = '50';
+    near.name = 'near';
+    near.placeholder = 'near';
+    near.setAttribute('aria-label', "For the school's words: as context within this many words of the hit (blank: as an exception)");
     outcome.append(
-      button("Add to the school's words", () => decide(p, 'accept', 'school'), 'quiet'),
+      near,
+      button("Add to the school's words", () => decide(p, 'accept', 'school', near.value ? Number(near.value) : null), 'quiet'),
       button('Add to the global library', () => decide(p, 'accept', 'global'), 'quiet'),
       button('Reject', () => decide(p, 'reject', null), 'quiet'));
   }
   return row;
 }
 
-async function decide(p, action, target) {
+async function decide(p, action, target, near = null) {
   $('proposals-error').textContent = '';
   try {
-    await call(`/proposals/${p.id}`, { method: 'POST', body: JSON.stringify({ action, target }) });
+    await call(`/proposals/${p.id}`, { method: 'POST', body: JSON.stringify({ action, target, near }) });
     await showProposals(new URLSearchParams({ state: 'pending' }));
   } catch (e) {
     $('proposals-error').textContent = e.message;

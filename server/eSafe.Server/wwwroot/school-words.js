@@ -12,7 +12,7 @@ const severities = [
   [4, '4 – risk of harm: urgent report'],
   [5, '5 – illegal or life-threatening: immediate phone alert'],
 ];
-const formFields = ['id', 'phrase', 'category', 'severity', 'language', 'exceptions'];
+const formFields = ['id', 'phrase', 'category', 'severity', 'language', 'exceptions', 'context'];
 const pageSize = 20;
 let schoolId = null;
 let layer = null;
@@ -102,6 +102,7 @@ function describedRow(entry) {
 function entryRow(entry) {
   const row = describedRow(entry);
   cell(row, (entry.exceptions ?? []).join('; '));
+  cell(row, entry.context ?? '', 'word-context');
   cell(row, '').append(
     button('Edit', () => edit(entry), 'quiet'),
     button('Remove', () => remove(entry.id), 'quiet'));
@@ -125,6 +126,7 @@ function edit(entry) {
   form.severity.value = String(entry.severity);
   form.language.value = entry.language;
   form.exceptions.value = (entry.exceptions ?? []).join('; ');
+  form.context.value = entry.context ?? '';
   form.phrase.focus();
 }
 
@@ -139,6 +141,8 @@ async function save() {
     severity: Number(form.severity.value),
     language: form.language.value.trim(),
     exceptions: form.exceptions.value.split(';').map((x) => x.trim()).filter((x) => x.length > 0),
+    // Blank is none; the server checks it with the library's own parser and names what is wrong.
+    context: form.context.value.trim() || null,
   };
   if (!id) {
     showFormErrors({ id: ['Give the entry an ID (letters, digits, -, _ or .), e.g. nick-01.'] });
@@ -197,6 +201,7 @@ async function searchGlobal() {
 
 function globalRow(entry) {
   const row = describedRow(entry);
+  cell(row, entry.context ?? '', 'word-context');
   cell(row, '', 'switch');
   markGlobal(row);
   return row;

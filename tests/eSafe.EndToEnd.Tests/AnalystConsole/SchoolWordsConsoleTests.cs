@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using eSafe.Detection;
 using eSafe.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -7,7 +8,8 @@ namespace eSafe.EndToEnd.Tests.AnalystConsole;
 
 /// <summary>
 /// The console's "School words" view in real Chromium against the server as a process: a school's own
-/// entries added, refused with what is wrong, removed; global entries switched off and on; scoping.
+/// entries added, refused with what is wrong, removed; an entry's context written, refused and edited; global entries
+/// switched off and on; scoping.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -111,6 +113,60 @@ public sealed partial class SchoolWordsConsoleTests
         layer.Version.Should().Be(4);
         layer.Entries.Should().BeEmpty();
         layer.DisabledGlobalIds.Should().BeEmpty();
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_context_is_written_refused_beside_its_field_when_wrong_shown_edited_and_cleared()
+    {
+        var page = await _browser.SignInAsync(_server.Url, ContactUsername, _contactPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "School words" }).ClickAsync();
+        var form = page.Locator("#word-form");
+        var context = form.Locator("input[name=context]");
+        var save = form.GetByRole(AriaRole.Button, new() { Name = "Save entry" });
+        var analyst = await _server.LoginAsAnalystAsync();
+        var before = await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None);
+
+        // A window over 50: the error is beside the context field alone, and nothing is stored.
+        await form.Locator("input[name=id]").FillAsync("mascot-1");
+        await form.Locator("input[name=phrase]").FillAsync("slash+");
+        await form.Locator("select[name=category]").SelectOptionAsync("violence");
+        await context.FillAsync("unless 60: slashers|match|team");
+        await save.ClickAsync();
+        await Expect(page.Locator("#word-context-error")).ToContainTextAsync("N from 1 to 50");
+        await Expect(page.Locator("#word-phrase-error")).ToBeEmptyAsync();
+        await Expect(page.Locator("#word-form-error")).ToContainTextAsync("Nothing was saved");
+        (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Should().BeEquivalentTo(before);
+
+        await context.FillAsync("unless 3: slashers | match | team");
+        await save.ClickAsync();
+        var row = page.Locator("#words-rows tr[data-id='mascot-1']");
+        await Expect(row.Locator("td.word-context")).ToHaveTextAsync("unless 3: slashers|match|team");
+        await Expect(page.Locator("#word-context-error")).ToBeEmptyAsync();
+        var shot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "school-words-context.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        TestContext.AddTestAttachment(shot, "the School words view with an entry that has a context");
+
+        // Edit brings the context back into the form; a required word is added; then the context is cleared.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Expect(context).ToHaveValueAsync("unless 3: slashers|match|team");
+        await context.FillAsync("unless 3: slashers|match|team; with 6: {him|her}");
+        await save.ClickAsync();
+        await Expect(row.Locator("td.word-context")).ToHaveTextAsync("unless 3: slashers|match|team; with 6: {him|her}");
+        (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Entries.Single(e => e.Id == "mascot-1").Context
+            .Should().Be("unless 3: slashers|match|team; with 6: {him|her}");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await context.FillAsync("");
+        await save.ClickAsync();
+        await Expect(page.Locator("#word-form-status")).ToContainTextAsync("Saved entry mascot-1");
+        await Expect(row.Locator("td.word-context")).ToBeEmptyAsync();
+        (await analyst.GetSchoolLayerAsync(_contactSchoolId, CancellationToken.None)).Entries.Single(e => e.Id == "mascot-1").Context.Should().BeNull();
+
+        // A global entry's context is shown too, so a school sees what already cancels it before switching it off.
+        var global = DefaultLibrary.Load().Entries.First(e => e.Context.Length > 0);
+        await page.Locator("#global-search input[name=text]").FillAsync(global.Id);
+        await page.Locator("#global-search").GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.Locator($"#global-rows tr[data-id='{global.Id}'] td.word-context")).ToHaveTextAsync(global.Context);
     }
 
     [Test]

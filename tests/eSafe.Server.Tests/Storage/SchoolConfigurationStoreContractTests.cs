@@ -1,6 +1,9 @@
 using eSafe.Contracts.Http;
 using eSafe.Detection;
 using eSafe.Server.Storage;
+using eSafe.Server.Storage.Postgres;
+using eSafe.Server.Tests.Support;
+using Npgsql;
 
 namespace eSafe.Server.Tests.Storage;
 
@@ -54,6 +57,87 @@ public sealed class SchoolConfigurationStoreContractTests(StoreKind kind)
         (await layers.EntryHistoryAsync("sch-1", "s-1", CancellationToken.None)).Should().BeEquivalentTo(
             [new RuleFacts("self-harm", 4), new RuleFacts("self-harm", 5)]);
         (await layers.EntryHistoryAsync("sch-2", "s-1", CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task An_entry_keeps_its_context_and_a_replacement_without_one_has_none()
+    {
+        var layers = _stores.Get<ISchoolLibraryStore>();
+        var mascot = new ThreatEntry("s-1", "slash+", "violence", 3, "en-GB", ["slash fiction"], "unless 3: slashers|match|team; with 6: {him|her}");
+
+        await layers.SaveEntryAsync("sch-1", mascot, At, CancellationToken.None);
+        (await layers.GetAsync("sch-1", CancellationToken.None)).Entries.Should().ContainSingle().Which.Should().BeEquivalentTo(mascot);
+        await layers.SaveEntryAsync("sch-1", mascot with { Context = "" }, At.AddMinutes(1), CancellationToken.None);
+
+        (await layers.GetAsync("sch-1", CancellationToken.None)).Entries.Should().ContainSingle().Which.Context.Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task An_entry_saved_before_entries_had_a_context_reads_with_none()
+    {
+        // Written as the server before the context column wrote it: LiteDB without the field, PostgreSQL at the schema before it, then migrated.
+        var old = kind == StoreKind.Postgres ? await OldPostgresAsync() : _stores;
+        try
+        {
+            if (kind == StoreKind.LiteDb)
+            {
+                old.Folder.Database.GetCollection("school_entries").Insert(new LiteDB.BsonDocument
+                {
+                    ["_id"] = "sch-old/s-1", ["schoolId"] = "sch-old", ["id"] = "s-1", ["phrase"] = "the old quarry", ["category"] = "violence",
+                    ["severity"] = 2, ["language"] = "en-GB", ["exceptions"] = new LiteDB.BsonArray(new LiteDB.BsonValue("quarry tour")),
+                });
+            }
+
+            var layers = old.Get<ISchoolLibraryStore>();
+            var entry = (await layers.GetAsync("sch-old", CancellationToken.None)).Entries.Should().ContainSingle().Subject;
+            entry.Should().BeEquivalentTo(new ThreatEntry("s-1", "the old quarry", "violence", 2, "en-GB", ["quarry tour"]));
+            entry.Context.Should().BeEmpty();
+
+            // And it takes a context once it is saved again.
+            await layers.SaveEntryAsync("sch-old", entry with { Context = "unless 4: tour|trip" }, At, CancellationToken.None);
+            (await layers.GetAsync("sch-old", CancellationToken.None)).Entries.Single().Context.Should().Be("unless 4: tour|trip");
+        }
+        finally
+        {
+            if (old != _stores)
+            {
+                await old.DisposeAsync();
+            }
+        }
+    }
+
+    // A database made and filled by a server whose schema ended before the context column, then opened by this one (which migrates it).
+    private static async Task<Stores> OldPostgresAsync()
+    {
+        var database = (await StoreKind.Postgres.NewDatabaseAsync())!;
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            foreach (var migration in SchemaMigrations.All.TakeWhile(m => !m.Name.EndsWith("_school_entry_context", StringComparison.Ordinal)))
+            {
+                await ExecuteAsync(connection, migration.Sql);
+                await ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", migration.Version, migration.Name);
+            }
+
+            await ExecuteAsync(connection, """
+                INSERT INTO school_entries (school_id, entry_id, phrase, category, severity, language, exceptions)
+                VALUES ('sch-old', 's-1', 'the old quarry', 'violence', 2, 'en-GB', '{"quarry tour"}')
+                """);
+        }
+
+        return Stores.Open(ServerHarness.NewDataDirectory(), database);
+
+        static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] args)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            foreach (var arg in args)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = arg });
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     [Test]

@@ -54,6 +54,7 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
                 ["severity"] = entry.Severity,
                 ["language"] = entry.Language,
                 ["exceptions"] = new BsonArray(entry.Exceptions.Select(e => new BsonValue(e))),
+                ["context"] = entry.Context,
             });
             return true;
         })!.Value);
@@ -155,6 +156,9 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
 
     private static string EntryKey(string schoolId, string entryId) => schoolId + "/" + entryId;
 
+    // An entry saved before entries had a context has no "context" field: it has none.
     private static ThreatEntry ReadEntry(BsonDocument d) => new(d["id"].AsString, d["phrase"].AsString, d["category"].AsString,
-        d["severity"].AsInt32, d["language"].AsString, [.. d["exceptions"].AsArray.Select(v => v.AsString)]);
+        d["severity"].AsInt32, d["language"].AsString, [.. d["exceptions"].AsArray.Select(v => v.AsString)], Context(d));
+
+    internal static string Context(BsonDocument d) => d["context"].IsString ? d["context"].AsString : "";
 }

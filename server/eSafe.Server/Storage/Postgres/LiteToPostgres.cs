@@ -52,9 +52,9 @@ public static class LiteToPostgres
                 Text(d["remoteAddress"]), Text(d["detail"]), d["previousHash"].AsString, d["hash"].AsString]),
         new("school layers", "school_layers", "school_layers", "school_id, version, changed_ms, disabled",
             (d, _) => [Id(d), d["version"].AsInt32, Ms(d["changedAt"]), d["disabled"].AsArray.Select(v => v.AsString).ToArray()]),
-        new("school entries", "school_entries", "school_entries", "school_id, entry_id, phrase, category, severity, language, exceptions",
+        new("school entries", "school_entries", "school_entries", "school_id, entry_id, phrase, category, severity, language, exceptions, context",
             (d, _) => [d["schoolId"].AsString, d["id"].AsString, d["phrase"].AsString, d["category"].AsString, d["severity"].AsInt32, d["language"].AsString,
-                d["exceptions"].AsArray.Select(v => v.AsString).ToArray()]),
+                d["exceptions"].AsArray.Select(v => v.AsString).ToArray(), LiteDb.LiteSchoolLibraryStore.Context(d)]),
         new("school entry history", "school_entry_history", "school_entry_history", "school_id, entry_id, category, severity, until_ms",
             (d, _) =>
             {

@@ -18,8 +18,9 @@ public sealed class PostgresSchoolLibraryStore(DataFolder data) : ISchoolLibrary
         var layer = await connection.QueryFirstAsync("SELECT version, changed_ms, disabled FROM school_layers WHERE school_id = $1",
             r => new { Version = r.GetInt32(0), ChangedAt = r.Time(1), Disabled = r.GetFieldValue<string[]>(2) }, cancellationToken, schoolId);
         var entries = await connection.QueryAsync(
-            "SELECT entry_id, phrase, category, severity, language, exceptions FROM school_entries WHERE school_id = $1 ORDER BY entry_id",
-            r => new ThreatEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), [.. r.GetFieldValue<string[]>(5)]),
+            "SELECT entry_id, phrase, category, severity, language, exceptions, context FROM school_entries WHERE school_id = $1 ORDER BY entry_id",
+            r => new ThreatEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), [.. r.GetFieldValue<string[]>(5)],
+                r.GetString(6)),
             cancellationToken, schoolId);
         return new SchoolLayerRecord(schoolId, layer?.Version ?? 0, layer?.ChangedAt, entries,
             layer is null ? [] : [.. layer.Disabled.Order(StringComparer.Ordinal)]);
@@ -38,9 +39,11 @@ public sealed class PostgresSchoolLibraryStore(DataFolder data) : ISchoolLibrary
         {
             await KeepHistoryAsync(connection, schoolId, entry.Id, at, cancellationToken);
             await connection.ExecuteAsync("""
-                INSERT INTO school_entries (school_id, entry_id, phrase, category, severity, language, exceptions) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                ON CONFLICT (school_id, entry_id) DO UPDATE SET phrase = $3, category = $4, severity = $5, language = $6, exceptions = $7
-                """, cancellationToken, schoolId, entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions.ToArray());
+                INSERT INTO school_entries (school_id, entry_id, phrase, category, severity, language, exceptions, context)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (school_id, entry_id) DO UPDATE SET phrase = $3, category = $4, severity = $5, language = $6, exceptions = $7, context = $8
+                """, cancellationToken, schoolId, entry.Id, entry.Phrase, entry.Category, entry.Severity, entry.Language, entry.Exceptions.ToArray(),
+                entry.Context);
             return true;
         }, cancellationToken))!.Value;
     }
