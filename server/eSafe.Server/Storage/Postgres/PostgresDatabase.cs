@@ -17,6 +17,9 @@ public sealed class PostgresDatabase : IDisposable
         Description = description;
     }
 
+    /// <summary>How many statements each connection keeps prepared unless the connection string says otherwise.</summary>
+    public const int AutoPrepared = 64;
+
     public NpgsqlDataSource Source { get; }
 
     /// <summary>Host, port and database, without the password: what logs and messages may name.</summary>
@@ -36,6 +39,14 @@ public sealed class PostgresDatabase : IDisposable
         }
 
         var description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        // The same few statements run for every request (an incident, its audit line): prepared once per connection, PostgreSQL
+        // parses and plans them once. A connection string that says otherwise (Max Auto Prepare=0, e.g. behind a pooler
+        // that cannot keep prepared statements) wins.
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = AutoPrepared;
+        }
+
         var source = NpgsqlDataSource.Create(builder);
         try
         {
