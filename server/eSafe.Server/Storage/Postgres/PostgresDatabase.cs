@@ -42,7 +42,7 @@ public sealed class PostgresDatabase : IDisposable
         // The same few statements run for every request (an incident, its audit line): prepared once per connection, PostgreSQL
         // parses and plans them once. A connection string that says otherwise (Max Auto Prepare=0, e.g. behind a pooler
         // that cannot keep prepared statements) wins.
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = AutoPrepared;
         }
@@ -64,6 +64,13 @@ public sealed class PostgresDatabase : IDisposable
             source.Dispose();
             throw;
         }
+    }
+
+    // Whether the connection string itself sets the option (Npgsql's own builder answers yes for any keyword it knows).
+    private static bool Names(string connectionString, params string[] keywords)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keywords.Any(given.ContainsKey);
     }
 
     /// <summary>A connection from the pool; the database being unreachable is a <see cref="StorageUnavailableException"/> (503).</summary>
