@@ -1,6 +1,5 @@
 using eSafe.Server.Storage.Postgres;
 using eSafe.Server.Tests.Support;
-using Npgsql;
 
 namespace eSafe.Server.Tests.Storage;
 
