@@ -27,13 +27,13 @@ public static class IngestRun
     }
 
     public static async Task<Result> RunAsync(string setup, SealedIncidents client, IReadOnlyList<IngestServer> servers,
-        IReadOnlyList<EnrolmentResponse> devices, TimeSpan duration, Func<TimeSpan>? databaseCpu)
+        IReadOnlyList<EnrolmentResponse> devices, TimeSpan warmUp, TimeSpan duration, Func<TimeSpan>? databaseCpu)
     {
-        // Warm-up: JIT, connections, pools; not counted.
+        // Warm-up: JIT (tiering up takes tens of seconds on a busy machine), connections, pools; not counted.
         var warm = Stopwatch.StartNew();
         await Task.WhenAll(devices.Select(async (device, i) =>
         {
-            for (var k = 0; warm.Elapsed < TimeSpan.FromSeconds(3); k++)
+            for (var k = 0; warm.Elapsed < warmUp; k++)
             {
                 await Send(client, servers[(i + k) % servers.Count].Url, device);
             }

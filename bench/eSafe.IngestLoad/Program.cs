@@ -4,13 +4,14 @@ using eSafe.IngestLoad;
 using eSafe.Server.Tests.Support;
 using Npgsql;
 
-// dotnet bench/eSafe.IngestLoad/bin/Release/net10.0/eSafe.IngestLoad.dll [seconds] [devices] [server dll] [setups]
+// dotnet bench/eSafe.IngestLoad/bin/Release/net10.0/eSafe.IngestLoad.dll [seconds] [devices] [server dll] [setups] [warm-up seconds]
 // Real server processes on loopback; each device uploads sealed incidents with a 100 KB screenshot, one after another.
 // Setups (comma-separated, default all): lite (LiteDB), pg1 (PostgreSQL, one server), pg2 (PostgreSQL, two servers). See bench/README.md.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 var dll = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine("artifacts", "server", "esafe-server.dll"));
 var setups = (args.Length > 3 ? args[3] : "lite,pg1,pg2").Split(',');
+var warmUp = TimeSpan.FromSeconds(args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 15);
 var duration = TimeSpan.FromSeconds(seconds);
 using var client = new SealedIncidents();
 var root = Directory.CreateTempSubdirectory("esafe-ingest-load-").FullName;
@@ -50,7 +51,7 @@ try
             var devices = await client.EnrolAsync(servers[0].Url, code, deviceCount);
             Console.WriteLine($"{setup}: server process id(s) {string.Join(", ", servers.Select(s => s.ProcessId))}");
             var port = cluster?.Port;
-            var result = await IngestRun.RunAsync(setup, client, servers, devices, duration, postgres ? () => PostgresCpu.Of(port!.Value) : null);
+            var result = await IngestRun.RunAsync(setup, client, servers, devices, warmUp, duration, postgres ? () => PostgresCpu.Of(port!.Value) : null);
             Console.WriteLine(result.Describe());
         }
         finally

@@ -75,6 +75,34 @@ public sealed class IncidentStoreContractTests(StoreKind kind)
     }
 
     [Test]
+    public async Task Incidents_added_at_once_are_stored_once_each_and_every_caller_is_told_whether_it_was_its_own()
+    {
+        // Arrivals at the same moment share a write (the stores group them): each ID is still added once, a second arrival of
+        // it is a duplicate whether or not it came in the same group, and one without a screenshot has none.
+        var made = Enumerable.Range(0, 24).Select(n => Make("sch-a", n)).ToList();
+        var arrivals = made.Concat(made.Take(8)).Select((m, n) => (m.Incident, Screenshot: n % 12 == 5 ? null : m.Screenshot)).ToList();
+        var outcomes = await Task.WhenAll(arrivals.Select(a => Task.Run(() => Incidents.AddAsync(a.Incident, a.Screenshot, CancellationToken.None))));
+
+        outcomes.Count(o => o == AddOutcome.Added).Should().Be(24);
+        arrivals.Zip(outcomes).Where(p => p.Second == AddOutcome.Added).Select(p => p.First.Incident.Id).Should().OnlyHaveUniqueItems();
+        (await Incidents.CountAsync(CancellationToken.None)).Should().Be(24);
+        foreach (var (incident, screenshot) in arrivals.Zip(outcomes).Where(p => p.Second == AddOutcome.Added).Select(p => p.First))
+        {
+            var stored = await Incidents.GetScreenshotAsync(incident.Id, CancellationToken.None);
+            if (screenshot is null)
+            {
+                stored.Should().BeNull(incident.Id);
+            }
+            else
+            {
+                stored.Should().Equal(screenshot, incident.Id);
+            }
+
+            (await Incidents.GetAsync(incident.Id, CancellationToken.None))!.Incident.Context.Should().Be(incident.Incident.Context);
+        }
+    }
+
+    [Test]
     public async Task The_queue_is_newest_first_and_pages_on_from_the_last_incident_shown()
     {
         var added = new List<StoredIncident>();

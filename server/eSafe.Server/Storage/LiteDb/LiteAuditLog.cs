@@ -26,6 +26,8 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
     private readonly AuditChain _chain;
     private readonly int _anchorInterval;
     private readonly Lock _append = new();
+    private readonly LiteDatabase _database;
+    private readonly GroupCommit<AuditEvent, AuditEntry> _appends;
     private long _lastSequence;
     private string _lastHash = Genesis;
     private long _lastAnchored;
@@ -35,6 +37,8 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         ArgumentNullException.ThrowIfNull(data);
         _clock = clock;
         _anchorInterval = Math.Max(1, options?.AuditAnchorInterval ?? 100);
+        _database = data.Database;
+        _appends = new GroupCommit<AuditEvent, AuditEntry>(AppendBatch);
         _lines = data.Database.GetCollection("audit");
         _lines.EnsureIndex("incidentId");
         _lines.EnsureIndex("action");
@@ -64,18 +68,43 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
     public Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        return _appends.AddAsync(auditEvent, cancellationToken);
+    }
+
+    // The lines asked for together go in one LiteDB transaction (GroupCommit): LiteDB writes every page a commit touched to
+    // its log, and lines side by side share their data and index pages.
+    private Task<IReadOnlyList<AuditEntry>> AppendBatch(IReadOnlyList<AuditEvent> events)
+    {
         lock (_append)
         {
-            var entry = _chain.Next(_lastSequence, _lastHash, _clock.GetUtcNow(), auditEvent);
-            _lines.Insert(Write(entry));
-            _lastSequence = entry.Sequence;
-            _lastHash = entry.Hash;
+            var entries = new List<AuditEntry>(events.Count);
+            var (sequence, hash) = (_lastSequence, _lastHash);
+            foreach (var auditEvent in events)
+            {
+                var entry = _chain.Next(sequence, hash, _clock.GetUtcNow(), auditEvent);
+                (sequence, hash) = (entry.Sequence, entry.Hash);
+                entries.Add(entry);
+            }
+
+            _database.BeginTrans();
+            try
+            {
+                _lines.InsertBulk(entries.Select(Write));
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                throw;
+            }
+
+            (_lastSequence, _lastHash) = (sequence, hash);
             if (_lastSequence - _lastAnchored >= _anchorInterval)
             {
                 Anchor();
             }
 
-            return Task.FromResult(entry);
+            return Task.FromResult<IReadOnlyList<AuditEntry>>(entries);
         }
     }
 

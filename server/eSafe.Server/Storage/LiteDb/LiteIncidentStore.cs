@@ -19,6 +19,7 @@ public sealed class LiteIncidentStore : IIncidentStore
     private readonly ILiteCollection<BsonDocument> _contents;
     private readonly ILiteCollection<BsonDocument> _screenshots;
     private readonly Lock _write = new();
+    private readonly GroupCommit<Addition, AddOutcome> _adds;
 
     public LiteIncidentStore(DataFolder data, PeriodKeys periods)
     {
@@ -26,6 +27,7 @@ public sealed class LiteIncidentStore : IIncidentStore
         _database = data.Database;
         _cipher = data.Cipher;
         _periods = periods;
+        _adds = new GroupCommit<Addition, AddOutcome>(AddBatch, maxBatch: 32);
         _incidents = _database.GetCollection(IncidentsCollection);
         _contents = _database.GetCollection("incident_contents");
         _screenshots = _database.GetCollection("screenshots");
@@ -65,23 +67,42 @@ public sealed class LiteIncidentStore : IIncidentStore
         var sealedScreenshot = screenshot is null ? null
             : await _periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, ScreenshotPurpose(incident.Id), cancellationToken);
 
+        return await _adds.AddAsync(new Addition(document, blob, sealedScreenshot), cancellationToken);
+    }
+
+    private sealed record Addition(BsonDocument Incident, byte[] Contents, byte[]? Screenshot);
+
+    // The incidents that arrive together go in one transaction (GroupCommit): LiteDB writes every page a commit touched to its
+    // log, whole, and incidents side by side share their index and data pages, and one commit's log write.
+    private Task<IReadOnlyList<AddOutcome>> AddBatch(IReadOnlyList<Addition> additions)
+    {
+        var outcomes = new AddOutcome[additions.Count];
         lock (_write)
         {
-            if (_incidents.Exists("_id = @0", incident.Id))
-            {
-                return AddOutcome.Duplicate;
-            }
-
+            var ids = new HashSet<string>(StringComparer.Ordinal);
             _database.BeginTrans();
             try
             {
-                if (sealedScreenshot is not null)
+                for (var n = 0; n < additions.Count; n++)
                 {
-                    _screenshots.Insert(new BsonDocument { ["_id"] = incident.Id, ["blob"] = sealedScreenshot });
+                    var (document, contents, screenshot) = additions[n];
+                    var id = document["_id"].AsString;
+                    if (!ids.Add(id) || _incidents.Exists("_id = @0", id))
+                    {
+                        outcomes[n] = AddOutcome.Duplicate;
+                        continue;
+                    }
+
+                    if (screenshot is not null)
+                    {
+                        _screenshots.Insert(new BsonDocument { ["_id"] = id, ["blob"] = screenshot });
+                    }
+
+                    _contents.Insert(new BsonDocument { ["_id"] = id, ["blob"] = contents });
+                    _incidents.Insert(document);
+                    outcomes[n] = AddOutcome.Added;
                 }
 
-                _contents.Insert(new BsonDocument { ["_id"] = incident.Id, ["blob"] = blob });
-                _incidents.Insert(document);
                 _database.Commit();
             }
             catch
@@ -91,7 +112,7 @@ public sealed class LiteIncidentStore : IIncidentStore
             }
         }
 
-        return AddOutcome.Added;
+        return Task.FromResult<IReadOnlyList<AddOutcome>>(outcomes);
     }
 
     public Task<string?> FindDeviceAsync(string id, CancellationToken cancellationToken) =>

@@ -22,6 +22,18 @@ internal static class Pg
         return command;
     }
 
+    /// <summary>One command of an <see cref="NpgsqlBatch"/> (sent with the others in one round trip).</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, params object?[] args)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var arg in args)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = arg ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
     public static async Task<int> ExecuteAsync(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] args)
     {
         await using var command = connection.Sql(sql, args);

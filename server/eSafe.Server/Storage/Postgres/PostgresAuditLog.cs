@@ -6,7 +6,8 @@ namespace eSafe.Server.Storage.Postgres;
 /// <summary>
 /// The audit log as a table keyed by sequence, chained and anchored as <see cref="AuditChain"/> says. Nothing of the chain
 /// lives in a process's memory: each append takes a transaction-scoped advisory lock, reads the last line and adds the
-/// next, so any number of processes write one unbroken chain. The head is anchored every
+/// next, so any number of processes write one unbroken chain; lines a process is asked for at the same time share one such
+/// transaction (<see cref="GroupCommit{TItem, TResult}"/>). The head is anchored every
 /// <see cref="ServerOptions.AuditAnchorInterval"/> lines (by sequence, whichever process wrote it) and when a process stops,
 /// in this machine's keys folder and in the database (keyed, so a database writer cannot make one), so that a check on any
 /// machine sees the anchors of all.
@@ -21,6 +22,7 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
     private readonly TimeProvider _clock;
     private readonly AuditChain _chain;
     private readonly int _anchorInterval;
+    private readonly GroupCommit<AuditEvent, AuditEntry> _appends;
     private bool _appended;
 
     public PostgresAuditLog(DataFolder data, TimeProvider clock, ServerOptions? options = null)
@@ -29,6 +31,7 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
         _db = data.RequirePostgres();
         _clock = clock;
         _anchorInterval = Math.Max(1, options?.AuditAnchorInterval ?? 100);
+        _appends = new GroupCommit<AuditEvent, AuditEntry>(AppendBatchAsync);
         using var connection = _db.Source.OpenConnection();
         bool keyed;
         using (var marker = connection.Sql("INSERT INTO meta (id, at_ms) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", KeyedMarker, Pg.Ms(clock.GetUtcNow())))
@@ -56,30 +59,48 @@ public sealed class PostgresAuditLog : IAuditLog, IDisposable
         }
     }
 
-    public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        var entry = await _db.InTransactionAsync(async connection =>
+        return _appends.AddAsync(auditEvent, cancellationToken);
+    }
+
+    // One transaction for every line that arrived together (GroupCommit): the lock, the read of the head and the commit's
+    // WAL flush are shared, so lines are not limited to one a flush while the lock is held across it.
+    private async Task<IReadOnlyList<AuditEntry>> AppendBatchAsync(IReadOnlyList<AuditEvent> events)
+    {
+        var entries = await _db.InTransactionAsync(async connection =>
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1, 0)", cancellationToken, LockClass);
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1, 0)", CancellationToken.None, LockClass);
             var last = await connection.QueryFirstAsync("SELECT seq, hash FROM audit ORDER BY seq DESC", r => new { Sequence = r.GetInt64(0), Hash = r.GetString(1) },
-                cancellationToken);
-            var next = _chain.Next(last?.Sequence ?? 0, last?.Hash ?? AuditChain.Genesis, _clock.GetUtcNow(), auditEvent);
-            await connection.ExecuteAsync($"INSERT INTO audit ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", cancellationToken,
-                next.Sequence, Pg.Ms(next.At), next.Actor, next.Action, next.IncidentId, next.SchoolId, next.RemoteAddress, next.Detail, next.PreviousHash, next.Hash);
-            return next;
-        }, cancellationToken);
+                CancellationToken.None);
+            var (sequence, hash) = (last?.Sequence ?? 0, last?.Hash ?? AuditChain.Genesis);
+            var lines = new List<AuditEntry>(events.Count);
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var auditEvent in events)
+            {
+                var next = _chain.Next(sequence, hash, _clock.GetUtcNow(), auditEvent);
+                (sequence, hash) = (next.Sequence, next.Hash);
+                lines.Add(next);
+                batch.BatchCommands.Add(Pg.BatchCommand($"INSERT INTO audit ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    next.Sequence, Pg.Ms(next.At), next.Actor, next.Action, next.IncidentId, next.SchoolId, next.RemoteAddress, next.Detail,
+                    next.PreviousHash, next.Hash));
+            }
+
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
+            return lines;
+        }, CancellationToken.None);
         _appended = true;
 
         // After the commit, so an anchor never names a line that was rolled back.
-        if (entry.Sequence % _anchorInterval == 0)
+        foreach (var entry in entries.Where(e => e.Sequence % _anchorInterval == 0))
         {
             var anchor = _chain.Anchors.Append(entry.Sequence, entry.Hash, _clock.GetUtcNow());
-            await using var connection = await _db.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(InsertAnchor, cancellationToken, anchor.Count, anchor.Head, Pg.Ms(anchor.At), anchor.Mac);
+            await using var connection = await _db.OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync(InsertAnchor, CancellationToken.None, anchor.Count, anchor.Head, Pg.Ms(anchor.At), anchor.Mac);
         }
 
-        return entry;
+        return entries;
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(long afterSequence, int limit, CancellationToken cancellationToken)

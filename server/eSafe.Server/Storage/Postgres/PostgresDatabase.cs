@@ -17,6 +17,9 @@ public sealed class PostgresDatabase : IDisposable
         Description = description;
     }
 
+    /// <summary>How many statements each connection keeps prepared unless the connection string says otherwise.</summary>
+    public const int AutoPrepared = 64;
+
     public NpgsqlDataSource Source { get; }
 
     /// <summary>Host, port and database, without the password: what logs and messages may name.</summary>
@@ -36,6 +39,14 @@ public sealed class PostgresDatabase : IDisposable
         }
 
         var description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        // The same few statements run for every request (an incident, its audit line): prepared once per connection, PostgreSQL
+        // parses and plans them once. A connection string that says otherwise (Max Auto Prepare=0, e.g. behind a pooler
+        // that cannot keep prepared statements) wins.
+        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = AutoPrepared;
+        }
+
         var source = NpgsqlDataSource.Create(builder);
         try
         {
@@ -53,6 +64,13 @@ public sealed class PostgresDatabase : IDisposable
             source.Dispose();
             throw;
         }
+    }
+
+    // Whether the connection string itself sets the option (Npgsql's own builder answers yes for any keyword it knows).
+    private static bool Names(string connectionString, params string[] keywords)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keywords.Any(given.ContainsKey);
     }
 
     /// <summary>A connection from the pool; the database being unreachable is a <see cref="StorageUnavailableException"/> (503).</summary>

@@ -27,28 +27,27 @@ public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) :
             BlobPurposes.IncidentContents(i.Id, i.SchoolId, i.DeviceId, i.Category, i.Severity, occurred, received), cancellationToken);
         var sealedScreenshot = screenshot is null ? null
             : await periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, BlobPurposes.Screenshot(i.Id), cancellationToken);
-        return await _db.InTransactionAsync(async connection =>
-        {
-            // A device deletes its copy on our 200: this commit waits for its WAL on disk even where the server was set up without.
-            await connection.ExecuteAsync("SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'",
-                cancellationToken);
-            var added = await connection.ExecuteAsync("""
+        // One round trip, one implicit transaction (a batch ends in one Sync): the incident, its screenshot only when the incident
+        // was new, and the commit. A device deletes its copy on our 200: the commit waits for its WAL on disk even where the server
+        // was set up without (set_config local to this transaction).
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Pg.BatchCommand("SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'"));
+        batch.BatchCommands.Add(Pg.BatchCommand("""
+            WITH added AS (
                 INSERT INTO incidents (id, school_id, device_id, status, category, severity, occurred_ms, received_ms, rule_id, user_tag, contents)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING
-                """, cancellationToken, i.Id, i.SchoolId, i.DeviceId, incident.Status, i.Category, i.Severity, occurred, received, i.RuleId,
-                BlobPurposes.UserTag(_cipher, i.SchoolId, i.UserId), blob);
-            if (added == 0)
-            {
-                return AddOutcome.Duplicate;
-            }
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id),
+            shot AS (INSERT INTO screenshots (incident_id, blob) SELECT id, $12::bytea FROM added WHERE $12::bytea IS NOT NULL)
+            SELECT count(*) FROM added
+            """, i.Id, i.SchoolId, i.DeviceId, incident.Status, i.Category, i.Severity, occurred, received, i.RuleId,
+            BlobPurposes.UserTag(_cipher, i.SchoolId, i.UserId), blob, sealedScreenshot));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var added = await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 1;
+        // Read to the server's ReadyForQuery, which it sends once the implicit transaction has committed (or with its error).
+        await reader.CloseAsync();
 
-            if (sealedScreenshot is not null)
-            {
-                await connection.ExecuteAsync("INSERT INTO screenshots (incident_id, blob) VALUES ($1, $2)", cancellationToken, i.Id, sealedScreenshot);
-            }
-
-            return AddOutcome.Added;
-        }, cancellationToken);
+        return added ? AddOutcome.Added : AddOutcome.Duplicate;
     }
 
     public async Task<string?> FindDeviceAsync(string id, CancellationToken cancellationToken)
