@@ -99,9 +99,15 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
             }
 
             (_lastSequence, _lastHash) = (sequence, hash);
-            if (_lastSequence - _lastAnchored >= _anchorInterval)
+
+            // Each line that completes an interval is anchored, as when lines came one at a time: where a batch ends must not
+            // decide which lines an anchor names.
+            foreach (var entry in entries)
             {
-                Anchor();
+                if (entry.Sequence - _lastAnchored >= _anchorInterval)
+                {
+                    Anchor(entry.Sequence, entry.Hash);
+                }
             }
 
             return Task.FromResult<IReadOnlyList<AuditEntry>>(entries);
@@ -150,15 +156,15 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         {
             if (_lastSequence > _lastAnchored)
             {
-                Anchor();
+                Anchor(_lastSequence, _lastHash);
             }
         }
     }
 
-    private void Anchor()
+    private void Anchor(long sequence, string hash)
     {
-        _anchors.Append(_lastSequence, _lastHash, _clock.GetUtcNow());
-        _lastAnchored = _lastSequence;
+        _anchors.Append(sequence, hash, _clock.GetUtcNow());
+        _lastAnchored = sequence;
     }
 
     // Logs written before lines were keyed: checked against their old unkeyed chain, then chained again with the key, once,
