@@ -12,23 +12,12 @@ namespace eSafe.Server.Tests;
 [NonParallelizable]
 public sealed class KeysTests
 {
-    private readonly List<string> _folders = [];
+    private readonly DataFolders _folders = new();
 
     [TearDown]
-    public void TearDown()
-    {
-        foreach (var folder in _folders.Where(Directory.Exists))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public void TearDown() => _folders.DeleteAll();
 
-    private string NewFolder()
-    {
-        var folder = ServerHarness.NewDataDirectory();
-        _folders.Add(folder);
-        return folder;
-    }
+    private string NewFolder() => _folders.New();
 
     // Incidents are encrypted with their school's month key: the data key a record depends on is the one that wraps that key.
     private static Dictionary<string, int> BlobKeys(ServerHarness server)

@@ -1,10 +1,8 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using eSafe.Contracts.Http;
 using eSafe.Server.Analysts;
-using eSafe.Server.Cli;
 using eSafe.Server.Retention;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
@@ -22,31 +20,13 @@ namespace eSafe.Server.Tests;
 /// </summary>
 public sealed class RetentionTests
 {
-    private readonly List<string> _folders = [];
+    private readonly DataFolders _folders = new();
 
     [TearDown]
-    public void TearDown()
-    {
-        foreach (var folder in _folders.Where(Directory.Exists))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public void TearDown() => _folders.DeleteAll();
 
-    private string NewFolder()
-    {
-        var folder = ServerHarness.NewDataDirectory();
-        _folders.Add(folder);
-        return folder;
-    }
+    private string NewFolder() => _folders.New();
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await ServerCommands.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [TestCase("0")]
     [TestCase("121")]
@@ -61,10 +41,10 @@ public sealed class RetentionTests
             school = (await server.EnrolAsync()).SchoolId;
         }
 
-        var refused = await RunAsync("school", "retention", "--school", school, "--months", months, "--data", data);
+        var refused = await ServerCli.RunAsync("school", "retention", "--school", school, "--months", months, "--data", data);
         refused.ExitCode.Should().NotBe(0);
         refused.Error.Should().Contain("months");
-        (await RunAsync("school", "retention", "--school", school, "--data", data)).Output.Should().Contain("16 months after the month received (default)");
+        (await ServerCli.RunAsync("school", "retention", "--school", school, "--data", data)).Output.Should().Contain("16 months after the month received (default)");
     }
 
     [Test]
@@ -121,7 +101,7 @@ public sealed class RetentionTests
             }
         }
 
-        var set = await RunAsync("school", "retention", "--school", school, "--months", "1", "--data", data);
+        var set = await ServerCli.RunAsync("school", "retention", "--school", school, "--months", "1", "--data", data);
         set.ExitCode.Should().Be(0, set.Error);
         set.Output.Should().Contain("Retention: 1 months");
 
@@ -180,8 +160,8 @@ public sealed class RetentionTests
         // The backup still holds its own copy of the month key, wrapped with data key 1: that is what rotating the data key retires.
         var wrapped = BackupWrappedKey(backup, data, school, period);
         AtRestCipher.KeyOf(wrapped).Should().Be(1);
-        (await RunAsync("keys", "rotate", "--which", "data", "--data", data)).ExitCode.Should().Be(0);
-        var reEncrypt = await RunAsync("keys", "re-encrypt", "--data", data);
+        (await ServerCli.RunAsync("keys", "rotate", "--which", "data", "--data", data)).ExitCode.Should().Be(0);
+        var reEncrypt = await ServerCli.RunAsync("keys", "re-encrypt", "--data", data);
         reEncrypt.ExitCode.Should().Be(0, reEncrypt.Error);
         reEncrypt.Output.Should().Contain("period keys: 1", "the live month key is re-wrapped; the destroyed one has nothing to wrap");
         File.Delete(Path.Combine(data, "keys", AtRestCipher.KeyFileName));
