@@ -57,13 +57,7 @@ public sealed class RepeatStateFile(string path, string keyPath, HostLog log) : 
         {
             // Read under the lock: what another process saved since this one last looked is kept, not overwritten.
             var merged = ReadForMerge();
-            foreach (var (hash, at) in seen)
-            {
-                if (!merged.TryGetValue(hash, out var known) || known < at)
-                {
-                    merged[hash] = at;
-                }
-            }
+            RepeatHitMerge.Merge(merged, seen);
 
             Write(merged);
             // Known (not to be read again) only when it holds nothing but this process's hits; else the next load takes the

@@ -36,7 +36,7 @@ public sealed class DirectBatches(SealedContent sealedContent, SchoolMatchers ma
         var profile = new DeviceProfile(device.SchoolId, device.Id, device.MachineName, device.HostVersion, keys.Current);
         IReadOnlyList<string> addresses = [.. batch!.DeviceAddresses ?? []];
         var pipeline = new DevicePipeline(school.Matcher, screenshots, new PendingOutbox(pending, device.Id, device.SchoolId, clock), profile,
-            () => addresses, clock, new DeviceRepeats(repeats, cipher, device.Id));
+            () => addresses, clock, new DeviceRepeats(repeats, cipher, device.Id, clock));
         var session = new BrowserSession(batch.UserId, batch.ExtensionVersion);
 
         List<string> acked = [];

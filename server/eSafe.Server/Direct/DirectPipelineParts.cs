@@ -35,11 +35,14 @@ internal sealed class PendingOutbox(IPendingIncidentStore pending, string device
 /// batch answered by another server process a moment ago counts. The hash key is derived per device from the
 /// server's index key (outside the database), so a stolen database cannot test guesses against the hashes.
 /// </summary>
-internal sealed class DeviceRepeats(IDeviceRepeatStore store, AtRestCipher cipher, string deviceId) : IRepeatStore
+internal sealed class DeviceRepeats(IDeviceRepeatStore store, AtRestCipher cipher, string deviceId, TimeProvider clock) : IRepeatStore
 {
     public ReadOnlyMemory<byte> HashKey { get; } = Encoding.ASCII.GetBytes(cipher.IndexTag("repeat-filter", deviceId));
 
     public IReadOnlyDictionary<UInt128, DateTimeOffset>? LoadIfChanged() => store.Load(deviceId);
 
-    public void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen) => store.Save(deviceId, seen);
+    // Merged, not replaced: a retry answered by another server process at the same moment keeps its hits too. A hit past the
+    // window can no longer stop a repeat, so the merge drops it and the row stays small.
+    public void Save(IReadOnlyDictionary<UInt128, DateTimeOffset> seen) =>
+        store.Merge(deviceId, seen, clock.GetUtcNow() - DevicePipeline.RepeatWindow);
 }

@@ -8,6 +8,10 @@ public interface IDeviceRepeatStore
 {
     IReadOnlyDictionary<UInt128, DateTimeOffset> Load(string deviceId);
 
-    /// <summary>Replaces the device's hits; durable when it returns.</summary>
-    void Save(string deviceId, IReadOnlyDictionary<UInt128, DateTimeOffset> seen);
+    /// <summary>
+    /// Merges <paramref name="seen"/> into the device's stored hits (<see cref="eSafe.Incidents.Pipeline.RepeatHitMerge"/>: the
+    /// newer time wins) and drops those older than <paramref name="forgetBefore"/>, atomically against other processes
+    /// saving the same device's hits at once, so none of their hits is lost; durable when it returns.
+    /// </summary>
+    void Merge(string deviceId, IReadOnlyDictionary<UInt128, DateTimeOffset> seen, DateTimeOffset forgetBefore);
 }

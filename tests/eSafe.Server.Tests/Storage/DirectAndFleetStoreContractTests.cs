@@ -67,22 +67,42 @@ public sealed class DirectAndFleetStoreContractTests(StoreKind kind)
     }
 
     [Test]
-    public void A_devices_repeat_hits_are_replaced_whole_and_kept_apart_from_other_devices()
+    public void A_devices_repeat_hits_are_merged_newer_time_winning_past_hits_dropped_and_kept_apart_from_other_devices()
     {
         var repeats = _stores.Get<IDeviceRepeatStore>();
         repeats.Load("d-1").Should().BeEmpty();
 
         var first = new Dictionary<UInt128, DateTimeOffset> { [new UInt128(1, 2)] = At, [UInt128.MaxValue] = At.AddSeconds(90) };
-        repeats.Save("d-1", first);
-        repeats.Save("d-2", new Dictionary<UInt128, DateTimeOffset> { [7] = At.AddDays(1) });
+        repeats.Merge("d-1", first, At.AddDays(-1));
+        repeats.Merge("d-2", new Dictionary<UInt128, DateTimeOffset> { [7] = At.AddDays(1) }, At.AddDays(-1));
         repeats.Load("d-1").Should().BeEquivalentTo(first);
 
-        var second = new Dictionary<UInt128, DateTimeOffset> { [new UInt128(3, 4)] = At.AddHours(2) };
-        repeats.Save("d-1", second);
-        repeats.Load("d-1").Should().BeEquivalentTo(second, "a save replaces the device's hits, it does not add to them");
+        // Another process's save: its hit is added, a hash both hold keeps the newer time, an older time never wins.
+        repeats.Merge("d-1", new Dictionary<UInt128, DateTimeOffset> { [new UInt128(3, 4)] = At.AddMinutes(2), [UInt128.MaxValue] = At.AddSeconds(30) },
+            At.AddDays(-1));
+        repeats.Load("d-1").Should().BeEquivalentTo(new Dictionary<UInt128, DateTimeOffset>
+        {
+            [new UInt128(1, 2)] = At, [UInt128.MaxValue] = At.AddSeconds(90), [new UInt128(3, 4)] = At.AddMinutes(2),
+        });
+
+        // Hits older than the window are dropped at the next merge, so a device's row does not grow without end.
+        repeats.Merge("d-1", new Dictionary<UInt128, DateTimeOffset> { [new UInt128(5, 6)] = At.AddMinutes(20) }, At.AddMinutes(2));
+        repeats.Load("d-1").Should().BeEquivalentTo(new Dictionary<UInt128, DateTimeOffset>
+        {
+            [new UInt128(3, 4)] = At.AddMinutes(2), [new UInt128(5, 6)] = At.AddMinutes(20),
+        });
         repeats.Load("d-2").Should().BeEquivalentTo(new Dictionary<UInt128, DateTimeOffset> { [7] = At.AddDays(1) });
-        repeats.Save("d-2", new Dictionary<UInt128, DateTimeOffset>());
-        repeats.Load("d-2").Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Merges_of_one_devices_hits_at_once_lose_none_of_them()
+    {
+        var repeats = _stores.Get<IDeviceRepeatStore>();
+        // Sixteen savers at once (for PostgreSQL each on its own connection, as two server processes would be).
+        await Task.WhenAll(Enumerable.Range(1, 16).Select(n => Task.Run(() =>
+            repeats.Merge("d-1", new Dictionary<UInt128, DateTimeOffset> { [(UInt128)n] = At.AddSeconds(n) }, At.AddDays(-1)))));
+
+        repeats.Load("d-1").Keys.Should().BeEquivalentTo(Enumerable.Range(1, 16).Select(n => (UInt128)n));
     }
 
     [Test]
@@ -119,7 +139,7 @@ public sealed class DirectAndFleetMigrationTests
         await lite.Get<IFleetStore>().SaveAsync(heartbeat, CancellationToken.None);
         await lite.Get<IPendingIncidentStore>().AddAsync(pending, CancellationToken.None);
         await lite.Get<IMissedSentenceStore>().AddAsync("sch-a", sentence, CancellationToken.None);
-        lite.Get<IDeviceRepeatStore>().Save("d-1", hits);
+        lite.Get<IDeviceRepeatStore>().Merge("d-1", hits, DateTimeOffset.MinValue);
 
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
         using (var target = PostgresDatabase.Open(database))
