@@ -99,6 +99,11 @@ public sealed class RetentionTests
                 await server.DeviceApi().UploadIncidentAsync(TestIncidents.Seal(incident, device.ServerKey), device.DeviceToken, CancellationToken.None);
                 expired.Add(incident);
             }
+
+            // An analyst files a sentence of the first as missed by the library: it quotes the pupil, so it goes with the incident.
+            var filer = await server.SignedInAsync();
+            await filer.FileMissedAsync(expired[0].Id, new MissedSentenceRequest("bullying", "they all wait for me after school"),
+                CancellationToken.None);
         }
 
         var set = await ServerCli.RunAsync("school", "retention", "--school", school, "--months", "1", "--data", data);
@@ -129,6 +134,7 @@ public sealed class RetentionTests
             }
 
             (await server.Service<RetentionSweeper>().SweepAsync(CancellationToken.None)).Should().Be(new RetentionSweepResult(0, 0, 0, 0));
+            (await server.Service<IMissedSentenceStore>().ListAsync(null, CancellationToken.None)).Should().BeEmpty("the missed sentence went with its incident");
 
             var analyst = await server.SignedInAsync();
             foreach (var incident in expired)
@@ -153,6 +159,12 @@ public sealed class RetentionTests
             // The live server has no key for that month any more: the backup's records do not open with what it holds.
             var keys = server.Service<PeriodKeys>();
             var (clear, contents) = BackupIncident(backup, data, expired[0].Id);
+            using (var copy = OpenBackup(backup, data))
+            {
+                PeriodKeys.IsPeriodBlob(copy.GetCollection("missed").FindAll().Should().ContainSingle().Which["blob"].AsBinary).Should()
+                    .BeTrue("the backup's missed sentence is under the destroyed month key too");
+            }
+
             await FluentActions.Awaiting(() => keys.DecryptAsync(school, Received(clear), contents, Purpose(clear), CancellationToken.None))
                 .Should().ThrowAsync<CryptographicException>().WithMessage("*destroyed*");
         }

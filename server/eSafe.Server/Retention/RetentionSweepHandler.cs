@@ -24,7 +24,7 @@ public sealed class RetentionSweepHandler(RetentionSweeper sweeper) : IJobHandle
     public async Task<JobResult> RunAsync(EscalationJob job, CancellationToken cancellationToken)
     {
         var result = await sweeper.SweepAsync(cancellationToken);
-        return JobResult.Done($"{result.Incidents} incidents and {result.PendingIncidents} waiting ones deleted at {result.Schools} schools; "
+        return JobResult.Done($"{result.Incidents} incidents, {result.PendingIncidents} waiting ones and {result.MissedSentences} missed sentences deleted at {result.Schools} schools; "
             + $"{result.KeysDestroyed} month keys destroyed.");
     }
 }

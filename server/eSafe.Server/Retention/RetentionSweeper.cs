@@ -3,16 +3,16 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Retention;
 
 /// <summary>What one sweep removed, over every school.</summary>
-public sealed record RetentionSweepResult(int Schools, int Incidents, int PendingIncidents, int KeysDestroyed);
+public sealed record RetentionSweepResult(int Schools, int Incidents, int PendingIncidents, int KeysDestroyed, int MissedSentences = 0);
 
 /// <summary>
-/// Deletes each school's incidents past its retention (their screenshots, workflows, alerts and jobs with them; and
-/// Chromebook incidents still waiting for a screenshot) and destroys the keys of the expired months, so that any copy of
+/// Deletes each school's incidents past its retention (their screenshots, workflows, alerts and jobs with them; the sentences
+/// analysts filed from them as missed; and Chromebook incidents still waiting for a screenshot) and destroys the keys of the expired months, so that any copy of
 /// those records left anywhere opens nothing. The audit log keeps which incidents were removed, and when, never what
 /// they held: it is written before the deletion, so a sweep stopped half-way is told again by the next, never lost.
 /// </summary>
-public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStore incidents, IPendingIncidentStore pending, IPeriodKeyStore keyStore,
-    PeriodKeys keys, IAuditLog audit, TimeProvider clock, ILogger<RetentionSweeper> log) : IDisposable
+public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStore incidents, IPendingIncidentStore pending, IMissedSentenceStore missed,
+    IPeriodKeyStore keyStore, PeriodKeys keys, IAuditLog audit, TimeProvider clock, ILogger<RetentionSweeper> log) : IDisposable
 {
     public const string Actor = "retention";
 
@@ -41,7 +41,7 @@ public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStor
     {
         var now = clock.GetUtcNow();
         var liveKeys = (await keyStore.ListAsync(cancellationToken)).Where(k => !k.Destroyed).ToLookup(k => k.SchoolId, StringComparer.Ordinal);
-        int touched = 0, deleted = 0, pendingDeleted = 0, destroyed = 0;
+        int touched = 0, deleted = 0, pendingDeleted = 0, destroyed = 0, missedDeleted = 0;
         foreach (var school in await schools.ListAsync(cancellationToken))
         {
             var cutoff = RetentionPeriod.Cutoff(now, school.EffectiveRetentionMonths);
@@ -56,6 +56,7 @@ public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStor
 
             await AuditAsync(school.Id, cutoff, expiredKeys, expired, waiting.Select(p => p.IncidentId).ToList(), cancellationToken);
             var removed = await incidents.DeleteReceivedBeforeAsync(school.Id, cutoff, cancellationToken);
+            var missedRemoved = await missed.DeleteExpiredAsync(school.Id, cutoff, [.. expired, .. removed], cancellationToken);
             foreach (var waitingIncident in waiting)
             {
                 await pending.RemoveAsync(waitingIncident.IncidentId, cancellationToken);
@@ -73,10 +74,11 @@ public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStor
             touched++;
             deleted += removed.Count;
             pendingDeleted += waiting.Count;
-            Swept(log, school.Id, removed.Count, waiting.Count, expiredKeys.Count, cutoff);
+            missedDeleted += missedRemoved;
+            Swept(log, school.Id, removed.Count, waiting.Count, missedRemoved, expiredKeys.Count, cutoff);
         }
 
-        return new RetentionSweepResult(touched, deleted, pendingDeleted, destroyed);
+        return new RetentionSweepResult(touched, deleted, pendingDeleted, destroyed, missedDeleted);
     }
 
     private async Task AuditAsync(string schoolId, DateTimeOffset cutoff, List<string> periods, List<string> expired, List<string> waiting,
@@ -93,6 +95,6 @@ public sealed partial class RetentionSweeper(ISchoolStore schools, IIncidentStor
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Retention at school {SchoolId}: {Incidents} incidents and {Pending} waiting ones received before {Cutoff} deleted, {Keys} month keys destroyed")]
-    private static partial void Swept(ILogger logger, string schoolId, int incidents, int pending, int keys, DateTimeOffset cutoff);
+        Message = "Retention at school {SchoolId}: {Incidents} incidents, {Pending} waiting ones and {Missed} missed sentences received before {Cutoff} deleted, {Keys} month keys destroyed")]
+    private static partial void Swept(ILogger logger, string schoolId, int incidents, int pending, int missed, int keys, DateTimeOffset cutoff);
 }

@@ -37,7 +37,7 @@ public sealed class MissedSentences(IncidentAccess access, IMissedSentenceStore 
 
         var now = clock.GetUtcNow();
         var sentence = new MissedSentence(IncidentId.New(now), incidentId, request.Category, request.Text.Trim(), user.Username, now);
-        await store.AddAsync(stored.Incident.SchoolId, sentence, cancellationToken);
+        await store.AddAsync(stored.Incident.SchoolId, stored.ReceivedAt, sentence, cancellationToken);
         await audit.AppendAsync(new AuditEvent(user.Username, AuditActions.MissedSentenceFiled, incidentId, stored.Incident.SchoolId, remote,
             $"{sentence.Id} {sentence.Category}"), cancellationToken);
         return sentence;

@@ -109,18 +109,31 @@ public sealed class DirectAndFleetStoreContractTests(StoreKind kind)
     public async Task Missed_sentences_are_listed_oldest_first_in_the_schools_asked_for()
     {
         var missed = _stores.Get<IMissedSentenceStore>();
-        await missed.AddAsync("sch-b", Missed("m-2", "they all laughed at me again"), CancellationToken.None);
-        await missed.AddAsync("sch-a", Missed("m-1", "nobody would notice if i was gone"), CancellationToken.None);
-        await missed.AddAsync("sch-c", Missed("m-3", "i keep the blade in my pencil case"), CancellationToken.None);
+        await missed.AddAsync("sch-b", At, Missed("m-2", "they all laughed at me again"), CancellationToken.None);
+        await missed.AddAsync("sch-a", At, Missed("m-1", "nobody would notice if i was gone"), CancellationToken.None);
+        await missed.AddAsync("sch-c", At, Missed("m-3", "i keep the blade in my pencil case"), CancellationToken.None);
 
         (await missed.ListAsync(null, CancellationToken.None)).Select(m => m.Id).Should().Equal("m-1", "m-2", "m-3");
         (await missed.ListAsync(["sch-a", "sch-c"], CancellationToken.None)).Should().Equal(Missed("m-1", "nobody would notice if i was gone"),
             Missed("m-3", "i keep the blade in my pencil case"));
         (await missed.ListAsync([], CancellationToken.None)).Should().BeEmpty();
 
-        var act = () => missed.AddAsync("sch-a", Missed("m-1", "a second sentence with the same ID"), CancellationToken.None);
+        var act = () => missed.AddAsync("sch-a", At, Missed("m-1", "a second sentence with the same ID"), CancellationToken.None);
         await act.Should().ThrowAsync<Exception>("an ID is filed once");
         (await missed.ListAsync(["sch-a"], CancellationToken.None)).Single().Text.Should().Be("nobody would notice if i was gone");
+    }
+
+    [Test]
+    public async Task Retention_deletes_a_schools_missed_sentences_whose_incident_was_received_before_the_cutoff_and_no_others()
+    {
+        var missed = _stores.Get<IMissedSentenceStore>();
+        await missed.AddAsync("sch-a", At.AddMonths(-3), Missed("m-1", "nobody would notice if i was gone"), CancellationToken.None);
+        await missed.AddAsync("sch-a", At.AddMonths(-1), Missed("m-2", "they all laughed at me again"), CancellationToken.None);
+        await missed.AddAsync("sch-b", At.AddMonths(-3), Missed("m-3", "i keep the blade in my pencil case"), CancellationToken.None);
+
+        (await missed.DeleteExpiredAsync("sch-a", At.AddMonths(-2), [], CancellationToken.None)).Should().Be(1);
+        (await missed.ListAsync(null, CancellationToken.None)).Select(m => m.Id).Should().Equal("m-2", "m-3");
+        (await missed.DeleteExpiredAsync("sch-a", At.AddMonths(-2), [], CancellationToken.None)).Should().Be(0);
     }
 }
 
@@ -138,7 +151,7 @@ public sealed class DirectAndFleetMigrationTests
         var hits = new Dictionary<UInt128, DateTimeOffset> { [new UInt128(9, 9)] = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero) };
         await lite.Get<IFleetStore>().SaveAsync(heartbeat, CancellationToken.None);
         await lite.Get<IPendingIncidentStore>().AddAsync(pending, CancellationToken.None);
-        await lite.Get<IMissedSentenceStore>().AddAsync("sch-a", sentence, CancellationToken.None);
+        await lite.Get<IMissedSentenceStore>().AddAsync("sch-a", sentence.FiledAt.AddHours(-1), sentence, CancellationToken.None);
         lite.Get<IDeviceRepeatStore>().Merge("d-1", hits, DateTimeOffset.MinValue);
 
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();

@@ -1,45 +1,70 @@
 using eSafe.Contracts.Http;
-using eSafe.Server.Security;
 using LiteDB;
 using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace eSafe.Server.Storage.LiteDb;
 
-/// <summary>Missed sentences; the sentence is encrypted (it quotes a pupil), the school is clear for scoping.</summary>
+/// <summary>Missed sentences; the sentence is encrypted (it quotes a pupil), the school and the incident's receipt time are clear.</summary>
 public sealed class LiteMissedSentenceStore : IMissedSentenceStore
 {
-    private readonly AtRestCipher _cipher;
+    private readonly PeriodKeys _periods;
     private readonly ILiteCollection<BsonDocument> _missed;
 
-    public LiteMissedSentenceStore(DataFolder data)
+    public LiteMissedSentenceStore(DataFolder data, PeriodKeys periods)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _cipher = data.Cipher;
+        _periods = periods;
         _missed = data.Database.GetCollection("missed");
         _missed.EnsureIndex("school");
     }
 
-    public Task AddAsync(string schoolId, MissedSentence sentence, CancellationToken cancellationToken)
+    public async Task AddAsync(string schoolId, DateTimeOffset incidentReceivedAt, MissedSentence sentence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sentence);
+        var blob = await _periods.EncryptAsync(schoolId, incidentReceivedAt, JsonSerializer.SerializeToUtf8Bytes(sentence, StorageJson.Default.MissedSentence),
+            BlobPurposes.MissedSentence(sentence.Id), cancellationToken);
         _missed.Insert(new BsonDocument
         {
             ["_id"] = sentence.Id,
             ["school"] = schoolId,
-            ["blob"] = _cipher.Encrypt(JsonSerializer.SerializeToUtf8Bytes(sentence, StorageJson.Default.MissedSentence), BlobPurposes.MissedSentence(sentence.Id)),
+            ["received"] = Bson.Time(incidentReceivedAt),
+            ["blob"] = blob,
         });
-        return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<MissedSentence>> ListAsync(IReadOnlyCollection<string>? schoolIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MissedSentence>> ListAsync(IReadOnlyCollection<string>? schoolIds, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MissedSentence> found = [.. _missed.Query().OrderBy("$._id").ToList()
-            .Where(d => schoolIds is null || schoolIds.Contains(d["school"].AsString))
-            .Select(Read)];
-        return Task.FromResult(found);
+        var found = new List<MissedSentence>();
+        foreach (var document in _missed.Query().OrderBy("$._id").ToList().Where(d => schoolIds is null || schoolIds.Contains(d["school"].AsString)))
+        {
+            found.Add(await ReadAsync(document, cancellationToken));
+        }
+
+        return found;
     }
 
-    private MissedSentence Read(BsonDocument d) =>
-        JsonSerializer.Deserialize(_cipher.Decrypt(d["blob"].AsBinary, BlobPurposes.MissedSentence(d["_id"].AsString)), StorageJson.Default.MissedSentence)
+    public async Task<int> DeleteExpiredAsync(string schoolId, DateTimeOffset cutoff, IReadOnlyCollection<string> expiredIncidents,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expiredIncidents);
+        var expired = new List<BsonValue>();
+        foreach (var document in _missed.Find(Query.EQ("school", schoolId)).ToList())
+        {
+            var gone = document["received"].IsInt64
+                ? Bson.Time(document["received"]) < cutoff
+                : await ReadAsync(document, cancellationToken) is var sentence && (expiredIncidents.Contains(sentence.IncidentId) || sentence.FiledAt < cutoff);
+            if (gone)
+            {
+                expired.Add(document["_id"]);
+            }
+        }
+
+        return _missed.DeleteMany(Query.In("_id", expired));
+    }
+
+    // Sentences filed before the month keys have no receipt time: their blob is the data key's, which needs no month.
+    private async Task<MissedSentence> ReadAsync(BsonDocument d, CancellationToken cancellationToken) =>
+        JsonSerializer.Deserialize(await _periods.DecryptAsync(d["school"].AsString, d["received"].IsInt64 ? Bson.Time(d["received"]) : DateTimeOffset.UnixEpoch,
+            d["blob"].AsBinary, BlobPurposes.MissedSentence(d["_id"].AsString), cancellationToken), StorageJson.Default.MissedSentence)
         ?? throw new InvalidOperationException($"Missed sentence {d["_id"].AsString} is empty.");
 }

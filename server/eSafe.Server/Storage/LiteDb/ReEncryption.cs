@@ -33,6 +33,8 @@ public static class ReEncryption
                 ? LiteIncidentWorkflowStore.Purpose(clear["_id"].AsString, clear["workflowVersion"].AsInt32) : null, cipher);
         moved["safeguarding"] = Move(db, "safeguarding", "blob", d => LiteSafeguardingStore.Purpose(d["_id"].AsString, d["version"].AsInt32), cipher);
         moved["proposals"] = Move(db, "proposals", "blob", d => LiteProposalStore.Purpose(d["_id"].AsString), cipher);
+        // Sentences filed before the month keys (those since are month-key blobs, left as they are).
+        moved["missed sentences"] = Move(db, "missed", "blob", d => BlobPurposes.MissedSentence(d["_id"].AsString), cipher);
         moved["period keys"] = Move(db, LitePeriodKeyStore.Collection, "wrapped",
             d => PeriodKeys.WrapPurpose(d["schoolId"].AsString, d["period"].AsString), cipher);
         moved["key check"] = Move(db, "meta", "blob", d => d["_id"].AsString == DataFolder.KeyCheckPurpose ? DataFolder.KeyCheckPurpose : null, cipher);

@@ -75,7 +75,8 @@ public static class LiteToPostgres
             (d, _) => [Id(d), d["username"].AsString, d["ticket"].AsBinary, Ms(d["startedAt"]), Ms(d["lastSeenAt"])]),
         new("login throttle counters", "login_throttle", "login_throttle", "key, failures, window_start_ms, last_failure_ms, locked_until_ms",
             (d, _) => [Id(d), d["failures"].AsInt32, Ms(d["windowStart"]), Ms(d["lastFailure"]), OptionalMs(d["lockedUntil"])]),
-        new("missed sentences", "missed", "missed_sentences", "id, school_id, blob", (d, _) => [Id(d), d["school"].AsString, d["blob"].AsBinary]),
+        new("missed sentences", "missed", "missed_sentences", "id, school_id, received_ms, blob",
+            (d, _) => [Id(d), d["school"].AsString, OptionalMs(d["received"]), d["blob"].AsBinary]),
         new("device heartbeats", "device_heartbeats", "device_heartbeats",
             "device_id, school_id, received_ms, mode, extension_version, host_version, global_library_version, school_library_version, backlog, "
             + "host_missing, host_missing_since_ms",
