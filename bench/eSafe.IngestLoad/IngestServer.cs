@@ -10,11 +10,13 @@ public sealed class IngestServer : IAsyncDisposable
 {
     private const string ListeningLine = "eSafe server listening on ";
     private readonly Process _process;
+    private readonly CpuQuota? _quota;
 
-    private IngestServer(Process process, Uri url)
+    private IngestServer(Process process, Uri url, CpuQuota? quota)
     {
         _process = process;
         Url = url;
+        _quota = quota;
     }
 
     public Uri Url { get; }
@@ -51,6 +53,7 @@ public sealed class IngestServer : IAsyncDisposable
 
         args.ForEach(start.ArgumentList.Add);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var quota = CpuQuota.Apply(process.Id);
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         string? line;
@@ -68,7 +71,7 @@ public sealed class IngestServer : IAsyncDisposable
 
         // Keep reading, so that a full pipe never blocks the server.
         _ = process.StandardOutput.ReadToEndAsync();
-        return new IngestServer(process, new Uri(line[ListeningLine.Length..]));
+        return new IngestServer(process, new Uri(line[ListeningLine.Length..]), quota);
     }
 
     public async ValueTask DisposeAsync()
@@ -80,5 +83,6 @@ public sealed class IngestServer : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
+        _quota?.Dispose();
     }
 }
