@@ -135,6 +135,39 @@ public sealed class DirectAndFleetStoreContractTests(StoreKind kind)
         (await missed.ListAsync(null, CancellationToken.None)).Select(m => m.Id).Should().Equal("m-2", "m-3");
         (await missed.DeleteExpiredAsync("sch-a", At.AddMonths(-2), [], CancellationToken.None)).Should().Be(0);
     }
+
+    [Test]
+    public async Task Missed_sentences_filed_before_month_keys_still_open_and_go_with_their_incident_or_their_filing_month()
+    {
+        var missed = _stores.Get<IMissedSentenceStore>();
+        await AddAsDataKeyBlobAsync(Missed("m-1", "nobody would notice if i was gone"));
+        await AddAsDataKeyBlobAsync(Missed("m-2", "they all laughed at me again"));
+        (await missed.ListAsync(["sch-a"], CancellationToken.None)).Select(m => m.Text).Should()
+            .Equal("nobody would notice if i was gone", "they all laughed at me again");
+
+        (await missed.DeleteExpiredAsync("sch-a", At.AddDays(-1), ["inc-m-1"], CancellationToken.None)).Should().Be(1, "its incident was deleted");
+        (await missed.ListAsync(null, CancellationToken.None)).Select(m => m.Id).Should().Equal("m-2");
+        (await missed.DeleteExpiredAsync("sch-a", At.AddDays(1), [], CancellationToken.None)).Should().Be(1, "it was filed before the cutoff");
+        (await missed.ListAsync(null, CancellationToken.None)).Should().BeEmpty();
+    }
+
+    // A sentence as the stores kept them before 3 December 2026: the data key's blob, no receipt time.
+    private async Task AddAsDataKeyBlobAsync(MissedSentence sentence)
+    {
+        var blob = _stores.Folder.Cipher.Encrypt(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(sentence, StorageJson.Default.MissedSentence),
+            BlobPurposes.MissedSentence(sentence.Id));
+        if (kind == StoreKind.LiteDb)
+        {
+            _stores.Folder.Database.GetCollection("missed").Insert(new LiteDB.BsonDocument { ["_id"] = sentence.Id, ["school"] = "sch-a", ["blob"] = blob });
+            return;
+        }
+
+        await using var connection = await _stores.Folder.RequirePostgres().OpenAsync(CancellationToken.None);
+        await using var command = new Npgsql.NpgsqlCommand("INSERT INTO missed_sentences (id, school_id, blob) VALUES ($1, 'sch-a', $2)", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = sentence.Id });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = blob });
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 /// <summary><c>migrate</c> moves these four stores' records from a LiteDB folder into PostgreSQL, readable there with the same keys.</summary>
