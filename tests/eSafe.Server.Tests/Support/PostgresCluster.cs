@@ -125,6 +125,26 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>A backup of the database as an operator takes one (<c>pg_dump</c>, custom format) in this cluster's folder; returns the file.</summary>
+    public async Task<string> DumpAsync(string connectionString)
+    {
+        var file = Path.Combine(_root, $"backup-{Interlocked.Increment(ref _databases)}.dump");
+        await PgAsync("pg_dump", ["--format=custom", "--file=" + file, "--dbname=" + Url(connectionString)]);
+        return file;
+    }
+
+    /// <summary>Restores a <see cref="DumpAsync"/> file into a new, empty database (<c>pg_restore</c>); returns its connection string.</summary>
+    public async Task<string> RestoreAsync(string dumpFile)
+    {
+        var database = await NewDatabaseAsync();
+        await PgAsync("pg_restore", ["--exit-on-error", "--no-owner", "--dbname=" + Url(database), dumpFile]);
+        return database;
+    }
+
+    // libpq's URI form of one of this cluster's connection strings, for its command-line programs.
+    private string Url(string connectionString) =>
+        $"postgresql://{User}:{_password}@127.0.0.1:{Port}/{new NpgsqlConnectionStringBuilder(connectionString).Database}";
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
