@@ -38,6 +38,7 @@ public sealed class KeysTests
             var device = await server.EnrolAsync();
             old = TestIncidents.New(device);
             await server.DeviceApi().UploadIncidentAsync(TestIncidents.Seal(old, device.ServerKey), device.DeviceToken, CancellationToken.None);
+            await server.SignedInAsync(); // a console session, its ticket under data key 1
         }
 
         var rotated = await ServerCli.RunAsync("keys", "rotate", "--which", "data", "--data", data);
@@ -60,7 +61,7 @@ public sealed class KeysTests
         var moved = await ServerCli.RunAsync("keys", "re-encrypt", "--data", data);
         moved.ExitCode.Should().Be(0, moved.Error);
         moved.Output.Should().Contain("period keys: 1").And.Contain("incident contents: 0", "the records stay under their month key")
-            .And.Contain("now encrypted with data key 2");
+            .And.Contain("sessions: 1", "the session signed in before the rotation").And.Contain("now encrypted with data key 2");
         (await ServerCli.RunAsync("keys", "re-encrypt", "--data", data)).Output.Should().Contain("period keys: 0", "a second run has nothing left to move");
 
         // The old key can go: everything, the console's cookie keys included, opens with key 2 alone.
@@ -68,6 +69,8 @@ public sealed class KeysTests
         await using (var server = await ServerHarness.StartAsync(data))
         {
             BlobKeys(server).Values.Should().OnlyContain(k => k == 2);
+            server.Service<DataFolder>().Database.GetCollection("sessions").FindAll().Select(d => AtRestCipher.KeyOf(d["ticket"].AsBinary))
+                .Should().NotBeEmpty().And.OnlyContain(k => k == 2, "no one is signed out by the old key going");
             var analyst = await server.SignedInAsync();
             (await analyst.GetIncidentAsync(old.Id, CancellationToken.None)).Context.Should().Be(old.Context);
             (await server.Service<IIncidentStore>().GetScreenshotAsync(old.Id, CancellationToken.None)).Should().Equal(old.Screenshot);

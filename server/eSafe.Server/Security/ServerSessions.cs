@@ -17,6 +17,9 @@ public sealed class ServerSessions(ISessionStore store, AtRestCipher cipher, Tim
 {
     private const string Purpose = "console-session:";
 
+    /// <summary>What a session's ticket is bound to (its row's ID), for re-encryption under a new data key.</summary>
+    public static string TicketPurpose(string id) => Purpose + id;
+
     // Last-seen is written at most this often: idle expiry is exact to within it, and a busy console does not write on every request.
     private static readonly TimeSpan TouchEvery = TimeSpan.FromSeconds(30);
 

@@ -35,6 +35,8 @@ public static class ReEncryption
         moved["proposals"] = Move(db, "proposals", "blob", d => LiteProposalStore.Purpose(d["_id"].AsString), cipher);
         // Sentences filed before the month keys (those since are month-key blobs, left as they are).
         moved["missed sentences"] = Move(db, "missed", "blob", d => BlobPurposes.MissedSentence(d["_id"].AsString), cipher);
+        // Signed-in sessions, so that rotating the data key signs no one out.
+        moved["sessions"] = Move(db, "sessions", "ticket", d => ServerSessions.TicketPurpose(d["_id"].AsString), cipher);
         moved["period keys"] = Move(db, LitePeriodKeyStore.Collection, "wrapped",
             d => PeriodKeys.WrapPurpose(d["schoolId"].AsString, d["period"].AsString), cipher);
         moved["key check"] = Move(db, "meta", "blob", d => d["_id"].AsString == DataFolder.KeyCheckPurpose ? DataFolder.KeyCheckPurpose : null, cipher);

@@ -29,6 +29,7 @@ public static class PostgresReEncryption
             r => BlobPurposes.Safeguarding(r.GetString(0), r.GetInt32(1))),
         new("proposals", "proposals", "blob", "id", "id = $2", 1, r => BlobPurposes.Proposal(r.GetString(0))),
         new("missed sentences", "missed_sentences", "blob", "id", "id = $2", 1, r => BlobPurposes.MissedSentence(r.GetString(0))),
+        new("sessions", "sessions", "ticket", "id", "id = $2", 1, r => ServerSessions.TicketPurpose(r.GetString(0))),
         new("period keys", "period_keys", "wrapped", "school_id, period", "school_id = $2 AND period = $3", 2,
             r => PeriodKeys.WrapPurpose(r.GetString(0), r.GetString(1))),
         new("key check", "meta", "blob", "id", "id = $2", 1, r => r.GetString(0)),
