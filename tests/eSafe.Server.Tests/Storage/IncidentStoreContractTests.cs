@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using eSafe.Contracts.Http;
 using eSafe.Incidents;
 using eSafe.Server.Storage;
@@ -58,6 +59,22 @@ public sealed class IncidentStoreContractTests(StoreKind kind)
         (await Incidents.GetAsync("inc-unknown", CancellationToken.None)).Should().BeNull();
         (await Incidents.GetScreenshotAsync("inc-unknown", CancellationToken.None)).Should().BeNull();
         (await Incidents.FindDeviceAsync("inc-unknown", CancellationToken.None)).Should().BeNull();
+    }
+
+    // Plaintext sizes: none, about one PostgreSQL page of ciphertext either side (29 bytes more: version, nonce, tag), a host's
+    // usual screenshot and a large one.
+    [TestCase(0)]
+    [TestCase(7971)]
+    [TestCase(7972)]
+    [TestCase(100 * 1024)]
+    [TestCase(1024 * 1024)]
+    public async Task A_screenshot_of_any_size_comes_back_byte_identical(int size)
+    {
+        var (incident, _) = Make("sch-a", 1);
+        var screenshot = RandomNumberGenerator.GetBytes(size);
+        (await Incidents.AddAsync(incident, screenshot, CancellationToken.None)).Should().Be(AddOutcome.Added);
+
+        (await Incidents.GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(screenshot);
     }
 
     [Test]

@@ -36,6 +36,8 @@ public sealed class MigrateCommandTests
             for (var i = 0; i < 3; i++)
             {
                 var incident = TestIncidents.New(device, DateTimeOffset.UtcNow.AddMinutes(-10 + i), context: $"message {i}: i want to hurt myself tonight");
+                // One screenshot of 100 KB, as a host's usually is.
+                incident = i == 2 ? incident with { Screenshot = TestIncidents.NewJpeg(100 * 1024) } : incident;
                 await UploadAsync(lite, device, incident);
                 incidents.Add(incident);
             }
@@ -62,8 +64,12 @@ public sealed class MigrateCommandTests
             var analyst = await postgres.SignedInAsync();
             var page = await analyst.ListIncidentsAsync(new IncidentQuery(), CancellationToken.None);
             page.Items.Select(i => i.Id).Should().BeEquivalentTo(incidents.Select(i => i.Id));
-            var content = await analyst.GetScreenshotAsync(incidents[0].Id, CancellationToken.None);
-            (await content.ReadAsByteArrayAsync()).Should().Equal(incidents[0].Screenshot);
+            foreach (var incident in incidents)
+            {
+                var content = await analyst.GetScreenshotAsync(incident.Id, CancellationToken.None);
+                (await content.ReadAsByteArrayAsync()).Should().Equal(incident.Screenshot);
+            }
+
             (await analyst.GetIncidentAsync(incidents[1].Id, CancellationToken.None)).Context.Should().Be(incidents[1].Context);
 
             // The device enrolled on LiteDB goes on uploading to PostgreSQL with the token it has.
