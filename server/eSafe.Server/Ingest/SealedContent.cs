@@ -25,7 +25,8 @@ public sealed class SealedContent(SealingKeyRing keys, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(envelope);
         if (envelope.Version != IncidentSealer.CurrentVersion)
         {
-            return (null, $"Envelope version {envelope.Version} is not supported; this server opens version {IncidentSealer.CurrentVersion}.");
+            return (null, $"Envelope version {envelope.Version} is not supported in JSON; this server opens version {IncidentSealer.CurrentVersion} as JSON "
+                + $"and version {IncidentSealer.BinaryVersion} as {BinaryEnvelope.MediaType}.");
         }
 
         if (IncidentSealer.Malformed(envelope) is { } malformed)
