@@ -29,9 +29,10 @@ public static class IncidentPlaintext
     /// <summary>The incident, its screenshot copied out of <paramref name="plaintext"/>; null and a problem when it is not one.</summary>
     public static Incident? Read(ReadOnlySpan<byte> plaintext, out string? problem)
     {
-        if (plaintext.Length < LengthSize)
+        // Both lengths must fit before either is read (found by the fuzzer: 4 to 7 bytes made the room left negative).
+        if (plaintext.Length < LengthSize + LengthSize)
         {
-            problem = "the sealed content is shorter than its JSON's length";
+            problem = "the sealed content is shorter than its JSON's length and its screenshot's";
             return null;
         }
 

@@ -146,7 +146,7 @@ public sealed class BinaryEnvelopeIngestTests
             t.SealedPlaintext(i, Plaintext(TestIncidents.Json(i with { Screenshot = null }), i.Screenshot!, [])[..^1])),
         new("plaintext: bytes after the screenshot", HttpStatusCode.BadRequest, "bytes follow the sealed content's screenshot", (t, i) =>
             t.SealedPlaintext(i, Plaintext(TestIncidents.Json(i with { Screenshot = null }), i.Screenshot!, [1, 2]))),
-        new("plaintext: shorter than a length", HttpStatusCode.BadRequest, "shorter than its JSON's length", (t, i) => t.SealedPlaintext(i, [0, 0])),
+        new("plaintext: shorter than a length", HttpStatusCode.BadRequest, "shorter than its JSON's length", (t, i) => t.SealedPlaintext(i, [0, 0, 0, 0, 0])),
         new("plaintext: not an incident", HttpStatusCode.BadRequest, "not an incident", (t, i) => t.SealedPlaintext(i, Plaintext("{\"hello\":1}"u8.ToArray(), [], []))),
         new("invalid fields", HttpStatusCode.BadRequest, "not valid", (t, i) =>
             TestIncidents.BinaryBody(BinaryEnvelope.Encode(TestIncidents.SealBinary(i with { Category = "nope", Severity = 9 }, t._device.ServerKey)))),
