@@ -5,15 +5,29 @@ using eSafe.Server.Tests.Support;
 using Npgsql;
 
 // dotnet bench/eSafe.IngestLoad/bin/Release/net10.0/eSafe.IngestLoad.dll [seconds] [devices] [server dll] [setups] [warm-up seconds]
+//     [v1|v2] [presealed[:rate]]
 // Real server processes on loopback; each device uploads sealed incidents with a 100 KB screenshot, one after another.
-// Setups (comma-separated, default all): lite (LiteDB), pg1 (PostgreSQL, one server), pg2 (PostgreSQL, two servers). See bench/README.md.
+// Setups (comma-separated, default all): lite (LiteDB), pg1 (PostgreSQL, one server), pg2 (PostgreSQL, two servers).
+// v2 (default): the binary envelope hosts send now; v1: the JSON envelope of older hosts. presealed: every incident of the warm-up
+// and the timed phase is sealed before the clock starts, for at most <rate> incidents/s (default 800), so the generator only sends.
+// See bench/README.md.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 var dll = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine("artifacts", "server", "esafe-server.dll"));
 var setups = (args.Length > 3 ? args[3] : "lite,pg1,pg2").Split(',');
 var warmUp = TimeSpan.FromSeconds(args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 15);
+var binary = args.Length <= 5 || args[5] switch
+{
+    "v2" => true,
+    "v1" => false,
+    _ => throw new ArgumentException($"The envelope is v1 or v2, not {args[5]}."),
+};
+int? presealRate = args.Length <= 6 ? null
+    : args[6] == "presealed" ? 800
+    : args[6].StartsWith("presealed:", StringComparison.Ordinal) ? int.Parse(args[6]["presealed:".Length..], CultureInfo.InvariantCulture)
+    : throw new ArgumentException($"The last option is presealed or presealed:<incidents a second>, not {args[6]}.");
 var duration = TimeSpan.FromSeconds(seconds);
-using var client = new SealedIncidents();
+using var client = new SealedIncidents(binary);
 var root = Directory.CreateTempSubdirectory("esafe-ingest-load-").FullName;
 PostgresCluster? cluster = null;
 try
@@ -49,10 +63,22 @@ try
 
             var code = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"))).RootElement.GetProperty("enrolmentCode").GetString()!;
             var devices = await client.EnrolAsync(servers[0].Url, code, deviceCount);
-            Console.WriteLine($"{setup}: server process id(s) {string.Join(", ", servers.Select(s => s.ProcessId))}");
+            Console.WriteLine($"{setup}: server process id(s) {string.Join(", ", servers.Select(s => s.ProcessId))}; envelope {(binary ? "v2 (binary)" : "v1 (JSON)")}");
+            if (presealRate is { } rate)
+            {
+                // Enough for every device at the bound for the warm-up and the timed phase; beyond it a device seals live (counted).
+                var perDevice = (int)Math.Ceiling(rate * (warmUp + duration).TotalSeconds / deviceCount);
+                var bytes = client.Preseal(devices, perDevice);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{setup}: pre-sealed {perDevice * deviceCount} incidents ({perDevice} a device, up to {rate}/s), {bytes / 1048576.0:0} MB held"));
+            }
             var port = cluster?.Port;
             var result = await IngestRun.RunAsync(setup, client, servers, devices, warmUp, duration, postgres ? () => PostgresCpu.Of(port!.Value) : null);
             Console.WriteLine(result.Describe());
+            if (presealRate is not null)
+            {
+                Console.WriteLine($"{setup}: sealed live after the pre-sealed ran out: {client.SealedLive}");
+            }
         }
         finally
         {

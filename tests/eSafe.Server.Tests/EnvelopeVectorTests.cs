@@ -17,6 +17,9 @@ public sealed class EnvelopeVectorTests
     public static IEnumerable<TestCaseData> Envelopes() =>
         Vectors.GetProperty("envelopes").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("name").GetString()!));
 
+    public static IEnumerable<TestCaseData> BinaryEnvelopes() =>
+        Vectors.GetProperty("binaryEnvelopes").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("name").GetString()!));
+
     public static IEnumerable<TestCaseData> UserIds() =>
         Vectors.GetProperty("userIds").EnumerateArray().Select(v => new TestCaseData(v).SetArgDisplayNames(v.GetProperty("account").GetString()!));
 
@@ -38,6 +41,45 @@ public sealed class EnvelopeVectorTests
         using var server = ECDiffieHellman.Create();
         server.ImportPkcs8PrivateKey(Bytes(vector, "serverPrivateKeyPkcs8"), out _);
         IncidentSealer.Open(envelope, server).Should().Equal(plaintext);
+    }
+
+    [TestCaseSource(nameof(BinaryEnvelopes))]
+    public void Version_2_gives_the_published_binary_envelope_and_opens_it_in_place(JsonElement vector)
+    {
+        using var ephemeral = ECDiffieHellman.Create();
+        ephemeral.ImportPkcs8PrivateKey(Bytes(vector, "ephemeralPrivateKeyPkcs8"), out _);
+        var id = vector.GetProperty("id").GetString()!;
+        var keyId = vector.GetProperty("keyId").GetString()!;
+        var serverKey = new ServerSealingKey(keyId, Bytes(vector, "serverPublicKey"));
+        var screenshot = vector.GetProperty("screenshot").ValueKind == JsonValueKind.Null ? null : Bytes(vector, "screenshot");
+        var incident = JsonSerializer.Deserialize(vector.GetProperty("incidentJsonUtf8").GetString()!, IncidentJson.Default.Incident)! with { Screenshot = screenshot };
+
+        var plaintext = IncidentPlaintext.Write(incident);
+        var body = BinaryEnvelope.Encode(IncidentSealer.SealWith(plaintext, id, serverKey, ephemeral, Bytes(vector, "nonce"), IncidentSealer.BinaryVersion));
+
+        plaintext.Should().Equal(Bytes(vector, "plaintext"));
+        body.Should().Equal(Bytes(vector, "envelope"));
+        var parsed = BinaryEnvelope.Parse(body, body.Length, out var problem);
+        problem.Should().BeNull();
+        parsed!.IncidentId.Should().Be(id);
+        parsed.KeyId.Should().Be(keyId);
+        using var server = ECDiffieHellman.Create();
+        server.ImportPkcs8PrivateKey(Bytes(vector, "serverPrivateKeyPkcs8"), out _);
+        var key = IncidentSealer.DeriveOpeningKey(IncidentSealer.BinaryVersion, keyId, parsed.EphemeralPublicKey.Span, server);
+        var length = IncidentSealer.OpenWithKey(IncidentSealer.BinaryVersion, id, keyId, parsed.Nonce.Span, parsed.Ciphertext.Span, key, parsed.Ciphertext.Span);
+        parsed.Ciphertext.Span[..length].ToArray().Should().Equal(plaintext);
+        IncidentPlaintext.Read(plaintext, out _).Should().BeEquivalentTo(incident);
+    }
+
+    [TestCaseSource(nameof(BinaryEnvelopes))]
+    public void A_version_2_seal_never_opens_as_version_1(JsonElement vector)
+    {
+        var parsed = BinaryEnvelope.Parse(Bytes(vector, "envelope"), int.MaxValue, out _)!;
+        using var server = ECDiffieHellman.Create();
+        server.ImportPkcs8PrivateKey(Bytes(vector, "serverPrivateKeyPkcs8"), out _);
+        var asVersion1 = parsed.ToSealedIncident() with { Version = IncidentSealer.CurrentVersion };
+
+        FluentActions.Invoking(() => IncidentSealer.Open(asVersion1, server)).Should().Throw<CryptographicException>();
     }
 
     [TestCaseSource(nameof(UserIds))]

@@ -13,6 +13,13 @@ public interface IDeviceApi
     [Post("/api/v1/incidents")]
     Task<IngestReceipt> UploadIncidentAsync([Body] SealedIncident incident, [Authorize("Bearer")] string deviceToken, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Delivers one version 2 envelope in its binary form (<see cref="BinaryEnvelope.MediaType"/>, <see cref="BinaryEnvelope.Encode"/>);
+    /// safe to repeat. A server older than version 2 answers 400 (it reads the body as JSON).
+    /// </summary>
+    [Post("/api/v1/incidents")]
+    Task<IngestReceipt> UploadBinaryIncidentAsync([Body] HttpContent envelope, [Authorize("Bearer")] string deviceToken, CancellationToken cancellationToken);
+
     /// <summary>The versions of the libraries the device's school works with now.</summary>
     [Get("/api/v1/devices/libraries")]
     Task<LibraryVersions> GetLibraryVersionsAsync([Authorize("Bearer")] string deviceToken, CancellationToken cancellationToken);

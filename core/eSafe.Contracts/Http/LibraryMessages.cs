@@ -4,10 +4,11 @@ namespace eSafe.Contracts.Http;
 /// What a device's school works with now: the global library's name and version and the version of the
 /// school's own layer (0 while it has none). A device downloads only what differs from what it has.
 /// <see cref="ServerKey"/> is the key the server wants incidents sealed to now: after a rotation a device
-/// seals to it from its next check (keys it had before still open on the server).
+/// seals to it from its next check (keys it had before still open on the server). <see cref="EnvelopeVersions"/>: the
+/// envelope versions the server opens (null from a server older than version 2, which opens version 1 only).
 /// </summary>
 public sealed record LibraryVersions(string GlobalName, string GlobalVersion, string SchoolId, int SchoolVersion,
-    eSafe.Incidents.ServerSealingKey? ServerKey = null);
+    eSafe.Incidents.ServerSealingKey? ServerKey = null, IReadOnlyList<int>? EnvelopeVersions = null);
 
 /// <summary>
 /// A school's layer as a device gets it: the school's own entries compiled (LibraryFormat bytes, null while

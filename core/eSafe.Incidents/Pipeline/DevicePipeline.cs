@@ -8,7 +8,8 @@ namespace eSafe.Incidents.Pipeline;
 /// put it in the outbox. The host runs it for native devices, the server for Chromebooks ("direct" mode,
 /// where the screenshot follows later: <see cref="ScreenshotResult.Later"/>; the outbox then holds the
 /// incident until it comes).
-/// <c>currentServerKey</c>, when given, is asked for the key at each seal: the server's key can be rotated while it runs.
+/// <c>currentServerKey</c>, when given, is asked for the key at each seal: the server's key can be rotated while it runs;
+/// <c>envelopeVersion</c> likewise for the envelope's version (1 when not given; the host seals 2 once the server has said it takes it).
 /// </summary>
 public sealed class DevicePipeline(
     IThreatMatcher matcher,
@@ -18,7 +19,8 @@ public sealed class DevicePipeline(
     Func<IReadOnlyList<string>> deviceAddresses,
     TimeProvider clock,
     IRepeatStore? repeatStore = null,
-    Func<ServerSealingKey>? currentServerKey = null)
+    Func<ServerSealingKey>? currentServerKey = null,
+    Func<int>? envelopeVersion = null)
 {
     public const int ContextRadius = 200;
     public static readonly TimeSpan ScreenshotTimeout = TimeSpan.FromSeconds(5);
@@ -49,8 +51,7 @@ public sealed class DevicePipeline(
             var id = IncidentId.New(clock.GetUtcNow());
             var screenshot = (await CaptureAsync(new ScreenshotRequest(id, textEvent.TabId), cancellationToken)).Checked();
             incident = Build(id, textEvent, session, hit, screenshot, libraryVersion);
-            var json = JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
-            await outbox.AddAsync(IncidentSealer.Seal(json, incident.Id, currentServerKey?.Invoke() ?? device.ServerKey), cancellationToken);
+            await outbox.AddAsync(Seal(incident), cancellationToken);
         }
         catch
         {
@@ -62,6 +63,14 @@ public sealed class DevicePipeline(
         // Only after the outbox: a key durable before its incident would hide the incident from the resend.
         _repeats.Persist();
         return [incident];
+    }
+
+    private SealedIncident Seal(Incident incident)
+    {
+        var serverKey = currentServerKey?.Invoke() ?? device.ServerKey;
+        return envelopeVersion?.Invoke() == IncidentSealer.BinaryVersion
+            ? IncidentSealer.Seal(IncidentPlaintext.Write(incident), incident.Id, serverKey, IncidentSealer.BinaryVersion)
+            : IncidentSealer.Seal(JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident), incident.Id, serverKey);
     }
 
     // One incident an event, for its most severe hit: the analyst reads the context for the rest.

@@ -29,10 +29,11 @@ public static class RunCommand
         var serverKeys = enrolment is null ? null : new ServerKeyUpdates(paths, enrolment, log);
         var session = new HostSession(channel, matcher, outbox, enrolment, problem, log, TimeProvider.System,
             new RepeatStateFile(paths.RepeatFile, paths.RepeatKeyFile, log), SchoolKeyFile.Parse(config?.UserIdKey),
-            serverKeys is null ? null : () => serverKeys.Current);
+            serverKeys is null ? null : () => serverKeys.Current, serverKeys is null ? null : () => serverKeys.EnvelopeVersion);
 
         using var client = enrolment is null ? null : new DeviceApiClient(enrolment.ServerUrl, config?.Pins());
-        var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log);
+        var uploader = client is null ? null : new OutboxUploader(outbox, client.Api, enrolment!.DeviceToken, log,
+            serverWithoutBinary: serverKeys is null ? null : serverKeys.ServerRefusedBinary);
         var updater = client is null ? null : new LibraryUpdater(client.Api, enrolment!.DeviceToken, enrolment.SchoolId, libraries, matcher, log,
             serverKeys);
         var heartbeat = client is null ? null : new HeartbeatSender(client.Api, enrolment!.DeviceToken, outbox, matcher, () => session.ExtensionVersion, log);

@@ -13,13 +13,16 @@ public sealed record HostConfig(Uri ServerUrl, string? EnrolmentCode, IReadOnlyL
 
 /// <summary>What the server gave this device at enrolment. Secret: readable by its user only. (A file from before
 /// the school held its own key may still hold the server's old userIdKey: it is ignored.)</summary>
+/// <param name="EnvelopeVersion">The envelope version new incidents are sealed as: 2 once the server has said it opens it, else 1
+/// (files from before version 2 have none: 1).</param>
 public sealed record EnrolmentState(
     Uri ServerUrl,
     string SchoolId,
     string DeviceId,
     string DeviceToken,
     string ServerKeyId,
-    byte[] ServerPublicKey);
+    byte[] ServerPublicKey,
+    int EnvelopeVersion = 1);
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(HostConfig))]

@@ -9,12 +9,16 @@ namespace eSafe.Host.Delivery;
 /// <summary>
 /// The host's durable outbox: one file an incident, named by its sortable ID, flushed to disk before
 /// <see cref="AddAsync"/> returns. Incidents are already sealed to the server's key, so what waits here
-/// is encrypted. Refused incidents move to <c>rejected/</c> and unreadable files to <c>damaged/</c>, each
-/// with a note saying why, rather than being lost or blocking the rest.
+/// is encrypted: a version 2 envelope as its binary body (<c>&lt;id&gt;.esie</c>, the bytes the server is sent), a version 1
+/// envelope as its JSON (<c>&lt;id&gt;.json</c>, as hosts before version 2 wrote them, delivered as they are). Refused incidents
+/// move to <c>rejected/</c> and unreadable files to <c>damaged/</c>, each with a note saying why, rather than being lost or
+/// blocking the rest.
 /// </summary>
 public sealed class FileOutbox : IIncidentOutbox, IDisposable
 {
     private const string ReasonSuffix = ".reason.txt";
+    private const string JsonExtension = ".json";
+    private const string BinaryExtension = ".esie";
     private readonly string _directory;
     private readonly SemaphoreSlim _added = new(0);
 
@@ -36,17 +40,20 @@ public sealed class FileOutbox : IIncidentOutbox, IDisposable
             throw new ArgumentException("The incident has no valid ID.", nameof(incident));
         }
 
-        StateFiles.WriteAtomically(PathOf(incident.IncidentId), JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.SealedIncident));
+        var binary = incident.Version == IncidentSealer.BinaryVersion;
+        StateFiles.WriteAtomically(PathOf(incident.IncidentId, binary),
+            binary ? BinaryEnvelope.Encode(incident) : JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.SealedIncident));
         _added.Release();
         return Task.CompletedTask;
     }
 
     /// <summary>The IDs waiting, oldest first.</summary>
     public IReadOnlyList<string> Pending() =>
-        [.. Directory.EnumerateFiles(_directory, "*.json")
+        [.. Directory.EnumerateFiles(_directory, "*" + JsonExtension).Concat(Directory.EnumerateFiles(_directory, "*" + BinaryExtension))
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>()
             .Where(IncidentId.IsValid)
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
 
     /// <summary>
@@ -56,46 +63,64 @@ public sealed class FileOutbox : IIncidentOutbox, IDisposable
     public SealedIncident? Read(string incidentId, out string? damage)
     {
         damage = null;
+        var binary = File.Exists(PathOf(incidentId, binary: true));
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(PathOf(incidentId));
+            bytes = File.ReadAllBytes(PathOf(incidentId, binary));
         }
         catch (FileNotFoundException)
         {
             return null;
         }
 
-        SealedIncident? incident;
-        try
-        {
-            incident = JsonSerializer.Deserialize(bytes, IncidentJson.Default.SealedIncident);
-            damage = incident is null ? "the file holds no incident"
-                : IncidentSealer.Malformed(incident) is { } problem ? $"the envelope is malformed: {problem}"
-                : incident.IncidentId != incidentId ? "the file's name is not its incident's ID"
-                : null;
-        }
-        catch (JsonException e)
-        {
-            incident = null;
-            damage = bytes.Length == 0 ? "the file is empty" : $"the file is not an incident: {e.Message}";
-        }
-
+        var incident = binary ? ReadBinary(bytes, out damage) : ReadJson(bytes, out damage);
+        damage ??= incident is null ? "the file holds no incident"
+            : IncidentSealer.Malformed(incident) is { } problem ? $"the envelope is malformed: {problem}"
+            : incident.IncidentId != incidentId ? "the file's name is not its incident's ID"
+            : binary != (incident.Version == IncidentSealer.BinaryVersion) ? $"the file's form is not its envelope version {incident.Version}'s"
+            : null;
         if (damage is null)
         {
             return incident;
         }
 
-        MoveAside(incidentId, DamagedDirectory, damage);
+        MoveAside(incidentId, binary, DamagedDirectory, damage);
         return null;
+    }
+
+    private static SealedIncident? ReadJson(byte[] bytes, out string? damage)
+    {
+        try
+        {
+            damage = null;
+            return JsonSerializer.Deserialize(bytes, IncidentJson.Default.SealedIncident);
+        }
+        catch (JsonException e)
+        {
+            damage = bytes.Length == 0 ? "the file is empty" : $"the file is not an incident: {e.Message}";
+            return null;
+        }
+    }
+
+    private static SealedIncident? ReadBinary(byte[] bytes, out string? damage)
+    {
+        var envelope = BinaryEnvelope.Parse(bytes, bytes.Length, out var problem);
+        damage = envelope is null ? (bytes.Length == 0 ? "the file is empty" : $"the file is not an incident: {problem}") : null;
+        return envelope?.ToSealedIncident();
     }
 
     public SealedIncident? Read(string incidentId) => Read(incidentId, out _);
 
-    public void Remove(string incidentId) => File.Delete(PathOf(incidentId));
+    public void Remove(string incidentId)
+    {
+        File.Delete(PathOf(incidentId, binary: true));
+        File.Delete(PathOf(incidentId, binary: false));
+    }
 
     /// <summary>The server will never take it: kept in <c>rejected/</c> with the server's reason.</summary>
-    public void Reject(string incidentId, string reason = "refused by the server") => MoveAside(incidentId, RejectedDirectory, reason);
+    public void Reject(string incidentId, string reason = "refused by the server") =>
+        MoveAside(incidentId, File.Exists(PathOf(incidentId, binary: true)), RejectedDirectory, reason);
 
     /// <summary>What lies in <c>rejected/</c> or <c>damaged/</c>: each file's ID and why it is there.</summary>
     public static IReadOnlyList<(string Id, string Reason)> SetAside(string directory)
@@ -105,7 +130,7 @@ public sealed class FileOutbox : IIncidentOutbox, IDisposable
             return [];
         }
 
-        return [.. Directory.EnumerateFiles(directory, "*.json")
+        return [.. Directory.EnumerateFiles(directory, "*" + JsonExtension).Concat(Directory.EnumerateFiles(directory, "*" + BinaryExtension))
             .Order(StringComparer.Ordinal)
             .Select(file => (Path.GetFileNameWithoutExtension(file), ReasonOf(file)))];
 
@@ -128,14 +153,14 @@ public sealed class FileOutbox : IIncidentOutbox, IDisposable
 
     public void Dispose() => _added.Dispose();
 
-    private void MoveAside(string incidentId, string directory, string reason)
+    private void MoveAside(string incidentId, bool binary, string directory, string reason)
     {
         StateFiles.CreatePrivateDirectory(directory);
-        var target = Path.Combine(directory, incidentId + ".json");
+        var target = Path.Combine(directory, Path.GetFileName(PathOf(incidentId, binary)));
         // The reason first: a crash between the two leaves the file in the outbox, to be set aside again.
         StateFiles.WriteAtomically(target + ReasonSuffix, Encoding.UTF8.GetBytes(reason.Length > 2000 ? reason[..2000] : reason));
-        File.Move(PathOf(incidentId), target, overwrite: true);
+        File.Move(PathOf(incidentId, binary), target, overwrite: true);
     }
 
-    private string PathOf(string incidentId) => Path.Combine(_directory, incidentId + ".json");
+    private string PathOf(string incidentId, bool binary) => Path.Combine(_directory, incidentId + (binary ? BinaryExtension : JsonExtension));
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using eSafe.Contracts.Http;
+using eSafe.Incidents;
 using Refit;
 
 namespace eSafe.Host.Delivery;
@@ -8,9 +10,12 @@ namespace eSafe.Host.Delivery;
 /// Sends what waits in the outbox to the server, oldest first, and removes each incident only once the
 /// server has acknowledged it. Backs off while the server cannot be reached. Only a refusal that can never
 /// pass (the incident itself is invalid) moves an incident to <c>rejected/</c>; one that may pass later
-/// (a clock the server thinks is fast, a server fault) keeps it in the outbox to be tried again.
+/// (a clock the server thinks is fast, a server fault) keeps it in the outbox to be tried again. A version 2 incident that
+/// a server without version 2 refuses (400 for a body that is not its JSON, or 415) is kept too, and
+/// <paramref name="serverWithoutBinary"/> is told, so that new incidents are sealed as version 1 until the server says otherwise.
 /// </summary>
-public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string deviceToken, HostLog log, TimeProvider? clock = null)
+public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string deviceToken, HostLog log, TimeProvider? clock = null,
+    Action? serverWithoutBinary = null)
 {
     private static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
@@ -92,11 +97,20 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
 
         try
         {
-            var receipt = await api.UploadIncidentAsync(incident, deviceToken, cancellationToken);
+            var receipt = await UploadAsync(incident, cancellationToken);
             outbox.Remove(id);
             _heldBack.Remove(id);
             log.Info($"incident {id} delivered{(receipt.Duplicate ? " (server had it already)" : "")}");
             _backOff = FirstBackOff;
+            return true;
+        }
+        catch (ApiException e) when (incident.Version == IncidentSealer.BinaryVersion && ServerLacksBinary(e))
+        {
+            serverWithoutBinary?.Invoke();
+            var backOff = _heldBack.TryGetValue(id, out var held) ? Double(held.BackOff) : FirstBackOff;
+            _heldBack[id] = (_clock.GetUtcNow() + backOff, backOff);
+            log.Error($"incident {id} is sealed as version 2, which the server does not take ({(int)e.StatusCode}); kept for when it does, "
+                      + $"trying again in {backOff.TotalSeconds:0} s; new incidents are sealed as version 1");
             return true;
         }
         catch (ApiException e) when (Classify(e) == Refusal.Final)
@@ -123,6 +137,23 @@ public sealed class OutboxUploader(FileOutbox outbox, IDeviceApi api, string dev
             return false;
         }
     }
+
+    private async Task<IngestReceipt> UploadAsync(SealedIncident incident, CancellationToken cancellationToken)
+    {
+        if (incident.Version != IncidentSealer.BinaryVersion)
+        {
+            return await api.UploadIncidentAsync(incident, deviceToken, cancellationToken);
+        }
+
+        using var content = new ByteArrayContent(BinaryEnvelope.Encode(incident));
+        content.Headers.ContentType = new MediaTypeHeaderValue(BinaryEnvelope.MediaType);
+        return await api.UploadBinaryIncidentAsync(content, deviceToken, cancellationToken);
+    }
+
+    // A server older than version 2 reads every body as version 1's JSON: the binary body is "not the JSON object expected".
+    private static bool ServerLacksBinary(ApiException e) =>
+        e.StatusCode == HttpStatusCode.UnsupportedMediaType
+        || e.StatusCode == HttpStatusCode.BadRequest && e.Content is { } content && content.Contains("not the JSON object expected", StringComparison.Ordinal);
 
     private enum Refusal
     {

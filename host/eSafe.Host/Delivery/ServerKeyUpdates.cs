@@ -10,6 +10,8 @@ namespace eSafe.Host.Delivery;
 /// with the school's pins, or loopback http) and only to this device's token: trusted as the enrolment's key is. A new
 /// key is taken only when it is a P-256 public key under a new key ID, and is saved in the enrolment file so the next
 /// start uses it. Incidents already in the outbox stay sealed to the old key: the server keeps old keys readable.
+/// Likewise the envelope version: 2 (binary, docs/PROTOCOL.md §2) once the answer names it among the versions the server
+/// opens, 1 while it does not (a server older than version 2) or after the server refused a version 2 body.
 /// </summary>
 public sealed class ServerKeyUpdates(HostPaths paths, EnrolmentState enrolment, HostLog log)
 {
@@ -26,6 +28,50 @@ public sealed class ServerKeyUpdates(HostPaths paths, EnrolmentState enrolment, 
             {
                 return new ServerSealingKey(_state.ServerKeyId, _state.ServerPublicKey);
             }
+        }
+    }
+
+    /// <summary>The envelope version to seal new incidents as.</summary>
+    public int EnvelopeVersion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state.EnvelopeVersion == IncidentSealer.BinaryVersion ? IncidentSealer.BinaryVersion : IncidentSealer.CurrentVersion;
+            }
+        }
+    }
+
+    /// <summary>Takes the envelope versions the server names now (null: a server older than version 2).</summary>
+    public void OfferEnvelopeVersions(IReadOnlyList<int>? versions) =>
+        SetEnvelopeVersion(versions?.Contains(IncidentSealer.BinaryVersion) == true ? IncidentSealer.BinaryVersion : IncidentSealer.CurrentVersion,
+            "the server's libraries answer");
+
+    /// <summary>The server refused a version 2 body as a server without version 2 does: seal version 1 from now on.</summary>
+    public void ServerRefusedBinary() => SetEnvelopeVersion(IncidentSealer.CurrentVersion, "the server refused a version 2 incident");
+
+    private void SetEnvelopeVersion(int version, string why)
+    {
+        lock (_lock)
+        {
+            if (_state.EnvelopeVersion == version)
+            {
+                return;
+            }
+
+            var next = _state with { EnvelopeVersion = version };
+            try
+            {
+                StateFiles.Write(paths.EnrolmentFile, next, HostJson.Default.EnrolmentState);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Error($"the envelope version could not be saved: {e.Message}");
+            }
+
+            _state = next;
+            log.Info($"new incidents are sealed as envelope version {version} ({why})");
         }
     }
 

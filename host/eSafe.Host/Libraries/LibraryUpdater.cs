@@ -60,6 +60,7 @@ public sealed class LibraryUpdater(IDeviceApi api, string deviceToken, string sc
     {
         var versions = await api.GetLibraryVersionsAsync(deviceToken, cancellationToken);
         serverKeys?.Offer(versions.ServerKey);
+        serverKeys?.OfferEnvelopeVersions(versions.EnvelopeVersions);
         var current = matcher.Libraries;
         var next = current;
         if (LibraryVersionOrder.IsNewer(versions.GlobalVersion, current.Global.Version))

@@ -33,9 +33,10 @@ public sealed class HostSession
 
     /// <param name="userIdKey">The school's user-ID key from the install; without it, the one Chrome policy sends in hello.</param>
     /// <param name="serverKey">The server's sealing key now (it can be rotated while the host runs); without it, the enrolment's.</param>
+    /// <param name="envelopeVersion">The envelope version to seal as now (2 once the server takes it); without it, 1.</param>
     public HostSession(NativeChannel channel, IThreatMatcher matcher, IIncidentOutbox outbox, EnrolmentState? enrolment,
         string? notReadyBecause, HostLog log, TimeProvider clock, IRepeatStore? repeatStore = null, byte[]? userIdKey = null,
-        Func<ServerSealingKey>? serverKey = null)
+        Func<ServerSealingKey>? serverKey = null, Func<int>? envelopeVersion = null)
     {
         _installedUserIdKey = userIdKey;
         _channel = channel;
@@ -49,7 +50,7 @@ public sealed class HostSession
         {
             var device = new DeviceProfile(enrolment.SchoolId, enrolment.DeviceId, Environment.MachineName, HostInfo.Version,
                 new ServerSealingKey(enrolment.ServerKeyId, enrolment.ServerPublicKey));
-            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock, repeatStore, serverKey);
+            _pipeline = new DevicePipeline(matcher, _screenshots, outbox, device, DeviceAddresses.Current, clock, repeatStore, serverKey, envelopeVersion);
         }
     }
 

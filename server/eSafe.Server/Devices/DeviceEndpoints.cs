@@ -4,7 +4,9 @@ using eSafe.Server.Ingest;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Web;
+using eSafe.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace eSafe.Server.Devices;
 
@@ -88,13 +90,19 @@ public static class DeviceEndpoints
     };
 
     /// <summary>
-    /// The token was checked by the group (401); then the size (413) and the envelope's JSON (400); the rest is
-    /// <see cref="IncidentIngest"/>'s, shared with Chromebooks' incidents.
+    /// The token was checked by the group (401); then the size (413) and the envelope (400): version 2's binary form when
+    /// the body is <see cref="BinaryEnvelope.MediaType"/>, else version 1's JSON. The rest is <see cref="IncidentIngest"/>'s,
+    /// shared with Chromebooks' incidents.
     /// </summary>
     private static async Task<Results<Ok<IngestReceipt>, ProblemHttpResult, ValidationProblem>> IngestAsync(HttpContext context, IncidentIngest ingest,
         ILoggerFactory loggers)
     {
         var device = context.Device();
+        if (IsBinaryEnvelope(context.Request.ContentType))
+        {
+            return await IngestBinaryAsync(context, device, ingest, loggers);
+        }
+
         var (envelope, error) = await RequestBody.ReadJsonAsync(context, DeviceLimits.MaxIncidentBytes, ContractsJson.Default.SealedIncident);
         if (envelope is null)
         {
@@ -104,4 +112,32 @@ public static class DeviceEndpoints
 
         return IngestResults.ToResult(await ingest.IngestSealedAsync(device, envelope, ClientAddress.Of(context), context.RequestAborted));
     }
+
+    // The body is read once into a pooled buffer, the envelope parsed and opened in place there, and wiped when the answer is made.
+    private static async Task<Results<Ok<IngestReceipt>, ProblemHttpResult, ValidationProblem>> IngestBinaryAsync(HttpContext context, DeviceRecord device,
+        IncidentIngest ingest, ILoggerFactory loggers)
+    {
+        var (body, error) = await RequestBody.ReadPooledBodyAsync(context, DeviceLimits.MaxBinaryIncidentBytes);
+        if (body is null)
+        {
+            DeviceLog.Refused(loggers.CreateLogger(typeof(DeviceEndpoints)), device.Id, "too large");
+            return (ProblemHttpResult)error!;
+        }
+
+        using (body)
+        {
+            if (BinaryEnvelope.Parse(body.Memory, DeviceLimits.MaxBinaryIncidentBytes, out var problem) is not { } envelope)
+            {
+                DeviceLog.Refused(loggers.CreateLogger(typeof(DeviceEndpoints)), device.Id, "a malformed binary envelope");
+                return TypedResults.Problem($"The body is not a sealed incident envelope: {problem}.", statusCode: StatusCodes.Status400BadRequest,
+                    title: "Malformed envelope");
+            }
+
+            return IngestResults.ToResult(await ingest.IngestSealedAsync(device, envelope, ClientAddress.Of(context), context.RequestAborted));
+        }
+    }
+
+    private static bool IsBinaryEnvelope(string? contentType) =>
+        contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType.Value, BinaryEnvelope.MediaType, StringComparison.OrdinalIgnoreCase);
 }

@@ -6,8 +6,8 @@ using eSafe.Server.Storage;
 namespace eSafe.Server.Ingest;
 
 /// <summary>
-/// The one way an incident gets into the store, whoever built it: a host sealed it (<see cref="IngestSealedAsync"/>)
-/// or this server built it for a Chromebook (<see cref="IngestAsync"/>). Checks, in order: a repeat of a known
+/// The one way an incident gets into the store, whoever built it: a host sealed it (<c>IngestSealedAsync</c>)
+/// (either envelope version) or this server built it for a Chromebook (<see cref="IngestAsync"/>). Checks, in order: a repeat of a known
 /// ID (duplicate, or 409 from another device), the seal, the incident's fields and text (pupil and page text
 /// is neutralised, see <see cref="IncidentText"/>), that it names a rule the server knows with its category
 /// and severity (<see cref="IncidentRules"/>), that it is the device's school and device; only then is
@@ -18,30 +18,47 @@ namespace eSafe.Server.Ingest;
 public sealed class IncidentIngest(IIncidentStore incidents, SealedContent sealedContent, IncidentRules rules, TimeProvider clock,
     IAuditLog audit, IDurableCommits durable, ILogger<IncidentIngest> log)
 {
-    public async Task<IngestOutcome> IngestSealedAsync(DeviceRecord device, SealedIncident envelope, string? remoteAddress,
+    /// <summary>A version 1 envelope (JSON).</summary>
+    public Task<IngestOutcome> IngestSealedAsync(DeviceRecord device, SealedIncident envelope, string? remoteAddress,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(envelope);
-        if (!IncidentId.IsValid(envelope.IncidentId))
+        return IngestOpenedAsync(device, envelope.IncidentId,
+            () => sealedContent.Open(envelope, IncidentJson.Default.Incident, "incident"), remoteAddress, cancellationToken);
+    }
+
+    /// <summary>A version 2 envelope (binary), read in place from the request's body, which the caller holds until this ends.</summary>
+    public Task<IngestOutcome> IngestSealedAsync(DeviceRecord device, BinaryEnvelope envelope, string? remoteAddress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return IngestOpenedAsync(device, envelope.IncidentId, () => sealedContent.OpenIncident(envelope), remoteAddress, cancellationToken);
+    }
+
+    // Both envelope versions from here on: the ID in the clear, a repeat answered without opening, then open and the one path.
+    private async Task<IngestOutcome> IngestOpenedAsync(DeviceRecord device, string envelopeIncidentId, Func<(Incident? Value, string? Problem)> open,
+        string? remoteAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (!IncidentId.IsValid(envelopeIncidentId))
         {
             return IngestOutcome.Unreadable("", "The envelope's incidentId is not a 26-character sortable incident ID.");
         }
 
-        if (await KnownAsync(device, envelope.IncidentId, cancellationToken) is { } known)
+        if (await KnownAsync(device, envelopeIncidentId, cancellationToken) is { } known)
         {
             return await DurableAsync(known, cancellationToken);
         }
 
-        var (incident, problem) = sealedContent.Open(envelope, IncidentJson.Default.Incident, "incident");
+        var (incident, problem) = open();
         if (incident is null)
         {
             DeviceLog.Refused(log, device.Id, "the incident did not open or read");
-            return IngestOutcome.Unreadable(envelope.IncidentId, problem!);
+            return IngestOutcome.Unreadable(envelopeIncidentId, problem!);
         }
 
-        return incident.Id != envelope.IncidentId
-            ? IngestOutcome.Unreadable(envelope.IncidentId, "The incident's id is not the envelope's incidentId.")
+        return incident.Id != envelopeIncidentId
+            ? IngestOutcome.Unreadable(envelopeIncidentId, "The incident's id is not the envelope's incidentId.")
             : await DurableAsync(await StoreAsync(device, incident, remoteAddress, cancellationToken), cancellationToken);
     }
 

@@ -25,7 +25,8 @@ public sealed class SealedContent(SealingKeyRing keys, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(envelope);
         if (envelope.Version != IncidentSealer.CurrentVersion)
         {
-            return (null, $"Envelope version {envelope.Version} is not supported; this server opens version {IncidentSealer.CurrentVersion}.");
+            return (null, $"Envelope version {envelope.Version} is not supported in JSON; this server opens version {IncidentSealer.CurrentVersion} as JSON "
+                + $"and version {IncidentSealer.BinaryVersion} as {BinaryEnvelope.MediaType}.");
         }
 
         if (IncidentSealer.Malformed(envelope) is { } malformed)
@@ -59,6 +60,48 @@ public sealed class SealedContent(SealingKeyRing keys, TimeProvider clock)
             CryptographicOperations.ZeroMemory(json.AsSpan(0, size));
             ArrayPool<byte>.Shared.Return(json);
         }
+    }
+
+    /// <summary>
+    /// Opens a version 2 envelope in place (its ciphertext, in the request's pooled body, becomes the plaintext, wiped with
+    /// the body) and reads the incident, its screenshot taken as bytes. Null and a problem that says what is wrong without
+    /// quoting it. Its keys are not cached: hosts seal every incident under a one-use key.
+    /// </summary>
+    public (Incident? Value, string? Problem) OpenIncident(BinaryEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (!keys.Has(envelope.KeyId))
+        {
+            return (null, $"The incident cannot be opened: it is sealed to a key this server does not have; the current key is {keys.Current.KeyId}.");
+        }
+
+        int length;
+        byte[]? key = null;
+        try
+        {
+            using (var privateKey = keys.RentPrivateKey(envelope.KeyId))
+            {
+                key = IncidentSealer.DeriveOpeningKey(IncidentSealer.BinaryVersion, envelope.KeyId, envelope.EphemeralPublicKey.Span, privateKey.Key!);
+            }
+
+            length = IncidentSealer.OpenWithKey(IncidentSealer.BinaryVersion, envelope.IncidentId, envelope.KeyId, envelope.Nonce.Span,
+                envelope.Ciphertext.Span, key, envelope.Ciphertext.Span);
+        }
+        catch (CryptographicException)
+        {
+            // A failed open leaves nothing readable: AES-GCM clears what it wrote when the tag does not match.
+            return (null, "The incident cannot be opened: it was not sealed to this server's key, or it was changed on the way.");
+        }
+        finally
+        {
+            if (key is not null)
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+
+        var incident = IncidentPlaintext.Read(envelope.Ciphertext.Span[..length], out var problem);
+        return incident is null ? (null, $"The incident cannot be read: {problem}.") : (incident, null);
     }
 
     // The envelope's AES key from the cache when this process opened an envelope under the same key ID and ephemeral key

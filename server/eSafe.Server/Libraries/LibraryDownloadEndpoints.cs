@@ -1,5 +1,6 @@
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
+using eSafe.Incidents;
 using eSafe.Server.Devices;
 using eSafe.Server.Storage;
 using Microsoft.Net.Http.Headers;
@@ -27,7 +28,8 @@ public static class LibraryDownloadEndpoints
     {
         var device = context.Device();
         var schoolVersion = await layers.GetVersionAsync(device.SchoolId, context.RequestAborted);
-        return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, schoolVersion, keys.Current),
+        return TypedResults.Json(new LibraryVersions(packages.Global.Name, packages.Global.Version, device.SchoolId, schoolVersion, keys.Current,
+                [IncidentSealer.CurrentVersion, IncidentSealer.BinaryVersion]),
             ContractsJson.Default.LibraryVersions);
     }
 

@@ -53,6 +53,33 @@ public static class RequestBody
         }
     }
 
+    /// <summary>
+    /// The body in a pooled buffer, read once (a sealed incident's body is read for every upload); null and an error result
+    /// (413 when too large). Dispose the body to wipe it and give the buffer back.
+    /// </summary>
+    public static async Task<(PooledBody? Body, IResult? Error)> ReadPooledBodyAsync(HttpContext context, int maxBytes)
+    {
+        var (body, length, error) = await ReadPooledAsync(context, maxBytes);
+        return body is null ? (null, error) : (new PooledBody(body, length), null);
+    }
+
+    /// <summary>A request body in a buffer rented from the shared pool; wiped and returned on dispose.</summary>
+    public sealed class PooledBody(byte[] buffer, int length) : IDisposable
+    {
+        private byte[]? _buffer = buffer;
+
+        public Memory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBody))).AsMemory(0, length);
+
+        public void Dispose()
+        {
+            if (_buffer is { } returned)
+            {
+                _buffer = null;
+                Return(returned, length);
+            }
+        }
+    }
+
     // The body in a buffer rented from the shared pool (the caller returns it), sized by Content-Length when the client
     // sent one and grown by doubling otherwise; null and the error when it is too large.
     private static async Task<(byte[]? Body, int Length, IResult? Error)> ReadPooledAsync(HttpContext context, int maxBytes)

@@ -43,7 +43,8 @@ public sealed class DeviceUnderTest(string stateDirectory, string profileDirecto
 
     public Task<string> StatusAsync() => HostInstallation.StatusAsync(StateDirectory);
 
-    private static readonly byte[] Jpeg =
+    /// <summary>The screenshot the test's extension sends for every capture.</summary>
+    public static readonly byte[] Jpeg =
     [
         0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
         0xFF, 0xD9,

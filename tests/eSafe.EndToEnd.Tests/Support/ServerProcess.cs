@@ -34,10 +34,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="https">Serve https with the self-signed certificate that --demo makes.</param>
     /// <param name="url">The address to serve on (a restart keeps its devices' URL); a free loopback port when null.</param>
     /// <param name="environment">Settings for this server (<c>Section__Key</c>), e.g. the fleet's silent hours or <c>Extension__CrxFile</c>.</param>
+    /// <param name="assembly">Another build of the server (an older release); this repository's when null.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, TimeSpan timeout, bool https = false, Uri? url = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? assembly = null)
     {
-        var assembly = RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
+        assembly ??= RepositoryLayout.Require(RepositoryLayout.ServerAssembly, "run ./build.sh --target=Test (it publishes the server first)");
         url ??= new Uri($"{(https ? "https" : "http")}://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("dotnet")
         {

@@ -7,4 +7,8 @@ internal static class Envelopes
 {
     public static SealedIncident At(DateTimeOffset at) =>
         new(IncidentSealer.CurrentVersion, IncidentId.New(at), "k1", [1, 2, 3], new byte[12], new byte[40]);
+
+    /// <summary>A version 2 envelope, kept as its binary body.</summary>
+    public static SealedIncident BinaryAt(DateTimeOffset at) =>
+        new(IncidentSealer.BinaryVersion, IncidentId.New(at), "k1", [1, 2, 3], new byte[12], new byte[40]);
 }

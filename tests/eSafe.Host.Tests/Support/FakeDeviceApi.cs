@@ -31,6 +31,18 @@ internal sealed class FakeDeviceApi : IDeviceApi
         return _answers.TryGetValue(incident.IncidentId, out var answer) ? answer(incident) : Otherwise(incident);
     }
 
+    /// <summary>The media type each binary upload came with, by incident ID.</summary>
+    public Dictionary<string, string?> BinaryUploads { get; } = new(StringComparer.Ordinal);
+
+    public async Task<IngestReceipt> UploadBinaryIncidentAsync(HttpContent envelope, string deviceToken, CancellationToken cancellationToken)
+    {
+        var body = await envelope.ReadAsByteArrayAsync(cancellationToken);
+        var incident = BinaryEnvelope.Parse(body, body.Length, out var problem)?.ToSealedIncident()
+            ?? throw new InvalidOperationException($"the host sent a malformed binary envelope: {problem}");
+        BinaryUploads[incident.IncidentId] = envelope.Headers.ContentType?.MediaType;
+        return await UploadIncidentAsync(incident, deviceToken, cancellationToken);
+    }
+
     /// <summary>What asking for the library versions does; unset, the fake is only for uploads.</summary>
     public Func<Task<LibraryVersions>> LibraryVersions { get; set; } = () => throw new NotSupportedException("the uploader never asks for libraries");
 

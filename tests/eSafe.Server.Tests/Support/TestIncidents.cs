@@ -67,4 +67,16 @@ public static class TestIncidents
     public static byte[] Json(Incident incident) => JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident);
 
     public static SealedIncident Seal(Incident incident, ServerSealingKey key) => IncidentSealer.Seal(Json(incident), incident.Id, key);
+
+    /// <summary>A version 2 envelope as a new host seals it: the binary plaintext, the screenshot as its own bytes.</summary>
+    public static SealedIncident SealBinary(Incident incident, ServerSealingKey key) =>
+        IncidentSealer.Seal(IncidentPlaintext.Write(incident), incident.Id, key, IncidentSealer.BinaryVersion);
+
+    /// <summary>A body in the binary envelope's media type.</summary>
+    public static ByteArrayContent BinaryBody(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(BinaryEnvelope.MediaType);
+        return content;
+    }
 }
