@@ -154,18 +154,18 @@ public sealed class RetentionTests
             (await server.Service<IAuditLog>().ReadAsync(0, 1000, CancellationToken.None)).Should().Contain(e =>
                 e.Action == AuditActions.RetentionChanged && e.SchoolId == school && e.Detail == "16 -> 1 months");
 
-            // The screenshots' bytes went with them, not only their key: nothing in the data folder holds any part of them.
-            Directory.Exists(Path.Combine(data, ScreenshotSegments.FolderName, school, period)).Should().BeFalse("the month's segments went with its incidents");
-            foreach (var ciphertext in screenshotCiphertexts)
-            {
-                FilesHolding(data, ciphertext.AsSpan(ciphertext.Length / 2, 64).ToArray()).Should().BeEmpty();
-            }
-
             // The live server has no key for that month any more: the backup's records do not open with what it holds.
             var keys = server.Service<PeriodKeys>();
             var (clear, contents) = BackupIncident(backup, data, expired[0].Id);
             await FluentActions.Awaiting(() => keys.DecryptAsync(school, Received(clear), contents, Purpose(clear), CancellationToken.None))
                 .Should().ThrowAsync<CryptographicException>().WithMessage("*destroyed*");
+        }
+
+        // The screenshots' bytes went with them, not only their key: nothing in the data folder holds any part of them.
+        Directory.Exists(Path.Combine(data, ScreenshotSegments.FolderName, school, period)).Should().BeFalse("the month's segments went with its incidents");
+        foreach (var ciphertext in screenshotCiphertexts)
+        {
+            FilesHolding(data, ciphertext.AsSpan(ciphertext.Length / 2, 64).ToArray()).Should().BeEmpty();
         }
 
         // The backup still holds its own copy of the month key, wrapped with data key 1: that is what rotating the data key retires.

@@ -83,8 +83,11 @@ public sealed class ScreenshotSegmentTests
         if (!OperatingSystem.IsWindows())
         {
             var root = Path.Combine(directory, ScreenshotSegments.FolderName);
-            Directory.GetDirectories(root, "*", SearchOption.AllDirectories).Append(root)
-                .Should().OnlyContain(d => File.GetUnixFileMode(d) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+            foreach (var subfolder in Directory.GetDirectories(root, "*", SearchOption.AllDirectories).Append(root))
+            {
+                File.GetUnixFileMode(subfolder).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, subfolder);
+            }
+
             Directory.GetFiles(root, "*", SearchOption.AllDirectories).Should().OnlyContain(f => SecureFiles.IsPrivate(f));
         }
 
@@ -165,7 +168,7 @@ public sealed class ScreenshotSegmentTests
         var after = Make("sch-a", 10);
         await AddAsync(store, after);
         (await store.GetScreenshotAsync(after.Incident.Id, CancellationToken.None)).Should().Equal(after.Screenshot);
-        files.List().Should().Equal(segment, Month(after.Incident) + "/000002.seg", "a process never appends after a tail another run left");
+        files.List().Should().Equal(new[] { segment, Month(after.Incident) + "/000002.seg" }, "a process never appends after a tail another run left");
 
         (await store.DeleteReceivedBeforeAsync("sch-a", DateTimeOffset.MaxValue, CancellationToken.None)).Should().HaveCount(4);
         files.List().Should().BeEmpty("the torn segment went too: nothing referenced it");
