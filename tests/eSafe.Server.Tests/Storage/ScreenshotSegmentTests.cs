@@ -49,8 +49,8 @@ public sealed class ScreenshotSegmentTests
 
     private static string Month(StoredIncident incident) => incident.Incident.SchoolId + "/" + RetentionPeriod.Of(incident.ReceivedAt);
 
-    private static IReadOnlyList<string> LiveIds(ScreenshotSegments files, string segment) =>
-        [.. files.Scan(segment).Where(r => r.IncidentId is not null).Select(r => r.IncidentId!).Order(StringComparer.Ordinal)];
+    private static IReadOnlyList<string> LiveIds(ScreenshotSegments files, string segment, IEnumerable<string> known) =>
+        [.. files.Scan(segment, known).Where(r => r.IncidentId is not null).Select(r => r.IncidentId!).Order(StringComparer.Ordinal)];
 
     [Test]
     public async Task Screenshots_of_many_schools_and_months_added_at_once_come_back_byte_for_byte_from_one_segment_per_school_and_month()
@@ -75,7 +75,17 @@ public sealed class ScreenshotSegmentTests
         files.List().Should().BeEquivalentTo(made.Select(m => Month(m.Incident) + "/000001.seg").Distinct());
         foreach (var month in made.GroupBy(m => Month(m.Incident)))
         {
-            LiveIds(files, month.Key + "/000001.seg").Should().Equal(month.Select(m => m.Incident.Id).Order(StringComparer.Ordinal));
+            LiveIds(files, month.Key + "/000001.seg", made.Select(m => m.Incident.Id)).Should().Equal(month.Select(m => m.Incident.Id).Order(StringComparer.Ordinal));
+        }
+
+        // A record names its incident by a hash: the files show no incident ID.
+        foreach (var segment in files.List())
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(files.Root, segment));
+            foreach (var (incident, _) in made)
+            {
+                bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(incident.Id)).Should().Be(-1, segment);
+            }
         }
 
         var folder = services.GetRequiredService<DataFolder>();
@@ -119,7 +129,7 @@ public sealed class ScreenshotSegmentTests
 
         File.ReadAllBytes(Path.Combine(files.Root, segment)).AsSpan().IndexOf(firstCiphertext.AsSpan(firstCiphertext.Length / 2, 64))
             .Should().Be(-1, "the deleted screenshot's bytes are zeroed in its segment");
-        files.Scan(segment).Select(r => r.IncidentId).Should().Equal(new string?[] { null, second.Incident.Id });
+        files.Scan(segment, [first.Incident.Id, second.Incident.Id]).Select(r => r.IncidentId).Should().Equal(new string?[] { null, second.Incident.Id });
         (await store.GetScreenshotAsync(first.Incident.Id, CancellationToken.None)).Should().BeNull();
         (await store.GetScreenshotAsync(second.Incident.Id, CancellationToken.None)).Should().Equal(second.Screenshot);
 
@@ -164,7 +174,8 @@ public sealed class ScreenshotSegmentTests
             (await store.GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(screenshot);
         }
 
-        files.Scan(segment).Select(r => r.IncidentId).Should().Equal([.. kept.Select(k => k.Incident.Id), "inc-never-committed"], "the torn tail is not a record");
+        files.Scan(segment, [.. kept.Select(k => k.Incident.Id), "inc-never-committed", "inc-torn"]).Select(r => r.IncidentId)
+            .Should().Equal([.. kept.Select(k => k.Incident.Id), "inc-never-committed"], "the torn tail is not a record");
         var after = Make("sch-a", 10);
         await AddAsync(store, after);
         (await store.GetScreenshotAsync(after.Incident.Id, CancellationToken.None)).Should().Equal(after.Screenshot);
@@ -214,7 +225,7 @@ public sealed class ScreenshotSegmentTests
         folder.Database.GetCollection("screenshots").FindAll().Should().OnlyContain(d => !d["blob"].IsBinary, "every screenshot moved into the files");
         folder.ScreenshotFiles.List().Should().BeEquivalentTo(
             Month(made[0].Incident) + "/000001.seg", Month(made[0].Incident) + "/000002.seg", Month(made[2].Incident) + "/000001.seg");
-        LiveIds(folder.ScreenshotFiles, Month(made[0].Incident) + "/000002.seg").Should().BeEquivalentTo(made[0].Incident.Id, made[1].Incident.Id);
+        LiveIds(folder.ScreenshotFiles, Month(made[0].Incident) + "/000002.seg", made.Select(m => m.Incident.Id)).Should().BeEquivalentTo(made[0].Incident.Id, made[1].Incident.Id);
 
         (await store.DeleteReceivedBeforeAsync("sch-a", DateTimeOffset.MaxValue, CancellationToken.None)).Should().HaveCount(2);
         Directory.Exists(Path.Combine(folder.ScreenshotFiles.Root, "sch-a")).Should().BeFalse("the stopped move's copies went with their month");

@@ -172,11 +172,16 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
         return removed;
     }
 
-    /// <summary>The records of a segment file, live ones with their incident ID, erased ones without; a torn tail ends the list.</summary>
-    public IReadOnlyList<(long Offset, string? IncidentId, int Length)> Scan(string segment)
+    /// <summary>
+    /// The records of a segment file: live ones with the ID of their incident among <paramref name="incidentIds"/> (else
+    /// "?"), erased ones with null; a torn tail ends the list. For checking a segment; the store reads records by location.
+    /// </summary>
+    public IReadOnlyList<(long Offset, string? IncidentId, int Length)> Scan(string segment, IEnumerable<string> incidentIds)
     {
+        ArgumentNullException.ThrowIfNull(incidentIds);
+        var byTag = incidentIds.Distinct(StringComparer.Ordinal).ToDictionary(id => Convert.ToHexString(SegmentRecord.Tag(id)), StringComparer.Ordinal);
         using var file = File.OpenHandle(PathOf(segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return [.. SegmentRecord.Scan(file)];
+        return [.. SegmentRecord.Scan(file).Select(r => (r.Offset, r.Tag is null ? null : byTag.GetValueOrDefault(Convert.ToHexString(r.Tag), "?"), r.Length))];
     }
 
     /// <summary>Every segment file there is, as the paths records name them.</summary>
