@@ -105,6 +105,33 @@ public sealed class ScreenshotSegmentTests
     }
 
     [Test]
+    public void A_segment_that_fills_up_in_the_middle_of_a_batch_is_continued_in_a_new_one_and_every_record_reads_back()
+    {
+        var directory = _folders.New();
+        var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+        var batches = Enumerable.Range(0, 3).Select(b => Enumerable.Range(0, 10)
+            .Select(n => new ScreenshotToFile($"inc-{b}-{n}", "sch-a", at, RandomNumberGenerator.GetBytes(30_000 + n))).ToList()).ToList();
+        using (var files = new ScreenshotSegments(directory, maxSegmentBytes: 100_000))
+        {
+            var written = batches.Select(batch => (batch, locations: files.Append(batch))).ToList();
+
+            foreach (var (batch, locations) in written)
+            {
+                foreach (var (screenshot, location) in batch.Zip(locations))
+                {
+                    files.Read(location, screenshot.IncidentId).Should().Equal(screenshot.Blob, screenshot.IncidentId);
+                }
+            }
+
+            // Three records of 30 KB fit in 100 KB: 30 records, 10 segments, filled one after the other.
+            var segments = files.List();
+            segments.Should().HaveCount(10).And.Equal(Enumerable.Range(1, 10).Select(n => $"sch-a/2026-11/{n:D6}.seg"));
+            segments.SelectMany(s => files.Scan(s, batches.SelectMany(b => b).Select(f => f.IncidentId)).Select(r => r.IncidentId))
+                .Should().Equal(batches.SelectMany(b => b).Select(f => f.IncidentId));
+        }
+    }
+
+    [Test]
     public async Task Deleting_an_incident_zeroes_its_screenshot_and_a_segment_nothing_references_goes_with_its_folders()
     {
         var directory = _folders.New();

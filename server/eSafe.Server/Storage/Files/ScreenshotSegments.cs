@@ -8,24 +8,28 @@ namespace eSafe.Server.Storage.Files;
 /// Screenshots in append-only segment files in the data folder, one series per school and month:
 /// <c>screenshots/&lt;school&gt;/&lt;yyyy-MM&gt;/000001.seg</c> (folders mode 700, files 600), each record framed by
 /// <see cref="SegmentRecord"/>. A process appends to a segment it made itself (a new one at its first write to a month
-/// after start, and at <see cref="MaxSegmentBytes"/>), so it never writes after a torn tail another run left; a write that
+/// after start, and at <see cref="DefaultMaxSegmentBytes"/>), so it never writes after a torn tail another run left; a write that
 /// fails gives its segment up for the same reason. Each append fsyncs every segment it touched once, before it returns.
 /// A segment goes once nothing references it (<see cref="RemoveUnreferenced"/>), and a month's folder and a school's with it.
 /// </summary>
 public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
 {
     public const string FolderName = "screenshots";
-    public const long MaxSegmentBytes = 64L * 1024 * 1024;
+    public const long DefaultMaxSegmentBytes = 64L * 1024 * 1024;
     private const string Extension = ".seg";
     private readonly string _root;
+    private readonly long _maxSegmentBytes;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Appending> _appending = new(StringComparer.Ordinal);
 
     /// <param name="dataRoot">The data folder; the segments are kept in its <c>screenshots/</c>.</param>
-    public ScreenshotSegments(string dataRoot)
+    /// <param name="maxSegmentBytes">The size past which a month's next record starts a new segment.</param>
+    public ScreenshotSegments(string dataRoot, long maxSegmentBytes = DefaultMaxSegmentBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataRoot);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSegmentBytes);
         _root = Path.Combine(Path.GetFullPath(dataRoot), FolderName);
+        _maxSegmentBytes = maxSegmentBytes;
     }
 
     /// <summary>The segment a process is appending to: the file, and where its next record goes.</summary>
@@ -44,15 +48,17 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
         var locations = new ScreenshotLocation[screenshots.Count];
         lock (_lock)
         {
-            // Records for each segment go in one gathered write, and each segment touched is fsynced once.
+            // Records for each segment go in one gathered write, and each segment touched is fsynced once; a segment that this
+            // batch filled is closed only after its records are written.
             var writes = new Dictionary<Appending, (long Offset, List<ReadOnlyMemory<byte>> Records)>();
+            var full = new List<Appending>();
             try
             {
                 for (var n = 0; n < screenshots.Count; n++)
                 {
                     var screenshot = screenshots[n];
                     var record = SegmentRecord.Make(screenshot.IncidentId, screenshot.Blob);
-                    var segment = SegmentFor(MonthFolder(screenshot.SchoolId, RetentionPeriod.Of(screenshot.ReceivedAt)), record.Length);
+                    var segment = SegmentFor(MonthFolder(screenshot.SchoolId, RetentionPeriod.Of(screenshot.ReceivedAt)), record.Length, full);
                     if (!writes.TryGetValue(segment, out var write))
                     {
                         write = (segment.Length, []);
@@ -79,6 +85,10 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
                 }
 
                 throw;
+            }
+            finally
+            {
+                full.ForEach(f => f.File.Dispose());
             }
         }
 
@@ -201,16 +211,17 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
         }
     }
 
-    private Appending SegmentFor(string month, int recordBytes)
+    private Appending SegmentFor(string month, int recordBytes, List<Appending> full)
     {
-        if (_appending.TryGetValue(month, out var current) && (current.Length == 0 || current.Length + recordBytes <= MaxSegmentBytes))
+        if (_appending.TryGetValue(month, out var current) && (current.Length == 0 || current.Length + recordBytes <= _maxSegmentBytes))
         {
             return current;
         }
 
         if (current is not null)
         {
-            GiveUp(current);
+            _appending.Remove(month);
+            full.Add(current);
         }
 
         var folder = Path.Combine(_root, month);
@@ -238,7 +249,12 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
 
     private void GiveUp(Appending appending)
     {
-        _appending.Remove(appending.Segment[..appending.Segment.LastIndexOf('/')]);
+        var month = appending.Segment[..appending.Segment.LastIndexOf('/')];
+        if (_appending.TryGetValue(month, out var current) && current == appending)
+        {
+            _appending.Remove(month);
+        }
+
         appending.File.Dispose();
     }
 
