@@ -45,10 +45,13 @@ public sealed class AtRestTests
             }
 
             // The clear fields that queries need are inside the LiteDB file's own encryption (its password is in the keys
-            // folder): not even the incident's ID shows in the file. The incident still opens after a restart.
-            foreach (var file in new[] { "esafe.db", "esafe-log.db" }.Where(f => File.Exists(Path.Combine(data, f))))
+            // folder): not even the incident's ID shows in the file, nor in the screenshot files (a record names its incident by a
+            // hash). The incident still opens after a restart.
+            var screenshotFiles = Directory.GetFiles(Path.Combine(data, "screenshots"), "*", SearchOption.AllDirectories);
+            screenshotFiles.Should().ContainSingle("the screenshot is in its school's month's segment");
+            foreach (var file in new[] { "esafe.db", "esafe-log.db" }.Select(f => Path.Combine(data, f)).Where(File.Exists).Concat(screenshotFiles))
             {
-                File.ReadAllBytes(Path.Combine(data, file)).AsSpan().IndexOf(Encoding.UTF8.GetBytes(incident.Id)).Should().Be(-1, file);
+                File.ReadAllBytes(file).AsSpan().IndexOf(Encoding.UTF8.GetBytes(incident.Id)).Should().Be(-1, file);
             }
 
             await using (var server = await ServerHarness.StartAsync(data))

@@ -6,6 +6,7 @@ using eSafe.Server.Analysts;
 using eSafe.Server.Retention;
 using eSafe.Server.Security;
 using eSafe.Server.Storage;
+using eSafe.Server.Storage.Files;
 using eSafe.Server.Tests.Support;
 using eSafe.Server.Tests.Workflow;
 using LiteDB;
@@ -89,6 +90,7 @@ public sealed class RetentionTests
         var backup = NewFolder();
         string school;
         List<eSafe.Incidents.Incident> expired = [];
+        List<byte[]> screenshotCiphertexts;
         await using (var server = await ServerHarness.StartAsync(data))
         {
             var device = await server.EnrolAsync();
@@ -99,6 +101,8 @@ public sealed class RetentionTests
                 await server.DeviceApi().UploadIncidentAsync(TestIncidents.Seal(incident, device.ServerKey), device.DeviceToken, CancellationToken.None);
                 expired.Add(incident);
             }
+
+            screenshotCiphertexts = [.. expired.Select(i => ScreenshotCiphertext(server.Service<DataFolder>(), i.Id))];
 
             // An analyst files a sentence of the first as missed by the library: it quotes the pupil, so it goes with the incident.
             var filer = await server.SignedInAsync();
@@ -169,6 +173,13 @@ public sealed class RetentionTests
                 .Should().ThrowAsync<CryptographicException>().WithMessage("*destroyed*");
         }
 
+        // The screenshots' bytes went with them, not only their key: nothing in the data folder holds any part of them.
+        Directory.Exists(Path.Combine(data, ScreenshotSegments.FolderName, school, period)).Should().BeFalse("the month's segments went with its incidents");
+        foreach (var ciphertext in screenshotCiphertexts)
+        {
+            FilesHolding(data, ciphertext.AsSpan(ciphertext.Length / 2, 64).ToArray()).Should().BeEmpty();
+        }
+
         // The backup still holds its own copy of the month key, wrapped with data key 1: that is what rotating the data key retires.
         var wrapped = BackupWrappedKey(backup, data, school, period);
         AtRestCipher.KeyOf(wrapped).Should().Be(1);
@@ -194,6 +205,16 @@ public sealed class RetentionTests
             (await analyst.GetIncidentAsync(kept.Id, CancellationToken.None)).Context.Should().Be(kept.Context, "what is kept outlives the rotation");
         }
     }
+
+    // The ciphertext of an incident's screenshot where the server keeps it, in the screenshot files.
+    private static byte[] ScreenshotCiphertext(DataFolder folder, string id)
+    {
+        var location = folder.Database.GetCollection("screenshots").FindById(id);
+        return folder.ScreenshotFiles.Read(new ScreenshotLocation(location["segment"].AsString, location["offset"].AsInt64, location["length"].AsInt32), id)!;
+    }
+
+    private static List<string> FilesHolding(string folder, byte[] bytes) =>
+        [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(bytes) >= 0)];
 
     private static DateTimeOffset Received(BsonDocument clear) => DateTimeOffset.FromUnixTimeMilliseconds(clear["receivedAt"].AsInt64);
 

@@ -31,7 +31,7 @@ internal static class MigrateCommand
                 await using var sourceStores = Stores(source);
                 // Opening the LiteDB stores brings older files up to date (clear fields, keyed audit) before anything is copied.
                 _ = Resolve(sourceStores);
-                var counts = await LiteToPostgres.RunAsync(source.Database, target.Postgres!, cancellationToken);
+                var counts = await LiteToPostgres.RunAsync(source, target.Postgres!, cancellationToken);
                 await output.WriteLineAsync($"Moved {source.Root} into {target.Postgres!.Description}:");
                 foreach (var count in counts)
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using eSafe.Server.Security;
+using eSafe.Server.Storage.Files;
 using eSafe.Server.Storage.LiteDb;
 using eSafe.Server.Storage.Postgres;
 using LiteDB;
@@ -13,6 +14,10 @@ namespace eSafe.Server.Storage;
 /// <code>
 /// esafe.db            LiteDB, opened with the password in the keys folder; inside it, what queries need in the
 ///                     clear and the rest encrypted by the application with the data key
+/// esafe-log.db        LiteDB's log of commits not yet copied into esafe.db
+/// screenshots/        mode 700: the screenshots, encrypted with their school's month key, in append-only segment
+///   SCHOOL/yyyy-MM/   files (000001.seg, …; mode 600) that esafe.db's screenshots collection points into
+///                     (<see cref="Files.ScreenshotSegments"/>); part of the data, so part of every backup
 /// keys/               mode 700; or a folder of its own (serve --keys DIR, ESAFE_KEYS_DIR), so that a copy of
 ///                     the data folder alone opens nothing
 ///   sealing-k1.pem    the P-256 private keys devices seal incidents to (k2, k3, … after a rotation; mode 600)
@@ -21,7 +26,7 @@ namespace eSafe.Server.Storage;
 ///   data-protection/  ASP.NET Core's cookie keys, encrypted with the data key
 /// demo.json           with --demo: the demo school's enrolment code and the demo analyst's password (mode 600)
 /// </code>
-/// With <c>--database</c> the data is kept in PostgreSQL instead of esafe.db, and the folder keeps the keys and demo.json.
+/// With <c>--database</c> the data is kept in PostgreSQL instead of esafe.db and screenshots/, and the folder keeps the keys and demo.json.
 /// Keys are made on first start; a database without its keys refuses to open rather than make new ones. A database
 /// from before it had a password is given one (rebuilt, nothing lost) on its first start.
 /// </summary>
@@ -34,6 +39,7 @@ public sealed class DataFolder : IDisposable
     private readonly FileStream _lock;
 
     private readonly LiteDatabase? _database;
+    private readonly ScreenshotSegments? _screenshots;
 
     private DataFolder(string root, string keys, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase? database,
         PostgresDatabase? postgres)
@@ -44,6 +50,7 @@ public sealed class DataFolder : IDisposable
         Cipher = cipher;
         SealingKeys = sealingKeys;
         _database = database;
+        _screenshots = database is null ? null : new ScreenshotSegments(root);
         Postgres = postgres;
     }
 
@@ -59,6 +66,10 @@ public sealed class DataFolder : IDisposable
     /// <summary>The one LiteDB connection to this folder's database in this process; only when the data is not in PostgreSQL.</summary>
     public LiteDatabase Database => _database
         ?? throw new InvalidOperationException($"This server keeps its data in {Postgres?.Description}, not in {DatabaseFileName}.");
+
+    /// <summary>The screenshot files beside <see cref="Database"/>; only when the data is not in PostgreSQL.</summary>
+    public ScreenshotSegments ScreenshotFiles => _screenshots
+        ?? throw new InvalidOperationException($"This server keeps its data in {Postgres?.Description}, not in {ScreenshotSegments.FolderName}/.");
 
     /// <summary>The shared PostgreSQL database, when the server was given one (<c>--database</c>); null for the LiteDB file.</summary>
     public PostgresDatabase? Postgres { get; }
@@ -164,6 +175,7 @@ public sealed class DataFolder : IDisposable
     public void Dispose()
     {
         _database?.Dispose();
+        _screenshots?.Dispose();
         Postgres?.Dispose();
         _lock.Dispose();
     }

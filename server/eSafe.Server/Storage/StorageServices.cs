@@ -15,6 +15,7 @@ public static class StorageServices
         services.AddSingleton(data.SealingKeys);
         services.AddSingleton<IPeriodKeyStore, LitePeriodKeyStore>();
         services.AddSingleton<PeriodKeys>();
+        services.AddSingleton<IScreenshotFiles>(data.ScreenshotFiles);
         services.AddSingleton<IIncidentStore, LiteIncidentStore>();
         services.AddSingleton<IDurableCommits, LiteLogFlush>();
         services.AddSingleton<ISchoolStore, LiteSchoolStore>();

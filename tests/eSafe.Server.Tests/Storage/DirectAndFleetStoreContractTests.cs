@@ -190,7 +190,7 @@ public sealed class DirectAndFleetMigrationTests
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
         using (var target = PostgresDatabase.Open(database))
         {
-            var counts = await LiteToPostgres.RunAsync(lite.Folder.Database, target, CancellationToken.None);
+            var counts = await LiteToPostgres.RunAsync(lite.Folder, target, CancellationToken.None);
             counts.Where(c => c.Store is "device heartbeats" or "pending incidents" or "device repeat filters" or "missed sentences")
                 .Should().HaveCount(4).And.OnlyContain(c => c.Source == 1 && c.Target == 1);
         }

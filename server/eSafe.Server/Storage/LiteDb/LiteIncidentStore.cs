@@ -6,9 +6,10 @@ namespace eSafe.Server.Storage.LiteDb;
 
 /// <summary>
 /// Three collections: <c>incidents</c> holds only what queries need (ID, school, device, status, category,
-/// severity, times) and is indexed for the queue; <c>incident_contents</c> and <c>screenshots</c> hold the
-/// rest, encrypted with the school's key for the month the incident was received in (<see cref="PeriodKeys"/>) and
-/// bound to the incident's clear fields. <see cref="DeleteReceivedBeforeAsync"/> removes an expired month's incidents.
+/// severity, times) and is indexed for the queue; <c>incident_contents</c> holds the rest, and the screenshot files
+/// (<see cref="IScreenshotFiles"/>, found through <c>screenshots</c>: <see cref="LiteScreenshots"/>) the screenshots, both
+/// encrypted with the school's key for the month the incident was received in (<see cref="PeriodKeys"/>) and bound to the
+/// incident's clear fields. <see cref="DeleteReceivedBeforeAsync"/> removes an expired month's incidents.
 /// </summary>
 public sealed class LiteIncidentStore : IIncidentStore
 {
@@ -17,20 +18,21 @@ public sealed class LiteIncidentStore : IIncidentStore
     private readonly PeriodKeys _periods;
     private readonly ILiteCollection<BsonDocument> _incidents;
     private readonly ILiteCollection<BsonDocument> _contents;
-    private readonly ILiteCollection<BsonDocument> _screenshots;
+    private readonly LiteScreenshots _screenshots;
     private readonly Lock _write = new();
     private readonly GroupCommit<Addition, AddOutcome> _adds;
 
-    public LiteIncidentStore(DataFolder data, PeriodKeys periods)
+    public LiteIncidentStore(DataFolder data, PeriodKeys periods, IScreenshotFiles screenshotFiles)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(screenshotFiles);
         _database = data.Database;
         _cipher = data.Cipher;
         _periods = periods;
         _adds = new GroupCommit<Addition, AddOutcome>(AddBatch, maxBatch: 32);
         _incidents = _database.GetCollection(IncidentsCollection);
         _contents = _database.GetCollection("incident_contents");
-        _screenshots = _database.GetCollection("screenshots");
+        _screenshots = new LiteScreenshots(_database, screenshotFiles);
         _incidents.EnsureIndex("schoolId");
         _incidents.EnsureIndex("deviceId");
         _incidents.EnsureIndex("status");
@@ -39,6 +41,10 @@ public sealed class LiteIncidentStore : IIncidentStore
         _incidents.EnsureIndex("userTag");
         _incidents.EnsureIndex("occurredAt");
         FillClearFields();
+        lock (_write)
+        {
+            _screenshots.MoveIntoFiles(_incidents);
+        }
     }
 
     /// <summary>The collection of the incidents' clear fields, which the workflow store updates too.</summary>
@@ -67,40 +73,50 @@ public sealed class LiteIncidentStore : IIncidentStore
         var sealedScreenshot = screenshot is null ? null
             : await _periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, ScreenshotPurpose(incident.Id), cancellationToken);
 
-        return await _adds.AddAsync(new Addition(document, blob, sealedScreenshot), cancellationToken);
+        var sealedScreenshotFile = sealedScreenshot is null ? null : new ScreenshotToFile(incident.Id, i.SchoolId, incident.ReceivedAt, sealedScreenshot);
+        return await _adds.AddAsync(new Addition(document, blob, sealedScreenshotFile), cancellationToken);
     }
 
-    private sealed record Addition(BsonDocument Incident, byte[] Contents, byte[]? Screenshot);
+    private sealed record Addition(BsonDocument Incident, byte[] Contents, ScreenshotToFile? Screenshot);
 
     // The incidents that arrive together go in one transaction (GroupCommit): LiteDB writes every page a commit touched to its
-    // log, whole, and incidents side by side share their index and data pages, and one commit's log write.
+    // log, whole, and incidents side by side share their index and data pages, and one commit's log write. Their screenshots
+    // go to the files first, fsynced there (once a segment), so that the commit never records a screenshot that is not on
+    // disk; a stop between the two leaves records nothing references, encrypted, which go with their month's segments.
     private Task<IReadOnlyList<AddOutcome>> AddBatch(IReadOnlyList<Addition> additions)
     {
         var outcomes = new AddOutcome[additions.Count];
         lock (_write)
         {
             var ids = new HashSet<string>(StringComparer.Ordinal);
+            for (var n = 0; n < additions.Count; n++)
+            {
+                var id = additions[n].Incident["_id"].AsString;
+                outcomes[n] = !ids.Add(id) || _incidents.Exists("_id = @0", id) ? AddOutcome.Duplicate : AddOutcome.Added;
+            }
+
+            var toFile = additions.Where((a, n) => outcomes[n] == AddOutcome.Added && a.Screenshot is not null).Select(a => a.Screenshot!).ToList();
+            var locations = toFile.Count == 0 ? [] : _screenshots.Files.Append(toFile);
+            var filed = toFile.Select(s => s.IncidentId).Zip(locations).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             _database.BeginTrans();
             try
             {
                 for (var n = 0; n < additions.Count; n++)
                 {
-                    var (document, contents, screenshot) = additions[n];
-                    var id = document["_id"].AsString;
-                    if (!ids.Add(id) || _incidents.Exists("_id = @0", id))
+                    if (outcomes[n] != AddOutcome.Added)
                     {
-                        outcomes[n] = AddOutcome.Duplicate;
                         continue;
                     }
 
-                    if (screenshot is not null)
+                    var (document, contents, _) = additions[n];
+                    var id = document["_id"].AsString;
+                    if (filed.TryGetValue(id, out var location))
                     {
-                        _screenshots.Insert(new BsonDocument { ["_id"] = id, ["blob"] = screenshot });
+                        _screenshots.Insert(id, location);
                     }
 
                     _contents.Insert(new BsonDocument { ["_id"] = id, ["blob"] = contents });
                     _incidents.Insert(document);
-                    outcomes[n] = AddOutcome.Added;
                 }
 
                 _database.Commit();
@@ -219,8 +235,8 @@ public sealed class LiteIncidentStore : IIncidentStore
     }
 
     public async Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken) =>
-        _screenshots.FindById(id) is { } document && _incidents.FindById(id) is { } clear
-            ? await _periods.DecryptAsync(clear["schoolId"].AsString, Bson.Time(clear["receivedAt"]), document["blob"].AsBinary, ScreenshotPurpose(id), cancellationToken)
+        _incidents.FindById(id) is { } clear && _screenshots.Read(id) is { } blob
+            ? await _periods.DecryptAsync(clear["schoolId"].AsString, Bson.Time(clear["receivedAt"]), blob, ScreenshotPurpose(id), cancellationToken)
             : null;
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult(_incidents.LongCount());
@@ -236,6 +252,11 @@ public sealed class LiteIncidentStore : IIncidentStore
                 return Task.FromResult<IReadOnlyList<string>>([]);
             }
 
+            // The screenshots' records are zeroed (and that fsynced) before the commit that forgets them, so a deleted incident
+            // never leaves its screenshot's bytes behind; were the commit to fail, the incidents stay without their screenshots
+            // and the next sweep deletes them. Segments nothing references any more go after the commit.
+            var screenshots = _screenshots.LocationsOf(ids);
+            _screenshots.Files.ZeroOut(screenshots);
             _database.BeginTrans();
             try
             {
@@ -257,6 +278,7 @@ public sealed class LiteIncidentStore : IIncidentStore
                 throw;
             }
 
+            _screenshots.RemoveUnreferenced(screenshots);
             IReadOnlyList<string> deleted = [.. ids.Select(id => id.AsString).Order(StringComparer.Ordinal)];
             return Task.FromResult(deleted);
         }

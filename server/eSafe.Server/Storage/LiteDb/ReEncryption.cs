@@ -8,7 +8,8 @@ namespace eSafe.Server.Storage.LiteDb;
 /// <c>esafe-server keys re-encrypt</c>: every blob made with an older data key is made again with the current one
 /// (each record in its own transaction, so a stop half-way leaves every record readable), and the cookie keys in
 /// <c>data-protection/</c> likewise. Incidents and screenshots are encrypted with their school's month key
-/// (<see cref="PeriodKeys"/>): only those keys are re-wrapped, the records stay as they are. Afterwards the older data key
+/// (<see cref="PeriodKeys"/>): only those keys are re-wrapped, the records stay as they are. Screenshots of older databases
+/// made with the data key are re-encrypted where they are: in the database, or in the screenshot files once moved there. Afterwards the older data key
 /// files can be removed, and a backup made before the rotation opens nothing without them.
 /// </summary>
 public static class ReEncryption
@@ -24,7 +25,8 @@ public static class ReEncryption
 
         moved["incident contents"] = Move(db, "incident_contents", "blob",
             d => incidents.FindById(d["_id"]) is { } clear ? LiteIncidentStore.ContentsPurpose(clear) : null, cipher);
-        moved["screenshots"] = Move(db, "screenshots", "blob", d => LiteIncidentStore.ScreenshotPurpose(d["_id"].AsString), cipher);
+        moved["screenshots"] = Move(db, LiteScreenshots.Collection, "blob", d => LiteIncidentStore.ScreenshotPurpose(d["_id"].AsString), cipher)
+            + new LiteScreenshots(db, data.ScreenshotFiles).ReEncrypt(incidents, cipher);
         moved["devices"] = Move(db, "devices", "contents", d => LiteDeviceStore.Purpose(d["_id"].AsString, d["schoolId"].AsString), cipher);
         // Schools' user-ID keys, while the server still keeps them.
         moved["schools"] = Move(db, "schools", "userIdKey", d => "school-user-id-key\n" + d["_id"].AsString, cipher);

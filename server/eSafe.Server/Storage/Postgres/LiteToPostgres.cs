@@ -98,10 +98,12 @@ public static class LiteToPostgres
     /// Copies everything; the target must hold no eSafe data yet (its schema is made by opening it). Returns the counts per
     /// store, read back from both sides after the commit.
     /// </summary>
-    public static async Task<IReadOnlyList<StoreCount>> RunAsync(LiteDatabase source, PostgresDatabase target, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<StoreCount>> RunAsync(DataFolder sourceFolder, PostgresDatabase target, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sourceFolder);
         ArgumentNullException.ThrowIfNull(target);
+        var source = sourceFolder.Database;
+        var screenshots = new LiteDb.LiteScreenshots(source, sourceFolder.ScreenshotFiles);
         var unknown = source.GetCollectionNames().Except(Copies.Select(c => c.Collection).Concat(["incident_contents", "incident_workflow"]))
             .Where(c => source.GetCollection(c).LongCount() > 0).Order(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
@@ -123,7 +125,7 @@ public static class LiteToPostgres
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             foreach (var copy in Copies)
             {
-                await CopyAsync(copy, source, connection, cancellationToken);
+                await CopyAsync(copy, source, screenshots, connection, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -142,7 +144,8 @@ public static class LiteToPostgres
         return counts;
     }
 
-    private static async Task CopyAsync(Copy copy, LiteDatabase source, NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Copy copy, LiteDatabase source, LiteDb.LiteScreenshots screenshots, NpgsqlConnection connection,
+        CancellationToken cancellationToken)
     {
         var columns = copy.Columns.Split(", ");
         var placeholders = string.Join(", ", columns.Select((_, i) => "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -152,7 +155,9 @@ public static class LiteToPostgres
         var documents = source.GetCollection(copy.Collection);
         foreach (var id in documents.Query().Select("$._id").ToList().Select(d => d["_id"]))
         {
-            if (documents.FindById(id) is { } document && copy.Values(document, source) is { } values)
+            // A screenshot's document says where its ciphertext is in the screenshot files: it is copied with the ciphertext inline.
+            if (documents.FindById(id) is { } found && (copy.Collection == LiteDb.LiteScreenshots.Collection ? screenshots.Inline(found) : found) is var document
+                && copy.Values(document, source) is { } values)
             {
                 await connection.ExecuteAsync(sql, cancellationToken, values);
             }
