@@ -102,7 +102,12 @@ public sealed class HostFleetTests
     private static string? EnrolledKeyId(DeviceUnderTest device) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(device.StateDirectory, "enrolment.json")))?["serverKeyId"]?.GetValue<string>();
 
-    private static List<string> WaitingKeyIds(DeviceUnderTest device) =>
-        [.. Directory.GetFiles(Path.Combine(device.StateDirectory, "outbox"), "*.json")
-            .Select(f => JsonNode.Parse(File.ReadAllText(f))!["keyId"]!.GetValue<string>())];
+    // The outbox keeps version 1 envelopes as JSON and version 2 (once the server offers it) as their binary body.
+    private static List<string> WaitingKeyIds(DeviceUnderTest device)
+    {
+        var outbox = Path.Combine(device.StateDirectory, "outbox");
+        return [.. Directory.GetFiles(outbox, "*.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!["keyId"]!.GetValue<string>()),
+            .. Directory.GetFiles(outbox, "*.esie").Select(f => eSafe.Incidents.BinaryEnvelope.Parse(File.ReadAllBytes(f), int.MaxValue, out var problem)?.KeyId
+                ?? throw new InvalidDataException($"{Path.GetFileName(f)} is not a binary envelope: {problem}"))];
+    }
 }
