@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
-using eSafe.Detection;
 using eSafe.Incidents;
+using eSafe.Server.Tests.Support;
 
 namespace eSafe.IngestLoad;
 
@@ -18,10 +17,8 @@ namespace eSafe.IngestLoad;
 /// </summary>
 public sealed class SealedIncidents(bool binary = true) : IDisposable
 {
-    private static readonly ThreatEntry Rule = DefaultLibrary.Load().Entries.First(e => e.Category == "self-harm" && e.Severity == 4);
-    private static readonly string UserId = PseudonymousId.Compute(RandomNumberGenerator.GetBytes(32), "pupil@school.example");
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
-    private readonly byte[] _screenshot = Jpeg(100 * 1024);
+    private readonly byte[] _screenshot = TestIncidents.NewJpeg(100 * 1024);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SealedBody>> _presealed = new(StringComparer.Ordinal);
     private int _sealedLive;
 
@@ -73,37 +70,12 @@ public sealed class SealedIncidents(bool binary = true) : IDisposable
 
     private SealedBody Seal(EnrolmentResponse device)
     {
-        var at = DateTimeOffset.UtcNow.AddSeconds(-2);
-        var incident = new Incident
-        {
-            Id = IncidentId.New(at),
-            SchoolId = device.SchoolId,
-            DeviceId = device.DeviceId,
-            UserId = UserId,
-            MachineName = "LAB-PC-07",
-            DeviceAddresses = ["10.1.2.3"],
-            OccurredAt = at,
-            LocalOffsetMinutes = 0,
-            Url = "https://chat.example.org/room/7",
-            PageTitle = "Class chat",
-            Source = TextSources.Typed,
-            RuleId = Rule.Id,
-            Phrase = Rule.Phrase,
-            MatchedText = "hurt myself",
-            Category = Rule.Category,
-            Severity = Rule.Severity,
-            Context = "honestly i want to hurt myself tonight, nobody would notice",
-            Screenshot = _screenshot,
-            HostVersion = "0.1.0",
-            LibraryVersion = "2026.11.1",
-            ExtensionVersion = "0.1.2",
-        };
+        var incident = TestIncidents.New(device, DateTimeOffset.UtcNow.AddSeconds(-2), screenshot: false)
+            with { Screenshot = _screenshot, ScreenshotMissingReason = null };
         return binary
-            ? new SealedBody(BinaryEnvelope.Encode(IncidentSealer.Seal(IncidentPlaintext.Write(incident), incident.Id, device.ServerKey,
-                IncidentSealer.BinaryVersion)), BinaryEnvelope.MediaType)
-            : new SealedBody(JsonSerializer.SerializeToUtf8Bytes(
-                IncidentSealer.Seal(JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident), incident.Id, device.ServerKey),
-                ContractsJson.Default.SealedIncident), "application/json");
+            ? new SealedBody(BinaryEnvelope.Encode(TestIncidents.SealBinary(incident, device.ServerKey)), BinaryEnvelope.MediaType)
+            : new SealedBody(JsonSerializer.SerializeToUtf8Bytes(TestIncidents.Seal(incident, device.ServerKey), ContractsJson.Default.SealedIncident),
+                "application/json");
     }
 
     public async Task<IReadOnlyList<EnrolmentResponse>> EnrolAsync(Uri server, string code, int count)
@@ -121,17 +93,4 @@ public sealed class SealedIncidents(bool binary = true) : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-
-    // A JPEG's start and end markers around random bytes: the server checks the signature and the size, not the picture.
-    private static byte[] Jpeg(int size)
-    {
-        var bytes = RandomNumberGenerator.GetBytes(size);
-        bytes[0] = 0xFF;
-        bytes[1] = 0xD8;
-        bytes[2] = 0xFF;
-        bytes[3] = 0xE0;
-        bytes[^2] = 0xFF;
-        bytes[^1] = 0xD9;
-        return bytes;
-    }
 }
