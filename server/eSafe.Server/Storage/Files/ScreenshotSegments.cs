@@ -159,7 +159,7 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
             {
                 foreach (var path in Directory.GetFiles(month, "*" + Extension))
                 {
-                    var segment = Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
+                    var segment = SegmentOf(path);
                     if (isReferenced(segment))
                     {
                         continue;
@@ -196,8 +196,7 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
 
     /// <summary>Every segment file there is, as the paths records name them.</summary>
     public IReadOnlyList<string> List() => Directory.Exists(_root)
-        ? [.. Directory.GetFiles(_root, "*" + Extension, SearchOption.AllDirectories).Select(p => Path.GetRelativePath(_root, p).Replace(Path.DirectorySeparatorChar, '/'))
-            .Order(StringComparer.Ordinal)]
+        ? [.. Directory.GetFiles(_root, "*" + Extension, SearchOption.AllDirectories).Select(SegmentOf).Order(StringComparer.Ordinal)]
         : [];
 
     public void Dispose()
@@ -285,6 +284,9 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
     private static string MonthFolder(string schoolId, string period) => SafeName().IsMatch(schoolId) && SafeName().IsMatch(period)
         ? schoolId + "/" + period
         : throw new ArgumentException($"\"{schoolId}\" cannot name a folder of screenshots.", nameof(schoolId));
+
+    // A segment file's name as records give it: SCHOOL/yyyy-MM/NNNNNN.seg, whatever the platform's separator.
+    private string SegmentOf(string path) => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
 
     // Segment paths come from the database: each part must be a plain name, so no record can point outside the folder.
     private string PathOf(string segment)
