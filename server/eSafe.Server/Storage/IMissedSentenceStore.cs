@@ -19,4 +19,8 @@ public interface IMissedSentenceStore
     /// were filed before the cutoff; returns how many.
     /// </summary>
     Task<int> DeleteExpiredAsync(string schoolId, DateTimeOffset cutoff, IReadOnlyCollection<string> expiredIncidents, CancellationToken cancellationToken);
+
+    /// <summary>Whether a sentence kept without its incident's receipt time has expired: its incident went, or it was filed before the cutoff.</summary>
+    static bool ExpiredWithoutReceipt(MissedSentence sentence, DateTimeOffset cutoff, IReadOnlyCollection<string> expiredIncidents) =>
+        expiredIncidents.Contains(sentence.IncidentId) || sentence.FiledAt < cutoff;
 }

@@ -52,7 +52,7 @@ public sealed class LiteMissedSentenceStore : IMissedSentenceStore
         {
             var gone = document["received"].IsInt64
                 ? Bson.Time(document["received"]) < cutoff
-                : await ReadAsync(document, cancellationToken) is var sentence && (expiredIncidents.Contains(sentence.IncidentId) || sentence.FiledAt < cutoff);
+                : IMissedSentenceStore.ExpiredWithoutReceipt(await ReadAsync(document, cancellationToken), cutoff, expiredIncidents);
             if (gone)
             {
                 expired.Add(document["_id"]);

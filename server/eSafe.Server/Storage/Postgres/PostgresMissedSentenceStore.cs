@@ -51,8 +51,7 @@ public sealed class PostgresMissedSentenceStore(DataFolder data, PeriodKeys peri
         var expired = new List<string>();
         foreach (var row in legacy)
         {
-            var sentence = await OpenAsync(row, cancellationToken);
-            if (expiredIncidents.Contains(sentence.IncidentId) || sentence.FiledAt < cutoff)
+            if (IMissedSentenceStore.ExpiredWithoutReceipt(await OpenAsync(row, cancellationToken), cutoff, expiredIncidents))
             {
                 expired.Add(row.Id);
             }
