@@ -37,7 +37,7 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory, options.Database);
+        var data = DataFolder.Open(options.DataDirectory, options.KeysDirectory, options.Database, options.ScreenshotsDirectory);
         try
         {
             return Build(options, data);

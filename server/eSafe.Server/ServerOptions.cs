@@ -16,6 +16,9 @@ public sealed record ServerOptions
     /// <summary>A PostgreSQL connection string (<c>--database</c>, <c>ESAFE_DATABASE</c>): the shared store; null for the LiteDB file in the data folder.</summary>
     public string? Database { get; init; }
 
+    /// <summary>With <see cref="Database"/>: the folder its server processes share for screenshots (<c>--screenshots</c>); null to keep them in the database.</summary>
+    public string? ScreenshotsDirectory { get; init; }
+
     /// <summary>Where to listen; <c>http://127.0.0.1:0</c> picks a free port.</summary>
     public string Urls { get; init; } = DefaultUrls;
 

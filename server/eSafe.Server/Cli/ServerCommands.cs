@@ -18,6 +18,8 @@ public static class ServerCommands
     public const string KeysEnvironmentVariable = "ESAFE_KEYS_DIR";
     public const string DatabaseOption = "--database";
     public const string DatabaseEnvironmentVariable = "ESAFE_DATABASE";
+    public const string ScreenshotsOption = "--screenshots";
+    public const string ScreenshotsEnvironmentVariable = "ESAFE_SCREENSHOTS_DIR";
 
     /// <summary>Ctrl+C and SIGTERM are left to the web host, which stops gracefully.</summary>
     public static InvocationConfiguration Invocation() => new() { ProcessTerminationTimeout = null };
@@ -44,7 +46,14 @@ public static class ServerCommands
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
             Recursive = true,
         };
-        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data, keys, database };
+        var screenshots = new Option<string?>(ScreenshotsOption)
+        {
+            Description = "With --database: keep screenshots in this folder, which every server process of the database shares (a shared volume "
+                + "across machines), rather than in the database (default: $" + ScreenshotsEnvironmentVariable + ").",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ScreenshotsEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+            Recursive = true,
+        };
+        var root = new RootCommand("eSafe server: takes incidents from enrolled devices and serves the analyst console.") { data, keys, database, screenshots };
         root.Subcommands.Add(Serve(data));
         root.Subcommands.Add(School(data));
         root.Subcommands.Add(Analyst(data));
@@ -86,6 +95,7 @@ public static class ServerCommands
                     DataDirectory = parse.GetValue(data)!,
                     KeysDirectory = parse.GetValue<string?>(KeysOption),
                     Database = parse.GetValue<string?>(DatabaseOption),
+                    ScreenshotsDirectory = parse.GetValue<string?>(ScreenshotsOption),
                     Urls = parse.GetValue(urls)!,
                     Demo = parse.GetValue(demo),
                     Output = output,
@@ -244,7 +254,8 @@ public static class ServerCommands
 
     /// <summary>The data folder with the keys and the database the command line (or the environment) names.</summary>
     internal static DataFolder OpenDataFolder(ParseResult parse, Option<string> data) =>
-        DataFolder.Open(parse.GetValue(data)!, parse.GetValue<string?>(KeysOption), parse.GetValue<string?>(DatabaseOption));
+        DataFolder.Open(parse.GetValue(data)!, parse.GetValue<string?>(KeysOption), parse.GetValue<string?>(DatabaseOption),
+            parse.GetValue<string?>(ScreenshotsOption));
 
     internal static async Task<int> WithServicesAsync(ParseResult parse, Option<string> data, Func<IServiceProvider, TextWriter, Task> action)
     {

@@ -26,7 +26,8 @@ namespace eSafe.Server.Storage;
 ///   data-protection/  ASP.NET Core's cookie keys, encrypted with the data key
 /// demo.json           with --demo: the demo school's enrolment code and the demo analyst's password (mode 600)
 /// </code>
-/// With <c>--database</c> the data is kept in PostgreSQL instead of esafe.db and screenshots/, and the folder keeps the keys and demo.json.
+/// With <c>--database</c> the data is kept in PostgreSQL instead of esafe.db and screenshots/, and the folder keeps the keys and demo.json;
+/// the screenshots are kept in the database too, or in a folder its server processes share (<c>--screenshots</c>).
 /// Keys are made on first start; a database without its keys refuses to open rather than make new ones. A database
 /// from before it had a password is given one (rebuilt, nothing lost) on its first start.
 /// </summary>
@@ -42,7 +43,7 @@ public sealed class DataFolder : IDisposable
     private readonly ScreenshotSegments? _screenshots;
 
     private DataFolder(string root, string keys, FileStream lockFile, AtRestCipher cipher, SealingKeyRing sealingKeys, LiteDatabase? database,
-        PostgresDatabase? postgres)
+        PostgresDatabase? postgres, ScreenshotSegments? screenshots)
     {
         Root = root;
         KeysDirectory = keys;
@@ -50,7 +51,7 @@ public sealed class DataFolder : IDisposable
         Cipher = cipher;
         SealingKeys = sealingKeys;
         _database = database;
-        _screenshots = database is null ? null : new ScreenshotSegments(root);
+        _screenshots = screenshots;
         Postgres = postgres;
     }
 
@@ -67,9 +68,15 @@ public sealed class DataFolder : IDisposable
     public LiteDatabase Database => _database
         ?? throw new InvalidOperationException($"This server keeps its data in {Postgres?.Description}, not in {DatabaseFileName}.");
 
-    /// <summary>The screenshot files beside <see cref="Database"/>; only when the data is not in PostgreSQL.</summary>
+    /// <summary>
+    /// The screenshot files: beside <see cref="Database"/>, or the folder a PostgreSQL database's server processes share
+    /// (<c>--screenshots</c>); only when <see cref="HasScreenshotFiles"/>.
+    /// </summary>
     public ScreenshotSegments ScreenshotFiles => _screenshots
-        ?? throw new InvalidOperationException($"This server keeps its data in {Postgres?.Description}, not in {ScreenshotSegments.FolderName}/.");
+        ?? throw new InvalidOperationException($"This server keeps its screenshots in {Postgres?.Description}, not in files.");
+
+    /// <summary>False for a PostgreSQL database that keeps its screenshots itself.</summary>
+    public bool HasScreenshotFiles => _screenshots is not null;
 
     /// <summary>The shared PostgreSQL database, when the server was given one (<c>--database</c>); null for the LiteDB file.</summary>
     public PostgresDatabase? Postgres { get; }
@@ -79,7 +86,10 @@ public sealed class DataFolder : IDisposable
     /// <param name="connectionString">
     /// A PostgreSQL connection string: the data is kept there (the folder keeps the keys and demo.json); null for the LiteDB file.
     /// </param>
-    public static DataFolder Open(string path, string? keysDirectory = null, string? connectionString = null)
+    /// <param name="screenshotsDirectory">
+    /// With a PostgreSQL database, the folder (shared by its server processes) to keep screenshots in rather than the database.
+    /// </param>
+    public static DataFolder Open(string path, string? keysDirectory = null, string? connectionString = null, string? screenshotsDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var root = Path.GetFullPath(path);
@@ -101,7 +111,14 @@ public sealed class DataFolder : IDisposable
             SecureFiles.CreatePrivateDirectory(keys);
             if (!string.IsNullOrWhiteSpace(connectionString))
             {
-                return OpenPostgres(root, keys, lockFile, connectionString);
+                return OpenPostgres(root, keys, lockFile, connectionString,
+                    string.IsNullOrWhiteSpace(screenshotsDirectory) ? null : Path.GetFullPath(screenshotsDirectory));
+            }
+
+            if (!string.IsNullOrWhiteSpace(screenshotsDirectory))
+            {
+                throw new ServerSetupException($"A folder of screenshots ({screenshotsDirectory}) is for servers sharing a PostgreSQL database (--database): "
+                    + $"this one keeps its screenshots in {Path.Combine(root, ScreenshotSegments.FolderName)}.");
             }
 
             var databasePath = Path.Combine(root, DatabaseFileName);
@@ -143,7 +160,8 @@ public sealed class DataFolder : IDisposable
                 throw;
             }
 
-            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database, postgres: null);
+            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database, postgres: null,
+                new ScreenshotSegments(Path.Combine(root, ScreenshotSegments.FolderName)));
         }
         catch
         {
@@ -153,7 +171,7 @@ public sealed class DataFolder : IDisposable
     }
 
     // Keys are made only for a database no server has used yet; one that has been used refuses other keys.
-    private static DataFolder OpenPostgres(string root, string keys, FileStream lockFile, string connectionString)
+    private static DataFolder OpenPostgres(string root, string keys, FileStream lockFile, string connectionString, string? screenshots)
     {
         var postgres = PostgresDatabase.Open(connectionString);
         try
@@ -163,7 +181,9 @@ public sealed class DataFolder : IDisposable
             var sealingKeys = SealingKeyRing.Load(keys, mayCreate: isNew);
             SecureFiles.CreatePrivateDirectory(Path.Combine(keys, "data-protection"));
             postgres.CheckDataKey(cipher);
-            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database: null, postgres);
+            ScreenshotFolderBinding.Check(postgres, screenshots);
+            return new DataFolder(root, keys, lockFile, cipher, sealingKeys, database: null, postgres,
+                screenshots is null ? null : new ScreenshotSegments(screenshots));
         }
         catch
         {

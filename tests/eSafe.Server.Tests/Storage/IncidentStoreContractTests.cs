@@ -6,8 +6,8 @@ using eSafe.Server.Tests.Support;
 
 namespace eSafe.Server.Tests.Storage;
 
-/// <summary>What every incident store does, whichever database keeps it: the same tests over LiteDB and PostgreSQL.</summary>
-[TestFixtureSource(typeof(StoreKind), nameof(StoreKind.All))]
+/// <summary>What every incident store does, whichever database keeps it: the same tests over LiteDB and PostgreSQL (screenshots in the database or in files).</summary>
+[TestFixtureSource(typeof(StoreKind), nameof(StoreKind.AllScreenshotStores))]
 public sealed class IncidentStoreContractTests(StoreKind kind)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);

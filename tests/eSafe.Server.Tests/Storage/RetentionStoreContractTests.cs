@@ -4,8 +4,8 @@ using eSafe.Server.Storage;
 
 namespace eSafe.Server.Tests.Storage;
 
-/// <summary>Month keys, their destruction, and the deletion of expired incidents: the same tests over LiteDB and PostgreSQL.</summary>
-[TestFixtureSource(typeof(StoreKind), nameof(StoreKind.All))]
+/// <summary>Month keys, their destruction, and the deletion of expired incidents: the same tests over LiteDB and PostgreSQL (screenshots in the database or in files).</summary>
+[TestFixtureSource(typeof(StoreKind), nameof(StoreKind.AllScreenshotStores))]
 public sealed class RetentionStoreContractTests(StoreKind kind)
 {
     private static readonly DateTimeOffset At = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);

@@ -86,6 +86,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         start.Environment["ESAFE_DATABASE"] = databaseFromEnvironment ?? "";
+        start.Environment["ESAFE_SCREENSHOTS_DIR"] = "";
         return start;
     }
 

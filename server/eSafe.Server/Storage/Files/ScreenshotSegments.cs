@@ -5,11 +5,12 @@ using Microsoft.Win32.SafeHandles;
 namespace eSafe.Server.Storage.Files;
 
 /// <summary>
-/// Screenshots in append-only segment files in the data folder, one series per school and month:
-/// <c>screenshots/&lt;school&gt;/&lt;yyyy-MM&gt;/000001.seg</c> (folders mode 700, files 600), each record framed by
-/// <see cref="SegmentRecord"/>. A process appends to a segment it made itself (a new one at its first write to a month
-/// after start, and at <see cref="DefaultMaxSegmentBytes"/>), so it never writes after a torn tail another run left; a write that
-/// fails gives its segment up for the same reason. Each append fsyncs every segment it touched once, before it returns.
+/// Screenshots in append-only segment files, one series per school and month: <c>&lt;school&gt;/&lt;yyyy-MM&gt;/000001.seg</c>
+/// in the data folder's <c>screenshots/</c> (LiteDB) or a folder the server processes of one PostgreSQL database share
+/// (folders mode 700, files 600), each record framed by <see cref="SegmentRecord"/>. A process appends to a segment it made
+/// itself (a new one at its first write to a month after start, and at <see cref="DefaultMaxSegmentBytes"/>; made with
+/// O_EXCL, so two processes never share one), so it never writes after a torn tail another run left; a write that fails
+/// gives its segment up for the same reason. Each append fsyncs every segment it touched once, before it returns.
 /// A segment goes once nothing references it (<see cref="RemoveUnreferenced"/>), and a month's folder and a school's with it.
 /// </summary>
 public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
@@ -22,13 +23,13 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Appending> _appending = new(StringComparer.Ordinal);
 
-    /// <param name="dataRoot">The data folder; the segments are kept in its <c>screenshots/</c>.</param>
+    /// <param name="folder">The folder the schools' folders of segments are kept in.</param>
     /// <param name="maxSegmentBytes">The size past which a month's next record starts a new segment.</param>
-    public ScreenshotSegments(string dataRoot, long maxSegmentBytes = DefaultMaxSegmentBytes)
+    public ScreenshotSegments(string folder, long maxSegmentBytes = DefaultMaxSegmentBytes)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(dataRoot);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSegmentBytes);
-        _root = Path.Combine(Path.GetFullPath(dataRoot), FolderName);
+        _root = Path.GetFullPath(folder);
         _maxSegmentBytes = maxSegmentBytes;
     }
 
@@ -225,12 +226,7 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
 
         var folder = Path.Combine(_root, month);
         MakeFolders(folder);
-        var number = Directory.GetFiles(folder, "*" + Extension)
-            .Select(p => int.TryParse(Path.GetFileNameWithoutExtension(p), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
-            .DefaultIfEmpty(0).Max() + 1;
-        var name = number.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + Extension;
-        var file = new FileStream(Path.Combine(folder, name),
-            SecureFiles.NewPrivateFile(FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete));
+        var (name, file) = NewSegment(folder);
         try
         {
             DirectoryFlush.Flush(folder);
@@ -244,6 +240,28 @@ public sealed partial class ScreenshotSegments : IScreenshotFiles, IDisposable
         var appending = new Appending(month + "/" + name, file);
         _appending[month] = appending;
         return appending;
+    }
+
+    // The number after the highest in the folder; another process sharing the folder may make that one first (CreateNew is
+    // O_EXCL), and then the next is tried.
+    private static (string Name, FileStream File) NewSegment(string folder)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var number = Directory.GetFiles(folder, "*" + Extension)
+                .Select(p => int.TryParse(Path.GetFileNameWithoutExtension(p), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
+                .DefaultIfEmpty(0).Max() + 1;
+            var name = number.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + Extension;
+            try
+            {
+                return (name, new FileStream(Path.Combine(folder, name),
+                    SecureFiles.NewPrivateFile(FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete)));
+            }
+            catch (IOException) when (attempt < 20 && File.Exists(Path.Combine(folder, name)))
+            {
+                // Taken meanwhile: count again.
+            }
+        }
     }
 
     private void GiveUp(Appending appending)

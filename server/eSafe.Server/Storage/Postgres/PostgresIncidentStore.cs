@@ -7,14 +7,16 @@ namespace eSafe.Server.Storage.Postgres;
 
 /// <summary>
 /// <c>incidents</c> holds the fields queries need in the clear beside the encrypted contents (bound to those fields, as in
-/// the LiteDB store); <c>screenshots</c> holds each screenshot encrypted, deleted with its incident. Both are encrypted with
-/// the school's key for the month the incident was received in (<see cref="PeriodKeys"/>).
+/// the LiteDB store); <c>screenshots</c> holds each screenshot encrypted, deleted with its incident: in the row, or where it is
+/// in the server processes' shared screenshot files (<see cref="SharedScreenshotFiles"/>). Both are encrypted with the
+/// school's key for the month the incident was received in (<see cref="PeriodKeys"/>).
 /// </summary>
-public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) : IIncidentStore
+public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods, TimeProvider clock) : IIncidentStore
 {
     private const string Columns = "id, school_id, device_id, status, category, severity, occurred_ms, received_ms, contents, alert_open";
     private readonly PostgresDatabase _db = data.RequirePostgres();
     private readonly AtRestCipher _cipher = data.Cipher;
+    private readonly SharedScreenshotFiles? _files = data.HasScreenshotFiles ? new SharedScreenshotFiles(data.ScreenshotFiles, clock) : null;
 
     public async Task<AddOutcome> AddAsync(StoredIncident incident, byte[]? screenshot, CancellationToken cancellationToken)
     {
@@ -27,6 +29,10 @@ public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) :
             BlobPurposes.IncidentContents(i.Id, i.SchoolId, i.DeviceId, i.Category, i.Severity, occurred, received), cancellationToken);
         var sealedScreenshot = screenshot is null ? null
             : await periods.EncryptAsync(i.SchoolId, incident.ReceivedAt, screenshot, BlobPurposes.Screenshot(i.Id), cancellationToken);
+        // In the files, the screenshot is on disk before the row that says where it is.
+        var filed = sealedScreenshot is null || _files is null ? null
+            : await _files.AppendAsync(new ScreenshotToFile(i.Id, i.SchoolId, incident.ReceivedAt, sealedScreenshot), cancellationToken);
+        var inRow = filed is null ? sealedScreenshot : null;
         // One round trip, one implicit transaction (a batch ends in one Sync): the incident, its screenshot only when the incident
         // was new, and the commit. A device deletes its copy on our 200: the commit waits for its WAL on disk even where the server
         // was set up without (set_config local to this transaction).
@@ -37,15 +43,22 @@ public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) :
             WITH added AS (
                 INSERT INTO incidents (id, school_id, device_id, status, category, severity, occurred_ms, received_ms, rule_id, user_tag, contents)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id),
-            shot AS (INSERT INTO screenshots (incident_id, blob) SELECT id, $12::bytea FROM added WHERE $12::bytea IS NOT NULL)
+            shot AS (INSERT INTO screenshots (incident_id, blob, segment, record_offset, length)
+                SELECT id, $12::bytea, $13::text, $14::bigint, $15::integer FROM added WHERE $12::bytea IS NOT NULL OR $13::text IS NOT NULL)
             SELECT count(*) FROM added
             """, i.Id, i.SchoolId, i.DeviceId, incident.Status, i.Category, i.Severity, occurred, received, i.RuleId,
-            BlobPurposes.UserTag(_cipher, i.SchoolId, i.UserId), blob, sealedScreenshot));
+            BlobPurposes.UserTag(_cipher, i.SchoolId, i.UserId), blob, inRow, filed?.Segment, filed?.Offset, filed?.Length));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var added = await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 1;
         // Read to the server's ReadyForQuery, which it sends once the implicit transaction has committed (or with its error).
         await reader.CloseAsync();
+
+        if (!added && filed is not null)
+        {
+            // A retry of an incident already stored: its second copy is referenced by nothing.
+            _files!.ZeroOut([filed]);
+        }
 
         return added ? AddOutcome.Added : AddOutcome.Duplicate;
     }
@@ -127,16 +140,38 @@ public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) :
     public async Task<byte[]?> GetScreenshotAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenAsync(cancellationToken);
-        var row = await connection.QueryFirstAsync(
-            "SELECT s.blob, i.school_id, i.received_ms FROM screenshots s JOIN incidents i ON i.id = s.incident_id WHERE s.incident_id = $1",
-            r => new { Blob = r.Bytes(0), School = r.GetString(1), Received = r.Time(2) }, cancellationToken, id);
-        return row is null ? null : await periods.DecryptAsync(row.School, row.Received, row.Blob, BlobPurposes.Screenshot(id), cancellationToken);
+        var row = await connection.QueryFirstAsync("""
+            SELECT s.blob, i.school_id, i.received_ms, s.segment, s.record_offset, s.length
+            FROM screenshots s JOIN incidents i ON i.id = s.incident_id WHERE s.incident_id = $1
+            """, r => new { Blob = r.IsDBNull(0) ? null : r.Bytes(0), School = r.GetString(1), Received = r.Time(2), Location = Location(r, 3) },
+            cancellationToken, id);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var blob = row.Blob ?? (_files ?? throw new InvalidOperationException($"Incident {id}'s screenshot is in the screenshot files, which this server was not given."))
+            .Read(row.Location!, id);
+        return blob is null ? null : await periods.DecryptAsync(row.School, row.Received, blob, BlobPurposes.Screenshot(id), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> DeleteReceivedBeforeAsync(string schoolId, DateTimeOffset before, CancellationToken cancellationToken) =>
-        await _db.InTransactionAsync(async connection =>
+    private static ScreenshotLocation? Location(NpgsqlDataReader r, int first) =>
+        r.IsDBNull(first) ? null : new ScreenshotLocation(r.GetString(first), r.GetInt64(first + 1), r.GetInt32(first + 2));
+
+    public async Task<IReadOnlyList<string>> DeleteReceivedBeforeAsync(string schoolId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var filed = new List<ScreenshotLocation>();
+        var deleted = await _db.InTransactionAsync(async connection =>
         {
-            // Screenshots go with their incidents (ON DELETE CASCADE); the workflow, decisions and alerts are columns of the row.
+            if (_files is not null)
+            {
+                filed.AddRange(await connection.QueryAsync("""
+                    SELECT s.segment, s.record_offset, s.length FROM screenshots s JOIN incidents i ON i.id = s.incident_id
+                    WHERE i.school_id = $1 AND i.received_ms < $2 AND s.segment IS NOT NULL FOR UPDATE OF s
+                    """, r => Location(r, 0)!, cancellationToken, schoolId, Pg.Ms(before)));
+            }
+
+            // Screenshots' rows go with their incidents (ON DELETE CASCADE); the workflow, decisions and alerts are columns of the row.
             var ids = await connection.QueryAsync("DELETE FROM incidents WHERE school_id = $1 AND received_ms < $2 RETURNING id", r => r.GetString(0),
                 cancellationToken, schoolId, Pg.Ms(before));
             if (ids.Count > 0)
@@ -144,9 +179,24 @@ public sealed class PostgresIncidentStore(DataFolder data, PeriodKeys periods) :
                 await connection.ExecuteAsync("DELETE FROM jobs WHERE incident_id = ANY($1)", cancellationToken, [ids.ToArray()]);
             }
 
-            IReadOnlyList<string> deleted = [.. ids.Order(StringComparer.Ordinal)];
-            return deleted;
+            // Their records in the files are zeroed before the commit, as the LiteDB store does: no ciphertext outlives its incident.
+            _files?.ZeroOut(filed);
+            IReadOnlyList<string> ordered = [.. ids.Order(StringComparer.Ordinal)];
+            return ordered;
         }, cancellationToken);
+
+        if (_files is not null && filed.Count > 0)
+        {
+            using var connection = _db.Source.OpenConnection();
+            _files.RemoveUnreferenced(filed, segment =>
+            {
+                using var command = connection.Sql("SELECT EXISTS (SELECT 1 FROM screenshots WHERE segment = $1)", segment);
+                return (bool)command.ExecuteScalar()!;
+            });
+        }
+
+        return deleted;
+    }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {

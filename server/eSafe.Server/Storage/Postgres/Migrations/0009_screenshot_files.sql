@@ -1,0 +1,8 @@
+-- Screenshots may be kept in segment files that the server processes share (serve --screenshots) rather than in the
+-- database, which then holds only where each one is: a 100 KB image written into the heap and again into the WAL was most
+-- of what an incident cost PostgreSQL. Rows from before keep their blob; a row has one or the other.
+ALTER TABLE screenshots ALTER COLUMN blob DROP NOT NULL;
+ALTER TABLE screenshots ADD COLUMN segment text COLLATE "C", ADD COLUMN record_offset bigint, ADD COLUMN length integer;
+ALTER TABLE screenshots ADD CONSTRAINT screenshots_blob_or_file
+    CHECK ((blob IS NULL) <> (segment IS NULL) AND (segment IS NULL) = (record_offset IS NULL) AND (segment IS NULL) = (length IS NULL));
+CREATE INDEX screenshots_segment ON screenshots (segment) WHERE segment IS NOT NULL;
