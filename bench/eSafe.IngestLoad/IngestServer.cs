@@ -34,12 +34,14 @@ public sealed class IngestServer : IAsyncDisposable
 
     /// <param name="data">Its data folder (the LiteDB file is kept there when <paramref name="database"/> is null).</param>
     /// <param name="keys">A keys folder of its own (a copy of the first server's), or null for the data folder's.</param>
-    public static async Task<IngestServer> StartAsync(string dll, string data, string? keys, string? database, bool demo)
+    /// <param name="screenshots">With a database: the folder of screenshot files the server processes share (<c>--screenshots</c>).</param>
+    public static async Task<IngestServer> StartAsync(string dll, string data, string? keys, string? database, bool demo, string? screenshots = null)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["Demo__Incidents"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["ESAFE_DATABASE"] = database ?? "";
+        start.Environment["ESAFE_SCREENSHOTS_DIR"] = screenshots ?? "";
         List<string> args = [dll, "serve", "--data", data, "--urls", "http://127.0.0.1:0"];
         if (keys is not null)
         {

@@ -7,14 +7,15 @@ using Npgsql;
 // dotnet bench/eSafe.IngestLoad/bin/Release/net10.0/eSafe.IngestLoad.dll [seconds] [devices] [server dll] [setups] [warm-up seconds]
 //     [v1|v2] [presealed[:rate]]
 // Real server processes on loopback; each device uploads sealed incidents with a 100 KB screenshot, one after another.
-// Setups (comma-separated, default all): lite (LiteDB), pg1 (PostgreSQL, one server), pg2 (PostgreSQL, two servers).
+// Setups (comma-separated, default all): lite (LiteDB), pg1 (PostgreSQL, one server), pg2 (PostgreSQL, two servers), pgf1 and
+// pgf2 (the same with the screenshots in a folder of files the servers share, serve --screenshots).
 // v2 (default): the binary envelope hosts send now; v1: the JSON envelope of older hosts. presealed: every incident of the warm-up
 // and the timed phase is sealed before the clock starts, for at most <rate> incidents/s (default 800), so the generator only sends.
 // See bench/README.md.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 var dll = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine("artifacts", "server", "esafe-server.dll"));
-var setups = (args.Length > 3 ? args[3] : "lite,pg1,pg2").Split(',');
+var setups = (args.Length > 3 ? args[3] : "lite,pg1,pg2,pgf1,pgf2").Split(',');
 var warmUp = TimeSpan.FromSeconds(args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 15);
 var binary = args.Length <= 5 || args[5] switch
 {
@@ -35,7 +36,9 @@ try
     foreach (var setup in setups)
     {
         var postgres = setup.StartsWith("pg", StringComparison.Ordinal);
-        var processes = postgres ? int.Parse(setup[2..], CultureInfo.InvariantCulture) : 1;
+        var filed = setup.StartsWith("pgf", StringComparison.Ordinal);
+        var processes = postgres ? int.Parse(setup[(filed ? 3 : 2)..], CultureInfo.InvariantCulture) : 1;
+        var screenshots = filed ? Path.Combine(root, setup, "screenshots") : null;
         string? database = null;
         if (postgres)
         {
@@ -45,7 +48,7 @@ try
         }
 
         var first = Path.Combine(root, setup, "server-1");
-        List<IngestServer> servers = [await IngestServer.StartAsync(dll, first, keys: null, database, demo: true)];
+        List<IngestServer> servers = [await IngestServer.StartAsync(dll, first, keys: null, database, demo: true, screenshots)];
         try
         {
             for (var n = 2; n <= processes; n++)
@@ -58,7 +61,7 @@ try
                     File.Copy(file, Path.Combine(keys, Path.GetFileName(file)));
                 }
 
-                servers.Add(await IngestServer.StartAsync(dll, Path.Combine(root, setup, $"server-{n}"), keys, database, demo: false));
+                servers.Add(await IngestServer.StartAsync(dll, Path.Combine(root, setup, $"server-{n}"), keys, database, demo: false, screenshots));
             }
 
             var code = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"))).RootElement.GetProperty("enrolmentCode").GetString()!;

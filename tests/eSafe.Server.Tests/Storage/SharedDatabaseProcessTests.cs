@@ -57,4 +57,56 @@ public sealed class SharedDatabaseProcessTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public async Task Two_server_processes_share_one_folder_of_screenshots_and_a_third_without_it_refuses_to_start()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var folder = ServerHarness.NewDataDirectory();
+        try
+        {
+            var first = Path.Combine(folder, "first");
+            var screenshots = Path.Combine(folder, "shared-screenshots");
+            await using var one = await ServerProcess.StartAsync(
+                ["serve", "--data", first, "--urls", "http://127.0.0.1:0", "--demo", "--screenshots", screenshots], database);
+            var keys = ServerProcess.CopyKeys(Path.Combine(first, "keys"), Path.Combine(folder, "second-keys"));
+            await using var two = await ServerProcess.StartAsync(["serve", "--data", Path.Combine(folder, "second"), "--keys", keys, "--database", database,
+                "--screenshots", screenshots, "--urls", "http://127.0.0.1:0"], null);
+            var demo = DemoCredentials.Read(Path.Combine(first, DataFolder.DemoFileName))!;
+
+            using var deviceHttp = new HttpClient { BaseAddress = one.BaseAddress };
+            var device = await RestService.For<IDeviceApi>(deviceHttp, ContractsJson.RefitSettings())
+                .EnrolAsync(new EnrolmentRequest(demo.EnrolmentCode, "LAB-PC-07", "0.1.0"), CancellationToken.None);
+            var incidents = new[] { TestIncidents.New(device), TestIncidents.New(device) };
+            foreach (var (incident, server) in incidents.Zip(new[] { one, two }))
+            {
+                using var upload = new HttpClient { BaseAddress = server.BaseAddress };
+                upload.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
+                using var response = await upload.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey),
+                    ContractsJson.Default.SealedIncident));
+                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            }
+
+            // Each screenshot is read through the process that did not store it.
+            var cookies = new CookieContainer();
+            IAnalystApi Console(ServerProcess server) => RestService.For<IAnalystApi>(
+                new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress }, ContractsJson.RefitSettings());
+            await Console(one).LoginAsync(new LoginRequest(demo.AnalystUsername, demo.AnalystPassword), CancellationToken.None);
+            foreach (var (incident, other) in incidents.Zip(new[] { two, one }))
+            {
+                using var screenshot = await Console(other).GetScreenshotAsync(incident.Id, CancellationToken.None);
+                (await screenshot.ReadAsByteArrayAsync()).Should().Equal(incident.Screenshot);
+            }
+
+            Directory.GetFiles(screenshots, "*.seg", SearchOption.AllDirectories).Should().HaveCount(2, "each process appends to a segment of its own");
+
+            var refused = async () => await ServerProcess.StartAsync(["serve", "--data", Path.Combine(folder, "third"), "--keys", keys, "--database", database,
+                "--urls", "http://127.0.0.1:0"], null);
+            (await refused.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*keeps its screenshots in a folder of files*--screenshots*");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

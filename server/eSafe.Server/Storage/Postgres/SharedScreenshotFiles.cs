@@ -35,7 +35,7 @@ public sealed class SharedScreenshotFiles(IScreenshotFiles files, TimeProvider c
     {
         var lastMonth = RetentionPeriod.Of(clock.GetUtcNow().AddMonths(-1));
         var settled = locations.Select(l => l.Segment).Where(s => string.CompareOrdinal(MonthOf(s), lastMonth) < 0).ToList();
-        return settled.Count == 0 ? 0 : files.RemoveUnreferenced(settled, segment => string.CompareOrdinal(MonthOf(segment), lastMonth) >= 0 || isReferenced(segment));
+        return settled.Count == 0 ? 0 : files.RemoveUnreferenced(settled, isReferenced);
     }
 
     // SCHOOL/yyyy-MM/NNNNNN.seg
