@@ -16,7 +16,7 @@ internal static class MigrateCommand
         var from = new Option<string>("--from") { Description = "The LiteDB server's data folder (the server stopped).", Required = true };
         var to = new Option<string>("--to") { Description = "The PostgreSQL connection string of an empty database.", Required = true };
         var command = new Command("migrate",
-            "Move a LiteDB server's data into PostgreSQL; afterwards run `serve --data DATA --database \"…\"` with the same keys folder.") { from, to };
+            "Move a LiteDB server's data into PostgreSQL (its screenshots into the rows, or with --screenshots DIR into that folder); afterwards run `serve --data DATA --database \"…\"` with the same keys folder.") { from, to };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -27,11 +27,12 @@ internal static class MigrateCommand
             try
             {
                 using var source = DataFolder.Open(parse.GetValue(from)!, keys);
-                using var target = DataFolder.Open(lockFolder.FullName, source.KeysDirectory, parse.GetValue(to)!);
+                using var target = DataFolder.Open(lockFolder.FullName, source.KeysDirectory, parse.GetValue(to)!,
+                    parse.GetValue<string?>(ServerCommands.ScreenshotsOption));
                 await using var sourceStores = Stores(source);
                 // Opening the LiteDB stores brings older files up to date (clear fields, keyed audit) before anything is copied.
                 _ = Resolve(sourceStores);
-                var counts = await LiteToPostgres.RunAsync(source, target.Postgres!, cancellationToken);
+                var counts = await LiteToPostgres.RunAsync(source, target, cancellationToken);
                 await output.WriteLineAsync($"Moved {source.Root} into {target.Postgres!.Description}:");
                 foreach (var count in counts)
                 {

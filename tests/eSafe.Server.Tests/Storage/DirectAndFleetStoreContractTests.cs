@@ -188,12 +188,15 @@ public sealed class DirectAndFleetMigrationTests
         lite.Get<IDeviceRepeatStore>().Merge("d-1", hits, DateTimeOffset.MinValue);
 
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
-        using (var target = PostgresDatabase.Open(database))
+        var targetDirectory = ServerHarness.NewDataDirectory();
+        using (var target = DataFolder.Open(targetDirectory, Path.Combine(liteDirectory, "keys"), database))
         {
             var counts = await LiteToPostgres.RunAsync(lite.Folder, target, CancellationToken.None);
             counts.Where(c => c.Store is "device heartbeats" or "pending incidents" or "device repeat filters" or "missed sentences")
                 .Should().HaveCount(4).And.OnlyContain(c => c.Source == 1 && c.Target == 1);
         }
+
+        Directory.Delete(targetDirectory, recursive: true);
 
         await using var postgres = Stores.Open(ServerHarness.NewDataDirectory(), database, keysDirectory: Path.Combine(liteDirectory, "keys"));
         (await postgres.Get<IFleetStore>().GetAsync("d-1", CancellationToken.None)).Should().Be(heartbeat);

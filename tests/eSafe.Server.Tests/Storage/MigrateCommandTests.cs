@@ -25,9 +25,12 @@ public sealed class MigrateCommandTests
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
-    [Test]
-    public async Task A_LiteDB_servers_data_moves_into_PostgreSQL_and_the_server_goes_on_there()
+    [TestCase(false, TestName = "A LiteDB server's data moves into PostgreSQL and the server goes on there")]
+    [TestCase(true, TestName = "A LiteDB server's data moves into PostgreSQL with its screenshots into a shared folder, and the server goes on there")]
+    public async Task A_LiteDB_servers_data_moves_into_PostgreSQL_and_the_server_goes_on_there(bool screenshotFiles)
     {
+        var shots = screenshotFiles ? Path.Combine(_data, "shared-screenshots") : null;
+        string[] filesOption = shots is null ? [] : ["--screenshots", shots];
         var incidents = new List<Incident>();
         EnrolmentResponse device;
         await using (var lite = await ServerHarness.StartAsync(_data))
@@ -47,7 +50,7 @@ public sealed class MigrateCommandTests
         }
 
         var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
-        var migrate = await ServerCli.RunAsync("migrate", "--from", _data, "--to", database);
+        var migrate = await ServerCli.RunAsync(["migrate", "--from", _data, "--to", database, .. filesOption]);
 
         migrate.ExitCode.Should().Be(0, migrate.Error + migrate.Output);
         migrate.Output.Should().Contain("incidents: 3 in LiteDB, 3 in PostgreSQL").And.Contain("screenshots: 3 in LiteDB, 3 in PostgreSQL")
@@ -55,11 +58,20 @@ public sealed class MigrateCommandTests
         migrate.Output.Should().Contain($"incident {incidents[^1].Id} (text, URL, addresses, status): same");
         migrate.Output.Should().MatchRegex(@"audit lines: (\d+) in LiteDB, \1 in PostgreSQL");
 
-        var again = await ServerCli.RunAsync("migrate", "--from", _data, "--to", database);
+        var again = await ServerCli.RunAsync(["migrate", "--from", _data, "--to", database, .. filesOption]);
         again.ExitCode.Should().Be(1);
         again.Error.Should().Contain("already holds eSafe data");
 
-        await using (var postgres = await ServerHarness.StartAsync(_data, configure: o => o with { Database = database }))
+        if (shots is not null)
+        {
+            Directory.GetFiles(shots, "*.seg", SearchOption.AllDirectories).Should().ContainSingle("the three screenshots are one school's, one month's");
+            await using var connection = new Npgsql.NpgsqlConnection(database);
+            await connection.OpenAsync();
+            await using var inRows = new Npgsql.NpgsqlCommand("SELECT count(*) FROM screenshots WHERE blob IS NOT NULL", connection);
+            (await inRows.ExecuteScalarAsync()).Should().Be(0L, "the screenshots went to the folder, not the rows");
+        }
+
+        await using (var postgres = await ServerHarness.StartAsync(_data, configure: o => o with { Database = database, ScreenshotsDirectory = shots }))
         {
             var analyst = await postgres.SignedInAsync();
             var page = await analyst.ListIncidentsAsync(new IncidentQuery(), CancellationToken.None);
@@ -78,7 +90,7 @@ public sealed class MigrateCommandTests
             (await analyst.ListIncidentsAsync(new IncidentQuery(), CancellationToken.None)).Items.Select(i => i.Id).Should().Contain(fourth.Id).And.HaveCount(4);
         }
 
-        var verify = await ServerCli.RunAsync("audit", "verify", "--data", _data, "--database", database);
+        var verify = await ServerCli.RunAsync(["audit", "verify", "--data", _data, "--database", database, .. filesOption]);
         verify.ExitCode.Should().Be(0, verify.Output + verify.Error);
         verify.Output.Should().StartWith("Audit log intact");
     }

@@ -7,6 +7,7 @@ namespace eSafe.Server.Storage.Postgres;
 /// <c>esafe-server migrate</c>: every record of a LiteDB data folder copied into an empty PostgreSQL database, in one
 /// transaction (all or nothing). Encrypted blobs are copied as they are: both stores bind them to the same fields
 /// (<see cref="BlobPurposes"/>), so nothing is decrypted on the way and the same keys folder opens them afterwards.
+/// Screenshots go into the database's rows, or into the target's folder of screenshot files when it has one.
 /// </summary>
 public static class LiteToPostgres
 {
@@ -98,10 +99,12 @@ public static class LiteToPostgres
     /// Copies everything; the target must hold no eSafe data yet (its schema is made by opening it). Returns the counts per
     /// store, read back from both sides after the commit.
     /// </summary>
-    public static async Task<IReadOnlyList<StoreCount>> RunAsync(DataFolder sourceFolder, PostgresDatabase target, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<StoreCount>> RunAsync(DataFolder sourceFolder, DataFolder targetFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourceFolder);
-        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(targetFolder);
+        var target = targetFolder.RequirePostgres();
+        IScreenshotFiles? targetFiles = targetFolder.HasScreenshotFiles ? targetFolder.ScreenshotFiles : null;
         var source = sourceFolder.Database;
         var screenshots = new LiteDb.LiteScreenshots(source, sourceFolder.ScreenshotFiles);
         var unknown = source.GetCollectionNames().Except(Copies.Select(c => c.Collection).Concat(["incident_contents", "incident_workflow"]))
@@ -125,7 +128,14 @@ public static class LiteToPostgres
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             foreach (var copy in Copies)
             {
-                await CopyAsync(copy, source, screenshots, connection, cancellationToken);
+                if (targetFiles is not null && copy.Collection == LiteDb.LiteScreenshots.Collection)
+                {
+                    await CopyScreenshotsToFilesAsync(source, screenshots, targetFiles, connection, cancellationToken);
+                }
+                else
+                {
+                    await CopyAsync(copy, source, screenshots, connection, cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -136,8 +146,10 @@ public static class LiteToPostgres
         {
             foreach (var copy in Copies)
             {
+                // The target's tie to its folder of screenshots (if any) is its own, not a copied record.
+                var where = copy.Table == "meta" ? $" WHERE id <> '{ScreenshotFolderBinding.MetaId}'" : "";
                 counts.Add(new StoreCount(copy.Store, source.GetCollection(copy.Collection).LongCount(),
-                    await connection.ScalarAsync($"SELECT count(*) FROM {copy.Table}", cancellationToken)));
+                    await connection.ScalarAsync($"SELECT count(*) FROM {copy.Table}{where}", cancellationToken)));
             }
         }
 
@@ -160,6 +172,33 @@ public static class LiteToPostgres
                 && copy.Values(document, source) is { } values)
             {
                 await connection.ExecuteAsync(sql, cancellationToken, values);
+            }
+        }
+    }
+
+    // Written to the target's files a batch at a time (fsynced there before the transaction that names them commits); a
+    // migration that fails leaves records nothing names, encrypted, which go with their month.
+    private static async Task CopyScreenshotsToFilesAsync(LiteDatabase source, LiteDb.LiteScreenshots screenshots, IScreenshotFiles files,
+        NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var incidents = source.GetCollection(LiteDb.LiteIncidentStore.IncidentsCollection);
+        var documents = source.GetCollection(LiteDb.LiteScreenshots.Collection);
+        foreach (var batch in documents.Query().Select("$._id").ToList().Select(d => d["_id"]).Chunk(32))
+        {
+            var toFile = new List<ScreenshotToFile>();
+            foreach (var id in batch)
+            {
+                if (documents.FindById(id) is { } document && screenshots.Read(document) is { } blob)
+                {
+                    var incident = incidents.FindById(id) ?? throw new InvalidOperationException($"The screenshot of incident {id} has no incident in the LiteDB file.");
+                    toFile.Add(new ScreenshotToFile(id.AsString, incident["schoolId"].AsString, LiteDb.Bson.Time(incident["receivedAt"]), blob));
+                }
+            }
+
+            foreach (var (screenshot, location) in toFile.Zip(files.Append(toFile)))
+            {
+                await connection.ExecuteAsync("INSERT INTO screenshots (incident_id, segment, record_offset, length) VALUES ($1, $2, $3, $4)",
+                    cancellationToken, screenshot.IncidentId, location.Segment, location.Offset, location.Length);
             }
         }
     }

@@ -12,7 +12,7 @@ namespace eSafe.Server.Storage.Postgres;
 internal static class ScreenshotFolderBinding
 {
     public const string FileName = ".esafe-database";
-    private const string MetaId = "screenshot-folder";
+    public const string MetaId = "screenshot-folder";
 
     public static void Check(PostgresDatabase database, string? folder)
     {
