@@ -64,6 +64,8 @@ public sealed class Stores : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    public object Get(Type service) => _services.GetRequiredService(service);
+
     public async ValueTask DisposeAsync()
     {
         _ = Folder; // resolved, so that the container closes it

@@ -10,7 +10,7 @@ public sealed class LiteAnalystStore : IAnalystStore
     public LiteAnalystStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _accounts = data.Database.GetCollection("accounts");
+        _accounts = LiteCollections.Open(data.Database, "accounts");
     }
 
     public Task<bool> AddAsync(AnalystAccount account, CancellationToken cancellationToken)

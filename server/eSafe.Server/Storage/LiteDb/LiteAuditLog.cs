@@ -39,7 +39,7 @@ public sealed class LiteAuditLog : IAuditLog, IDisposable
         _anchorInterval = Math.Max(1, options?.AuditAnchorInterval ?? 100);
         _database = data.Database;
         _appends = new GroupCommit<AuditEvent, AuditEntry>(AppendBatch);
-        _lines = data.Database.GetCollection("audit");
+        _lines = LiteCollections.Open(data.Database, "audit");
         _lines.EnsureIndex("incidentId");
         _lines.EnsureIndex("action");
         _lines.EnsureIndex("actor");

@@ -12,7 +12,7 @@ public sealed class LiteDeviceRepeatStore : IDeviceRepeatStore
     public LiteDeviceRepeatStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _repeats = data.Database.GetCollection("deviceRepeats");
+        _repeats = LiteCollections.Open(data.Database, "deviceRepeats");
     }
 
     public IReadOnlyDictionary<UInt128, DateTimeOffset> Load(string deviceId) =>

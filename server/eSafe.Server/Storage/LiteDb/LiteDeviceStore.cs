@@ -14,7 +14,7 @@ public sealed class LiteDeviceStore : IDeviceStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _cipher = data.Cipher;
-        _devices = data.Database.GetCollection("devices");
+        _devices = LiteCollections.Open(data.Database, "devices");
         _devices.EnsureIndex("schoolId");
         _devices.EnsureIndex("revokedAt");
     }

@@ -13,7 +13,7 @@ public sealed class LiteEnrolmentCodeStore : IEnrolmentCodeStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
-        _codes = _database.GetCollection(Collection);
+        _codes = LiteCollections.Open(_database, Collection);
         _codes.EnsureIndex("schoolId");
     }
 

@@ -10,7 +10,7 @@ public sealed class LiteFleetStore : IFleetStore
     public LiteFleetStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _heartbeats = data.Database.GetCollection("device_heartbeats");
+        _heartbeats = LiteCollections.Open(data.Database, "device_heartbeats");
         _heartbeats.EnsureIndex("schoolId");
     }
 

@@ -30,8 +30,8 @@ public sealed class LiteIncidentStore : IIncidentStore
         _cipher = data.Cipher;
         _periods = periods;
         _adds = new GroupCommit<Addition, AddOutcome>(AddBatch, maxBatch: 32);
-        _incidents = _database.GetCollection(IncidentsCollection);
-        _contents = _database.GetCollection("incident_contents");
+        _incidents = LiteCollections.Open(_database, IncidentsCollection);
+        _contents = LiteCollections.Open(_database, "incident_contents");
         _screenshots = new LiteScreenshots(_database, screenshotFiles);
         _incidents.EnsureIndex("schoolId");
         _incidents.EnsureIndex("deviceId");

@@ -24,8 +24,8 @@ public sealed class LiteIncidentWorkflowStore : IIncidentWorkflowStore
         _database = data.Database;
         _cipher = data.Cipher;
         _periods = periods;
-        _incidents = _database.GetCollection(LiteIncidentStore.IncidentsCollection);
-        _workflows = _database.GetCollection("incident_workflow");
+        _incidents = LiteCollections.Open(_database, LiteIncidentStore.IncidentsCollection);
+        _workflows = LiteCollections.Open(_database, "incident_workflow");
         _incidents.EnsureIndex("alertTag");
         _incidents.EnsureIndex("alertOpen");
     }

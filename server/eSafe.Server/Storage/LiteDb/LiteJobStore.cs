@@ -14,7 +14,7 @@ public sealed class LiteJobStore : IJobStore
     public LiteJobStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _jobs = data.Database.GetCollection("jobs");
+        _jobs = LiteCollections.Open(data.Database, "jobs");
         _jobs.EnsureIndex("state");
         _jobs.EnsureIndex("incidentId");
         _jobs.EnsureIndex("uniqueKey");

@@ -12,7 +12,7 @@ public sealed class LiteLoginThrottleStore : ILoginThrottleStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
-        _counters = data.Database.GetCollection("login_throttle");
+        _counters = LiteCollections.Open(data.Database, "login_throttle");
         _counters.EnsureIndex("lastFailure");
     }
 

@@ -14,7 +14,7 @@ public sealed class LiteMissedSentenceStore : IMissedSentenceStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _periods = periods;
-        _missed = data.Database.GetCollection("missed");
+        _missed = LiteCollections.Open(data.Database, "missed");
         _missed.EnsureIndex("school");
     }
 

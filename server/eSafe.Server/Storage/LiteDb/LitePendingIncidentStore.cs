@@ -12,7 +12,7 @@ public sealed class LitePendingIncidentStore : IPendingIncidentStore
     public LitePendingIncidentStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _pending = data.Database.GetCollection("pendingIncidents");
+        _pending = LiteCollections.Open(data.Database, "pendingIncidents");
         _pending.EnsureIndex("createdAt");
     }
 

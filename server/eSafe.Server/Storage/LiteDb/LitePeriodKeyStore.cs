@@ -17,10 +17,7 @@ public sealed class LitePeriodKeyStore : IPeriodKeyStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
-        _keys = _database.GetCollection(Collection);
-        // The collection is made now, not by the first key: LiteDB 5 can fail a read of a collection that another transaction
-        // is making at that moment ("page type must be collection page", its issue 2792), as when a fresh server's first
-        // incidents of several schools arrive together.
+        _keys = LiteCollections.Open(_database, Collection);
         _keys.EnsureIndex("schoolId");
     }
 

@@ -16,7 +16,7 @@ public sealed class LiteProposalStore : IProposalStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _cipher = data.Cipher;
-        _proposals = data.Database.GetCollection("proposals");
+        _proposals = LiteCollections.Open(data.Database, "proposals");
         _proposals.EnsureIndex("state");
     }
 

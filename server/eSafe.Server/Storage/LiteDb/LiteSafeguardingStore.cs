@@ -16,7 +16,7 @@ public sealed class LiteSafeguardingStore : ISafeguardingStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _cipher = data.Cipher;
-        _records = data.Database.GetCollection("safeguarding");
+        _records = LiteCollections.Open(data.Database, "safeguarding");
     }
 
     public Task<SafeguardingRecord> GetAsync(string schoolId, CancellationToken cancellationToken)

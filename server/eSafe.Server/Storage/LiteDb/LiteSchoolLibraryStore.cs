@@ -19,10 +19,10 @@ public sealed class LiteSchoolLibraryStore : ISchoolLibraryStore
     {
         ArgumentNullException.ThrowIfNull(data);
         _database = data.Database;
-        _layers = _database.GetCollection("school_layers");
-        _entries = _database.GetCollection("school_entries");
+        _layers = LiteCollections.Open(_database, "school_layers");
+        _entries = LiteCollections.Open(_database, "school_entries");
         _entries.EnsureIndex("schoolId");
-        _history = _database.GetCollection("school_entry_history");
+        _history = LiteCollections.Open(_database, "school_entry_history");
         _history.EnsureIndex("entry");
     }
 

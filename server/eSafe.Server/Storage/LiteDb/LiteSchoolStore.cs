@@ -10,7 +10,7 @@ public sealed class LiteSchoolStore : ISchoolStore
     public LiteSchoolStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _schools = data.Database.GetCollection("schools");
+        _schools = LiteCollections.Open(data.Database, "schools");
         _schools.EnsureIndex("enrolmentCodeHash", unique: true);
         ForgetUserIdKeys();
     }

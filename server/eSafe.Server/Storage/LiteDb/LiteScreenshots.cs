@@ -19,7 +19,7 @@ internal sealed class LiteScreenshots
     {
         _database = database;
         Files = files;
-        _documents = database.GetCollection(Collection);
+        _documents = LiteCollections.Open(database, Collection);
         _documents.EnsureIndex("segment");
     }
 

@@ -10,7 +10,7 @@ public sealed class LiteSessionStore : ISessionStore
     public LiteSessionStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _sessions = data.Database.GetCollection("sessions");
+        _sessions = LiteCollections.Open(data.Database, "sessions");
         _sessions.EnsureIndex("username");
         _sessions.EnsureIndex("lastSeenAt");
         _sessions.EnsureIndex("startedAt");
