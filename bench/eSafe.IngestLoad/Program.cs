@@ -33,12 +33,14 @@ var root = Directory.CreateTempSubdirectory("esafe-ingest-load-").FullName;
 PostgresCluster? cluster = null;
 try
 {
-    foreach (var setup in setups)
+    foreach (var (setup, run) in setups.Select((s, n) => (s, n + 1)))
     {
+        // A folder for each run: a setup named twice (to repeat it) starts afresh, with its own database.
+        var folder = Path.Combine(root, $"{run:D2}-{setup}");
         var postgres = setup.StartsWith("pg", StringComparison.Ordinal);
         var filed = setup.StartsWith("pgf", StringComparison.Ordinal);
         var processes = postgres ? int.Parse(setup[(filed ? 3 : 2)..], CultureInfo.InvariantCulture) : 1;
-        var screenshots = filed ? Path.Combine(root, setup, "screenshots") : null;
+        var screenshots = filed ? Path.Combine(folder, "screenshots") : null;
         string? database = null;
         if (postgres)
         {
@@ -47,21 +49,21 @@ try
             database = new NpgsqlConnectionStringBuilder(await cluster.NewDatabaseAsync()) { MaxPoolSize = 100, ConnectionIdleLifetime = 300 }.ConnectionString;
         }
 
-        var first = Path.Combine(root, setup, "server-1");
+        var first = Path.Combine(folder, "server-1");
         List<IngestServer> servers = [await IngestServer.StartAsync(dll, first, keys: null, database, demo: true, screenshots)];
         try
         {
             for (var n = 2; n <= processes; n++)
             {
                 // Every process holds the same keys (deployment: one keys folder, copied to each).
-                var keys = Path.Combine(root, setup, $"keys-{n}");
+                var keys = Path.Combine(folder, $"keys-{n}");
                 Directory.CreateDirectory(keys);
                 foreach (var file in Directory.GetFiles(Path.Combine(first, "keys")))
                 {
                     File.Copy(file, Path.Combine(keys, Path.GetFileName(file)));
                 }
 
-                servers.Add(await IngestServer.StartAsync(dll, Path.Combine(root, setup, $"server-{n}"), keys, database, demo: false, screenshots));
+                servers.Add(await IngestServer.StartAsync(dll, Path.Combine(folder, $"server-{n}"), keys, database, demo: false, screenshots));
             }
 
             var code = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"))).RootElement.GetProperty("enrolmentCode").GetString()!;
