@@ -135,6 +135,10 @@ public sealed class DeviceApiTests
         (await api.UploadIncidentAsync(envelope, _device.DeviceToken, CancellationToken.None)).Should().Be(new IngestReceipt(incident.Id, true));
         (await api.UploadIncidentAsync(changed, _device.DeviceToken, CancellationToken.None)).Should().Be(new IngestReceipt(incident.Id, true));
 
+        // A retry whose envelope no longer opens (sealed to a key since retired, say) is still the repeat it is, not a refusal.
+        var garbled = envelope with { Ciphertext = [.. envelope.Ciphertext.Select(b => (byte)~b)] };
+        (await api.UploadIncidentAsync(garbled, _device.DeviceToken, CancellationToken.None)).Should().Be(new IngestReceipt(incident.Id, true));
+
         (await _server.Service<IIncidentStore>().CountAsync(CancellationToken.None)).Should().Be(count);
         var after = await _server.Service<IIncidentStore>().GetAsync(incident.Id, CancellationToken.None);
         after.Should().BeEquivalentTo(before);

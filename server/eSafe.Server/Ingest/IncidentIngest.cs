@@ -35,7 +35,10 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
         return IngestOpenedAsync(device, envelope.IncidentId, () => sealedContent.OpenIncident(envelope), remoteAddress, cancellationToken);
     }
 
-    // Both envelope versions from here on: the ID in the clear, a repeat answered without opening, then open and the one path.
+    // Both envelope versions from here on: open, then the one path. A repeat is found by the store's insert, so a new incident
+    // (nearly all of them) costs no lookup first; whatever is not stored is checked for a repeat before it is refused, so a
+    // device's retry of an incident already kept is answered as one even if its envelope no longer opens or its fields no
+    // longer pass (a sealing key retired, a clock moved on).
     private async Task<IngestOutcome> IngestOpenedAsync(DeviceRecord device, string envelopeIncidentId, Func<(Incident? Value, string? Problem)> open,
         string? remoteAddress, CancellationToken cancellationToken)
     {
@@ -45,21 +48,11 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
             return IngestOutcome.Unreadable("", "The envelope's incidentId is not a 26-character sortable incident ID.");
         }
 
-        if (await KnownAsync(device, envelopeIncidentId, cancellationToken) is { } known)
-        {
-            return await DurableAsync(known, cancellationToken);
-        }
-
         var (incident, problem) = open();
-        if (incident is null)
-        {
-            DeviceLog.Refused(log, device.Id, "the incident did not open or read");
-            return IngestOutcome.Unreadable(envelopeIncidentId, problem!);
-        }
-
-        return incident.Id != envelopeIncidentId
-            ? IngestOutcome.Unreadable(envelopeIncidentId, "The incident's id is not the envelope's incidentId.")
-            : await DurableAsync(await StoreAsync(device, incident, remoteAddress, cancellationToken), cancellationToken);
+        var outcome = incident is null ? IngestOutcome.Unreadable(envelopeIncidentId, problem!)
+            : incident.Id != envelopeIncidentId ? IngestOutcome.Unreadable(envelopeIncidentId, "The incident's id is not the envelope's incidentId.")
+            : await StoreAsync(device, incident, remoteAddress, cancellationToken);
+        return await FinishAsync(device, envelopeIncidentId, outcome, cancellationToken);
     }
 
     /// <summary>An incident already opened (built by this server's pipeline for a Chromebook, its screenshot attached).</summary>
@@ -67,9 +60,24 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(incident);
-        return await DurableAsync(await KnownAsync(device, incident.Id, cancellationToken) is { } known
-            ? known
-            : await StoreAsync(device, incident, remoteAddress, cancellationToken), cancellationToken);
+        return await FinishAsync(device, incident.Id, await StoreAsync(device, incident, remoteAddress, cancellationToken), cancellationToken);
+    }
+
+    // A repeat answered as one, a refusal logged, and a kept incident answered once it is durable.
+    private async Task<IngestOutcome> FinishAsync(DeviceRecord device, string incidentId, IngestOutcome outcome, CancellationToken cancellationToken)
+    {
+        outcome = await RepeatOrAsync(device, incidentId, outcome, cancellationToken);
+        if (outcome.Result is IngestResult.Unreadable or IngestResult.Invalid or IngestResult.NotThisDevice)
+        {
+            DeviceLog.Refused(log, device.Id, outcome.Result switch
+            {
+                IngestResult.Unreadable => "the incident did not open or read",
+                IngestResult.Invalid => "invalid incident fields",
+                _ => "the incident names another school or device",
+            });
+        }
+
+        return await DurableAsync(outcome, cancellationToken);
     }
 
     private async Task<IngestOutcome> DurableAsync(IngestOutcome outcome, CancellationToken cancellationToken)
@@ -82,10 +90,17 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
         return outcome;
     }
 
-    private async Task<IngestOutcome?> KnownAsync(DeviceRecord device, string incidentId, CancellationToken cancellationToken)
+    // A new incident stands as it is; anything else (a repeat the insert found, a refusal) is the repeat it is if the ID is known:
+    // the same device's (a duplicate) or another's (a conflict).
+    private async Task<IngestOutcome> RepeatOrAsync(DeviceRecord device, string incidentId, IngestOutcome outcome, CancellationToken cancellationToken)
     {
+        if (outcome.Result == IngestResult.Stored || !IncidentId.IsValid(incidentId))
+        {
+            return outcome;
+        }
+
         var knownFrom = await incidents.FindDeviceAsync(incidentId, cancellationToken);
-        return knownFrom is null ? null
+        return knownFrom is null ? outcome
             : knownFrom == device.Id ? new IngestOutcome(IngestResult.Duplicate, incidentId)
             : new IngestOutcome(IngestResult.IdInUse, incidentId, "Another device has delivered an incident with this ID.");
     }
@@ -101,13 +116,11 @@ public sealed class IncidentIngest(IIncidentStore incidents, SealedContent seale
 
         if (problems.Count > 0)
         {
-            DeviceLog.Refused(log, device.Id, "invalid incident fields");
             return new IngestOutcome(IngestResult.Invalid, incident.Id ?? "", "The incident is not valid; nothing was stored.", problems);
         }
 
         if (incident.SchoolId != device.SchoolId || incident.DeviceId != device.Id)
         {
-            DeviceLog.Refused(log, device.Id, "the incident names another school or device");
             return new IngestOutcome(IngestResult.NotThisDevice, incident.Id,
                 "The incident's schoolId and deviceId must be those of the device whose token delivered it.");
         }
