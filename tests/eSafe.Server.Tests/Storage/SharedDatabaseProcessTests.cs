@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using eSafe.Contracts;
 using eSafe.Contracts.Http;
+using eSafe.Incidents;
 using eSafe.Server.Seeding;
 using eSafe.Server.Storage;
 using eSafe.Server.Tests.Support;
@@ -17,6 +18,26 @@ namespace eSafe.Server.Tests.Storage;
 /// </summary>
 public sealed class SharedDatabaseProcessTests
 {
+    private static async Task<EnrolmentResponse> EnrolAsync(ServerProcess server, DemoCredentials demo)
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        return await RestService.For<IDeviceApi>(http, ContractsJson.RefitSettings())
+            .EnrolAsync(new EnrolmentRequest(demo.EnrolmentCode, "LAB-PC-07", "0.1.0"), CancellationToken.None);
+    }
+
+    private static async Task UploadAsync(ServerProcess server, EnrolmentResponse device, Incident incident)
+    {
+        using var upload = new HttpClient { BaseAddress = server.BaseAddress };
+        upload.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
+        using var response = await upload.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey),
+            ContractsJson.Default.SealedIncident));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The console's API on one process, with a cookie jar the calls on every process share (no session affinity).</summary>
+    private static IAnalystApi Console(ServerProcess server, CookieContainer cookies) => RestService.For<IAnalystApi>(
+        new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress }, ContractsJson.RefitSettings());
+
     [Test]
     public async Task Two_server_processes_on_one_database_serve_the_same_devices_and_analysts()
     {
@@ -32,25 +53,15 @@ public sealed class SharedDatabaseProcessTests
                 ["serve", "--data", Path.Combine(folder, "second"), "--keys", keys, "--database", database, "--urls", "http://127.0.0.1:0"], null);
             var demo = DemoCredentials.Read(Path.Combine(first, DataFolder.DemoFileName))!;
 
-            using var deviceHttp = new HttpClient { BaseAddress = one.BaseAddress };
-            var device = await RestService.For<IDeviceApi>(deviceHttp, ContractsJson.RefitSettings())
-                .EnrolAsync(new EnrolmentRequest(demo.EnrolmentCode, "LAB-PC-07", "0.1.0"), CancellationToken.None);
+            var device = await EnrolAsync(one, demo);
             var incident = TestIncidents.New(device);
-            using (var upload = new HttpClient { BaseAddress = two.BaseAddress })
-            {
-                upload.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
-                using var response = await upload.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey),
-                    ContractsJson.Default.SealedIncident));
-                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            }
+            await UploadAsync(two, device, incident);
 
             var cookies = new CookieContainer();
-            IAnalystApi Console(ServerProcess server) => RestService.For<IAnalystApi>(
-                new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress }, ContractsJson.RefitSettings());
-            await Console(two).LoginAsync(new LoginRequest(demo.AnalystUsername, demo.AnalystPassword), CancellationToken.None);
-            var queue = await Console(one).ListIncidentsAsync(new IncidentQuery(), CancellationToken.None);
+            await Console(two, cookies).LoginAsync(new LoginRequest(demo.AnalystUsername, demo.AnalystPassword), CancellationToken.None);
+            var queue = await Console(one, cookies).ListIncidentsAsync(new IncidentQuery(), CancellationToken.None);
             queue.Items.Select(i => i.Id).Should().Contain(incident.Id);
-            (await Console(two).GetIncidentAsync(incident.Id, CancellationToken.None)).Context.Should().Be(incident.Context);
+            (await Console(two, cookies).GetIncidentAsync(incident.Id, CancellationToken.None)).Context.Should().Be(incident.Context);
         }
         finally
         {
@@ -74,27 +85,17 @@ public sealed class SharedDatabaseProcessTests
                 "--screenshots", screenshots, "--urls", "http://127.0.0.1:0"], null);
             var demo = DemoCredentials.Read(Path.Combine(first, DataFolder.DemoFileName))!;
 
-            using var deviceHttp = new HttpClient { BaseAddress = one.BaseAddress };
-            var device = await RestService.For<IDeviceApi>(deviceHttp, ContractsJson.RefitSettings())
-                .EnrolAsync(new EnrolmentRequest(demo.EnrolmentCode, "LAB-PC-07", "0.1.0"), CancellationToken.None);
+            var device = await EnrolAsync(one, demo);
             var incidents = new[] { TestIncidents.New(device), TestIncidents.New(device) };
-            foreach (var (incident, server) in incidents.Zip(new[] { one, two }))
-            {
-                using var upload = new HttpClient { BaseAddress = server.BaseAddress };
-                upload.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.DeviceToken);
-                using var response = await upload.PostAsync("/api/v1/incidents", JsonContent.Create(TestIncidents.Seal(incident, device.ServerKey),
-                    ContractsJson.Default.SealedIncident));
-                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            }
+            await UploadAsync(one, device, incidents[0]);
+            await UploadAsync(two, device, incidents[1]);
 
             // Each screenshot is read through the process that did not store it.
             var cookies = new CookieContainer();
-            IAnalystApi Console(ServerProcess server) => RestService.For<IAnalystApi>(
-                new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress }, ContractsJson.RefitSettings());
-            await Console(one).LoginAsync(new LoginRequest(demo.AnalystUsername, demo.AnalystPassword), CancellationToken.None);
+            await Console(one, cookies).LoginAsync(new LoginRequest(demo.AnalystUsername, demo.AnalystPassword), CancellationToken.None);
             foreach (var (incident, other) in incidents.Zip(new[] { two, one }))
             {
-                using var screenshot = await Console(other).GetScreenshotAsync(incident.Id, CancellationToken.None);
+                using var screenshot = await Console(other, cookies).GetScreenshotAsync(incident.Id, CancellationToken.None);
                 (await screenshot.ReadAsByteArrayAsync()).Should().Equal(incident.Screenshot);
             }
 
