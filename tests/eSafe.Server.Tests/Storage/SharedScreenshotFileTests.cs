@@ -2,6 +2,7 @@ using eSafe.Server.Security;
 using eSafe.Server.Storage;
 using eSafe.Server.Storage.Files;
 using eSafe.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace eSafe.Server.Tests.Storage;
@@ -196,5 +197,46 @@ public sealed class SharedScreenshotFileTests
         FluentActions.Invoking(() => DataFolder.Open(Path.Combine(_root, "lite"), screenshotsDirectory: Shots)).Should().Throw<ServerSetupException>()
             .WithMessage("*is for servers sharing a PostgreSQL database (--database)*");
         Directory.Exists(Shots).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task A_migration_into_a_folder_keeps_data_key_screenshots_in_rows_where_keys_re_encrypt_finds_them()
+    {
+        // A LiteDB server with two screenshots, one from before month keys (under the data key itself).
+        var lite = Path.Combine(_root, "lite");
+        var made = new[] { Make(1), Make(2) };
+        var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddSingleton(new ServerOptions()).AddStorage(DataFolder.Open(lite))
+            .BuildServiceProvider();
+        foreach (var (incident, screenshot) in made)
+        {
+            (await services.GetRequiredService<IIncidentStore>().AddAsync(incident, screenshot, CancellationToken.None)).Should().Be(AddOutcome.Added);
+        }
+
+        _ = services.GetRequiredService<DataFolder>();
+        await services.DisposeAsync();
+        var old = made[0].Incident.Id;
+        var cipher = AtRestCipher.Load(Path.Combine(lite, "keys"), mayCreate: false);
+        using (var db = DataFolderDatabase.Open(lite))
+        {
+            db.GetCollection("screenshots").Update(new LiteDB.BsonDocument { ["_id"] = old, ["blob"] = cipher.Encrypt(made[0].Screenshot, BlobPurposes.Screenshot(old)) });
+        }
+
+        var migrate = await ServerCli.RunAsync("migrate", "--from", lite, "--to", _database, "--screenshots", Shots);
+        migrate.ExitCode.Should().Be(0, migrate.Error + migrate.Output);
+        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE blob IS NOT NULL")).Should().Be(1, "the data-key screenshot is kept in its row");
+        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE segment IS NOT NULL")).Should().Be(1, "the month-key one in the folder");
+
+        (await ServerCli.RunAsync("keys", "rotate", "--which", "data", "--data", lite)).ExitCode.Should().Be(0);
+        var reEncrypted = await ServerCli.RunAsync("keys", "re-encrypt", "--data", Path.Combine(_root, "keys-run"), "--keys", Path.Combine(lite, "keys"),
+            "--database", _database, "--screenshots", Shots);
+        reEncrypted.ExitCode.Should().Be(0, reEncrypted.Error);
+        reEncrypted.Output.Should().Contain("screenshots: 1");
+        File.Delete(Path.Combine(lite, "keys", AtRestCipher.KeyFileName));
+
+        await using var postgres = Stores.Open(Path.Combine(_root, "after"), _database, keysDirectory: Path.Combine(lite, "keys"), screenshotsDirectory: Shots);
+        foreach (var (incident, screenshot) in made)
+        {
+            (await postgres.Get<IIncidentStore>().GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(screenshot);
+        }
     }
 }

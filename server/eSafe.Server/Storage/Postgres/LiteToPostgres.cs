@@ -177,7 +177,8 @@ public static class LiteToPostgres
     }
 
     // Written to the target's files a batch at a time (fsynced there before the transaction that names them commits); a
-    // migration that fails leaves records nothing names, encrypted, which go with their month.
+    // migration that fails leaves records nothing names, encrypted, which go with their month. Screenshots from before month
+    // keys (under the data key) go into the rows instead, where `keys re-encrypt` finds them when the data key is rotated.
     private static async Task CopyScreenshotsToFilesAsync(LiteDatabase source, LiteDb.LiteScreenshots screenshots, IScreenshotFiles files,
         NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -188,7 +189,16 @@ public static class LiteToPostgres
             var toFile = new List<ScreenshotToFile>();
             foreach (var id in batch)
             {
-                if (documents.FindById(id) is { } document && screenshots.Read(document) is { } blob)
+                if (documents.FindById(id) is not { } document || screenshots.Read(document) is not { } blob)
+                {
+                    continue;
+                }
+
+                if (!PeriodKeys.IsPeriodBlob(blob))
+                {
+                    await connection.ExecuteAsync("INSERT INTO screenshots (incident_id, blob) VALUES ($1, $2)", cancellationToken, id.AsString, blob);
+                }
+                else
                 {
                     var incident = incidents.FindById(id) ?? throw new InvalidOperationException($"The screenshot of incident {id} has no incident in the LiteDB file.");
                     toFile.Add(new ScreenshotToFile(id.AsString, incident["schoolId"].AsString, LiteDb.Bson.Time(incident["receivedAt"]), blob));
