@@ -10,7 +10,7 @@ using eSafe.Server.Tests.Support;
 namespace eSafe.Server.Tests;
 
 /// <summary>
-/// A full disk, for real: the data folder on a small tmpfs that the test mounts (it runs as root; without the
+/// A full disk, for real: the data folder (or a PostgreSQL server's folder of screenshots) on a small tmpfs that the test mounts (it runs as root; without the
 /// right to mount it is skipped, saying why). Issue 9: after one "disk full" error the server used to answer 500
 /// to everything until restarted.
 /// </summary>
@@ -114,6 +114,53 @@ public sealed class DiskFullTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+    }
+
+    [Test]
+    public async Task A_full_folder_of_screenshots_gets_503_to_devices_and_a_PostgreSQL_server_recovers_by_itself_losing_nothing()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).NewDatabaseAsync();
+        var data = ServerHarness.NewDataDirectory();
+        var filler = Path.Combine(_mount, "filler");
+        try
+        {
+            await using var server = await ServerHarness.StartAsync(data,
+                configure: o => o with { Database = database, ScreenshotsDirectory = Path.Combine(_mount, "screenshots") });
+            var device = await server.EnrolAsync();
+            var before = TestIncidents.New(device);
+            (await server.UploadAsync(device, before)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+            Fill(filler);
+            var during = TestIncidents.New(device);
+            using (var refused = await server.UploadAsync(device, during))
+            {
+                refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, await refused.Content.ReadAsStringAsync());
+                (await refused.Content.ReadAsStringAsync()).Should().Contain("outbox");
+            }
+
+            File.Delete(filler);
+            HttpStatusCode status;
+            var recovered = Stopwatch.StartNew();
+            do
+            {
+                await Task.Delay(200);
+                using var retry = await server.UploadAsync(device, during);
+                status = retry.StatusCode;
+            }
+            while (status != HttpStatusCode.OK && recovered.Elapsed < TimeSpan.FromSeconds(20));
+
+            status.Should().Be(HttpStatusCode.OK, "the server recovers by itself once there is room");
+            var store = server.Service<IIncidentStore>();
+            (await store.CountAsync(CancellationToken.None)).Should().Be(2);
+            foreach (var incident in new[] { before, during })
+            {
+                (await store.GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(incident.Screenshot);
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     // Writes until the file system refuses even one more byte.
