@@ -65,6 +65,11 @@ public static class StorageServices
         services.AddSingleton<IFleetStore, PostgresFleetStore>();
         services.AddSingleton<IPendingIncidentStore, PostgresPendingIncidentStore>();
         services.AddSingleton<IDeviceRepeatStore, PostgresDeviceRepeatStore>();
+        if (data.HasScreenshotFiles)
+        {
+            services.AddHostedService<ScreenshotMover>();
+        }
+
         return services;
     }
 

@@ -3,6 +3,9 @@ using eSafe.Server.Storage;
 using eSafe.Server.Storage.Files;
 using eSafe.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using eSafe.Incidents;
+using eSafe.Server.Storage.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace eSafe.Server.Tests.Storage;
@@ -120,22 +123,73 @@ public sealed class SharedScreenshotFileTests
     }
 
     [Test]
-    public async Task Screenshots_kept_in_the_database_before_a_folder_was_given_are_read_from_there_still()
+    public async Task Screenshots_kept_in_rows_before_a_folder_was_given_are_read_there_and_moved_into_it_by_processes_together_each_once()
     {
-        var before = Make(1);
+        var made = Enumerable.Range(0, 70).Select(n => Make(n)).ToList();
         await using (var inDatabase = Process(screenshots: null))
         {
-            (await inDatabase.Get<IIncidentStore>().AddAsync(before.Incident, before.Screenshot, CancellationToken.None)).Should().Be(AddOutcome.Added);
+            foreach (var (incident, screenshot) in made)
+            {
+                (await inDatabase.Get<IIncidentStore>().AddAsync(incident, screenshot, CancellationToken.None)).Should().Be(AddOutcome.Added);
+            }
+
+            // One from before month keys, under the data key: it stays in its row, for keys re-encrypt.
+            await using var connection = new NpgsqlConnection(_database);
+            await connection.OpenAsync();
+            await using var update = new NpgsqlCommand("UPDATE screenshots SET blob = $1 WHERE incident_id = $2", connection);
+            update.Parameters.Add(new NpgsqlParameter { Value = inDatabase.Folder.Cipher.Encrypt(made[0].Screenshot, BlobPurposes.Screenshot(made[0].Incident.Id)) });
+            update.Parameters.Add(new NpgsqlParameter { Value = made[0].Incident.Id });
+            await update.ExecuteNonQueryAsync();
         }
 
-        await using var filed = Process(Shots);
-        var after = Make(2);
-        (await filed.Get<IIncidentStore>().AddAsync(after.Incident, after.Screenshot, CancellationToken.None)).Should().Be(AddOutcome.Added);
+        await using var one = Process(Shots);
+        await using var two = Process(Shots);
+        (await one.Get<IIncidentStore>().GetScreenshotAsync(made[5].Incident.Id, CancellationToken.None)).Should().Equal(made[5].Screenshot, "read from its row");
 
-        (await filed.Get<IIncidentStore>().GetScreenshotAsync(before.Incident.Id, CancellationToken.None)).Should().Equal(before.Screenshot);
-        (await filed.Get<IIncidentStore>().GetScreenshotAsync(after.Incident.Id, CancellationToken.None)).Should().Equal(after.Screenshot);
-        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE blob IS NOT NULL")).Should().Be(1);
-        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE segment IS NOT NULL")).Should().Be(1);
+        var movers = new[] { one, two }.Select(p => new ScreenshotMover(p.Folder, NullLogger<ScreenshotMover>.Instance)).ToList();
+        var moved = 0;
+        int[] batches;
+        do
+        {
+            batches = await Task.WhenAll(movers.Select(m => m.MoveBatchAsync(CancellationToken.None)));
+            moved += batches.Sum();
+        }
+        while (batches.Any(b => b > 0));
+
+        moved.Should().Be(69);
+        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE blob IS NOT NULL")).Should().Be(1, "the data-key screenshot stays in its row");
+        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE segment IS NOT NULL")).Should().Be(69);
+        var live = Segments(Shots).List().SelectMany(s => Segments(Shots).Scan(s, made.Select(m => m.Incident.Id))).Select(r => r.IncidentId).ToList();
+        live.Should().OnlyHaveUniqueItems("no screenshot was moved twice").And.HaveCount(69);
+        foreach (var (incident, screenshot) in made)
+        {
+            (await two.Get<IIncidentStore>().GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(screenshot);
+        }
+    }
+
+    [Test]
+    public async Task A_server_started_with_a_folder_moves_the_screenshots_its_database_held_by_itself()
+    {
+        var data = Path.Combine(_root, "server");
+        Incident incident;
+        await using (var before = await ServerHarness.StartAsync(data, configure: o => o with { Database = _database }))
+        {
+            var device = await before.EnrolAsync();
+            incident = TestIncidents.New(device);
+            (await before.UploadAsync(device, incident)).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        }
+
+        await using var after = await ServerHarness.StartAsync(data, configure: o => o with { Database = _database, ScreenshotsDirectory = Shots });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await ScalarAsync("SELECT count(*) FROM screenshots WHERE blob IS NOT NULL") > 0 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+        }
+
+        (await ScalarAsync("SELECT count(*) FROM screenshots WHERE segment IS NOT NULL")).Should().Be(1, "moved in the background");
+        var analyst = await after.SignedInAsync();
+        using var screenshot = await analyst.GetScreenshotAsync(incident.Id, CancellationToken.None);
+        (await screenshot.ReadAsByteArrayAsync()).Should().Equal(incident.Screenshot);
     }
 
     private static IEnumerable<TestCaseData> WrongFolders()
