@@ -9,6 +9,8 @@ namespace eSafe.Server.Tests.Storage;
 /// A PostgreSQL server's backup as docs/SCALING.md has operators take it (<c>pg_dump</c>), restored into a new database with
 /// <c>pg_restore</c>: the server goes on there with the keys folder kept beside it (incidents, screenshots, the device's
 /// token, an audit log that verifies), and with any other keys folder it refuses to start: the backup alone opens nothing.
+/// With the screenshots in a folder (<c>--screenshots</c>), the folder is copied after the dump, as the documentation says, and
+/// the restored database is given the copy.
 /// </summary>
 public sealed class PostgresBackupTests
 {
@@ -17,15 +19,19 @@ public sealed class PostgresBackupTests
     [TearDown]
     public void TearDown() => _folders.DeleteAll();
 
-    [Test]
-    public async Task A_restored_pg_dump_serves_the_same_incidents_with_its_keys_folder_and_nothing_without_it()
+    [TestCase(false, TestName = "A restored pg_dump serves the same incidents with its keys folder and nothing without it")]
+    [TestCase(true, TestName = "A restored pg_dump and a copy of the folder of screenshots taken after it serve the same incidents")]
+    public async Task A_restored_pg_dump_serves_the_same_incidents_with_its_keys_folder_and_nothing_without_it(bool screenshotFiles)
     {
         var cluster = await PostgresCluster.SharedAsync();
         var database = await cluster.NewDatabaseAsync();
         var data = _folders.New();
+        var shots = screenshotFiles ? Path.Combine(_folders.New(), "screenshots") : null;
+        var shotsCopy = screenshotFiles ? Path.Combine(_folders.New(), "screenshots") : null;
+        string[] filesOption = shotsCopy is null ? [] : ["--screenshots", shotsCopy];
         var incidents = new List<Incident>();
         EnrolmentResponse device;
-        await using (var server = await ServerHarness.StartAsync(data, configure: o => o with { Database = database }))
+        await using (var server = await ServerHarness.StartAsync(data, configure: o => o with { Database = database, ScreenshotsDirectory = shots }))
         {
             device = await server.EnrolAsync();
             for (var i = 0; i < 2; i++)
@@ -37,9 +43,15 @@ public sealed class PostgresBackupTests
             }
         }
 
-        var restored = await cluster.RestoreAsync(await cluster.DumpAsync(database));
+        var dump = await cluster.DumpAsync(database);
+        if (shots is not null)
+        {
+            CopyFolder(shots, shotsCopy!);
+        }
 
-        await using (var server = await ServerHarness.StartAsync(data, configure: o => o with { Database = restored }))
+        var restored = await cluster.RestoreAsync(dump);
+
+        await using (var server = await ServerHarness.StartAsync(data, configure: o => o with { Database = restored, ScreenshotsDirectory = shotsCopy }))
         {
             var analyst = await server.SignedInAsync();
             (await analyst.ListIncidentsAsync(new IncidentQuery(), CancellationToken.None)).Items.Select(i => i.Id)
@@ -53,11 +65,11 @@ public sealed class PostgresBackupTests
             response.StatusCode.Should().Be(HttpStatusCode.OK, "the device's token is in the backup too");
         }
 
-        var verify = await ServerCli.RunAsync("audit", "verify", "--data", data, "--database", restored);
+        var verify = await ServerCli.RunAsync(["audit", "verify", "--data", data, "--database", restored, .. filesOption]);
         verify.ExitCode.Should().Be(0, verify.Output + verify.Error);
         verify.Output.Should().StartWith("Audit log intact");
 
-        var empty = await ServerCli.RunAsync("audit", "verify", "--data", _folders.New(), "--database", restored);
+        var empty = await ServerCli.RunAsync(["audit", "verify", "--data", _folders.New(), "--database", restored, .. filesOption]);
         empty.ExitCode.Should().NotBe(0, "the backup without its keys folder opens nothing");
         empty.Error.Should().Contain("There is no data key (keys/data.key) but the database exists");
 
@@ -67,8 +79,18 @@ public sealed class PostgresBackupTests
             // A server of its own on LiteDB: its keys folder has keys, not the backup's.
         }
 
-        var stranger = await ServerCli.RunAsync("audit", "verify", "--data", elsewhere, "--database", restored);
+        var stranger = await ServerCli.RunAsync(["audit", "verify", "--data", elsewhere, "--database", restored, .. filesOption]);
         stranger.ExitCode.Should().NotBe(0, "another server's keys do not open the backup");
         stranger.Error.Should().Contain("keys/data.key is not the key the database");
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 }
