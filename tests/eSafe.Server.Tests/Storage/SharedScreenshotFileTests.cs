@@ -46,9 +46,9 @@ public sealed class SharedScreenshotFileTests
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static (StoredIncident Incident, byte[] Screenshot) Make(int minute, DateTimeOffset? receivedAt = null)
+    private static (StoredIncident Incident, byte[] Screenshot) Make(int minute, DateTimeOffset? receivedAt = null, string school = "sch-a")
     {
-        var (incident, _) = IncidentStoreContractTests.Make("sch-a", minute);
+        var (incident, _) = IncidentStoreContractTests.Make(school, minute);
         return (receivedAt is { } at ? incident with { ReceivedAt = at } : incident, TestIncidents.NewJpeg(20_000 + minute));
     }
 
@@ -125,7 +125,8 @@ public sealed class SharedScreenshotFileTests
     [Test]
     public async Task Screenshots_kept_in_rows_before_a_folder_was_given_are_read_there_and_moved_into_it_by_processes_together_each_once()
     {
-        var made = Enumerable.Range(0, 70).Select(n => Make(n)).ToList();
+        // Three schools' incidents, interleaved in time: each batch moves one school's.
+        var made = Enumerable.Range(0, 70).Select(n => Make(n, school: "sch-" + "abc"[n % 3])).ToList();
         await using (var inDatabase = Process(screenshots: null))
         {
             foreach (var (incident, screenshot) in made)
@@ -161,6 +162,7 @@ public sealed class SharedScreenshotFileTests
         (await ScalarAsync("SELECT count(*) FROM screenshots WHERE segment IS NOT NULL")).Should().Be(69);
         var live = Segments(Shots).List().SelectMany(s => Segments(Shots).Scan(s, made.Select(m => m.Incident.Id))).Select(r => r.IncidentId).ToList();
         live.Should().OnlyHaveUniqueItems("no screenshot was moved twice").And.HaveCount(69);
+        Segments(Shots).List().Select(segment => segment.Split('/')[0]).Should().OnlyHaveUniqueItems("one segment a school: a batch is one school's");
         foreach (var (incident, screenshot) in made)
         {
             (await two.Get<IIncidentStore>().GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(screenshot);

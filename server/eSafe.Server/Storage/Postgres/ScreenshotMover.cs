@@ -4,7 +4,7 @@ namespace eSafe.Server.Storage.Postgres;
 
 /// <summary>
 /// A PostgreSQL server given a folder of screenshots (<c>--screenshots</c>) moves the month-key screenshots its database still
-/// holds in rows (stored before it had the folder) into the files, in the background, a batch at a time. Each batch's rows are
+/// holds in rows (stored before it had the folder) into the files, in the background, a batch of one school's at a time. Each batch's rows are
 /// locked with <c>FOR UPDATE SKIP LOCKED</c>, so processes moving at once take different ones; their ciphertext is written and
 /// fsynced to segments made for the batch alone, closed after it (no segment is appended to once rows name it, so none can
 /// be removed under a writer), and the rows then point there, in the same transaction. A stop between leaves records
@@ -13,10 +13,14 @@ namespace eSafe.Server.Storage.Postgres;
 /// </summary>
 public sealed partial class ScreenshotMover(DataFolder data, ILogger<ScreenshotMover> log) : BackgroundService
 {
-    public const int BatchSize = 32;
+    public const int BatchSize = 256;
 
     // Between batches the disk and the database are left to the requests for a moment.
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
+
+    // A batch is one school's, oldest first, so that its segments fill (a few months of one school, not one record in each of
+    // many schools' folders); this is where the last batch of that school ended.
+    private (string SchoolId, string LastId)? _cursor;
 
     /// <summary>Moves one batch; returns how many screenshots moved (0 once none is left).</summary>
     public async Task<int> MoveBatchAsync(CancellationToken cancellationToken)
@@ -26,28 +30,61 @@ public sealed partial class ScreenshotMover(DataFolder data, ILogger<ScreenshotM
             return 0;
         }
 
-        return await data.RequirePostgres().InTransactionAsync(async connection =>
+        while (true)
         {
-            var rows = await connection.QueryAsync($"""
-                SELECT s.incident_id, s.blob, i.school_id, i.received_ms FROM screenshots s JOIN incidents i ON i.id = s.incident_id
-                WHERE s.blob IS NOT NULL AND get_byte(s.blob, 0) = {PeriodKeys.Version}
-                ORDER BY s.incident_id LIMIT {BatchSize} FOR UPDATE OF s SKIP LOCKED
-                """, r => new ScreenshotToFile(r.GetString(0), r.GetString(2), r.Time(3), r.Bytes(1)), cancellationToken);
-            if (rows.Count == 0)
+            var picked = _cursor is null;
+            if (picked)
+            {
+                await using var connection = await data.RequirePostgres().OpenAsync(cancellationToken);
+                var school = await connection.QueryFirstAsync($"""
+                    SELECT i.school_id FROM screenshots s JOIN incidents i ON i.id = s.incident_id
+                    WHERE s.blob IS NOT NULL AND get_byte(s.blob, 0) = {PeriodKeys.Version}
+                    """, r => r.GetString(0), cancellationToken);
+                if (school is null)
+                {
+                    return 0;
+                }
+
+                _cursor = (school, "");
+            }
+
+            var moved = await MoveAsync(_cursor!.Value.SchoolId, _cursor.Value.LastId, cancellationToken);
+            if (moved.Count > 0)
+            {
+                _cursor = (_cursor.Value.SchoolId, moved[^1]);
+                return moved.Count;
+            }
+
+            // That school is done, or its rest is being moved by another process, which finishes it: the next one, unless
+            // this one was only just picked (then what is left is the other process's).
+            _cursor = null;
+            if (picked)
             {
                 return 0;
             }
+        }
+    }
 
-            using var segments = new ScreenshotSegments(data.ScreenshotFiles.Root);
-            foreach (var (screenshot, location) in rows.Zip(segments.Append(rows)))
+    private async Task<List<string>> MoveAsync(string schoolId, string afterId, CancellationToken cancellationToken) =>
+        await data.RequirePostgres().InTransactionAsync(async connection =>
+        {
+            var rows = await connection.QueryAsync($"""
+                SELECT s.incident_id, s.blob, i.school_id, i.received_ms FROM screenshots s JOIN incidents i ON i.id = s.incident_id
+                WHERE i.school_id = $1 AND i.id > $2 AND s.blob IS NOT NULL AND get_byte(s.blob, 0) = {PeriodKeys.Version}
+                ORDER BY i.id LIMIT {BatchSize} FOR UPDATE OF s SKIP LOCKED
+                """, r => new ScreenshotToFile(r.GetString(0), r.GetString(2), r.Time(3), r.Bytes(1)), cancellationToken, schoolId, afterId);
+            if (rows.Count > 0)
             {
-                await connection.ExecuteAsync("UPDATE screenshots SET blob = NULL, segment = $2, record_offset = $3, length = $4 WHERE incident_id = $1",
-                    cancellationToken, screenshot.IncidentId, location.Segment, location.Offset, location.Length);
+                using var segments = new ScreenshotSegments(data.ScreenshotFiles.Root);
+                foreach (var (screenshot, location) in rows.Zip(segments.Append(rows)))
+                {
+                    await connection.ExecuteAsync("UPDATE screenshots SET blob = NULL, segment = $2, record_offset = $3, length = $4 WHERE incident_id = $1",
+                        cancellationToken, screenshot.IncidentId, location.Segment, location.Offset, location.Length);
+                }
             }
 
-            return rows.Count;
+            return rows.Select(r => r.IncidentId).ToList();
         }, cancellationToken);
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
