@@ -162,7 +162,9 @@ public sealed class SharedScreenshotFileTests
         (await ScalarAsync("SELECT count(*) FROM screenshots WHERE segment IS NOT NULL")).Should().Be(69);
         var live = Segments(Shots).List().SelectMany(s => Segments(Shots).Scan(s, made.Select(m => m.Incident.Id))).Select(r => r.IncidentId).ToList();
         live.Should().OnlyHaveUniqueItems("no screenshot was moved twice").And.HaveCount(69);
-        Segments(Shots).List().Select(segment => segment.Split('/')[0]).Should().OnlyHaveUniqueItems("one segment a school: a batch is one school's");
+        // A batch is one school's (up to 256): each mover takes at most one of each school here, so segments fill rather than
+        // holding a record each (the two may split a school's rows between them, SKIP LOCKED).
+        Segments(Shots).List().Should().HaveCountLessThanOrEqualTo(3 * movers.Count);
         foreach (var (incident, screenshot) in made)
         {
             (await two.Get<IIncidentStore>().GetScreenshotAsync(incident.Id, CancellationToken.None)).Should().Equal(screenshot);
