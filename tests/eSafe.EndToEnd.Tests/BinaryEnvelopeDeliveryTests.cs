@@ -1,7 +1,8 @@
 using System.Text.Json;
-using eSafe.Detection;
+using eSafe.Contracts.Http;
 using eSafe.EndToEnd.Tests.Support;
 using eSafe.Incidents;
+using eSafe.Server.Tests.Support;
 
 namespace eSafe.EndToEnd.Tests;
 
@@ -151,7 +152,6 @@ public sealed class BinaryEnvelopeDeliveryTests
     }
 
     // Any entry of the global library with its own category and severity: the server checks the rule, not the words.
-    private static readonly ThreatEntry Rule = DefaultLibrary.Load().Entries.First(e => e.Category == "self-harm");
     private static readonly byte[] OlderJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 7, 7, 7, 0xFF, 0xD9];
 
     private static int EnvelopeVersion(DeviceUnderTest device)
@@ -165,33 +165,10 @@ public sealed class BinaryEnvelopeDeliveryTests
     {
         using var enrolment = JsonDocument.Parse(File.ReadAllText(Path.Combine(device.StateDirectory, "enrolment.json")));
         var state = enrolment.RootElement;
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var incident = new Incident
-        {
-            Id = IncidentId.New(at),
-            SchoolId = state.GetProperty("schoolId").GetString()!,
-            DeviceId = state.GetProperty("deviceId").GetString()!,
-            UserId = new string('0', 32),
-            MachineName = "LAB-PC-07",
-            DeviceAddresses = ["10.0.0.7"],
-            OccurredAt = at,
-            LocalOffsetMinutes = 0,
-            Url = "https://chat.example.org/room",
-            PageTitle = "Chat",
-            Source = TextSources.Typed,
-            RuleId = Rule.Id,
-            Phrase = Rule.Phrase,
-            MatchedText = "kill myself",
-            Category = Rule.Category,
-            Severity = Rule.Severity,
-            Context = "honestly i want to kill myself tonight",
-            Screenshot = OlderJpeg,
-            HostVersion = "0.0.9",
-            LibraryVersion = "2026.11.1",
-            ExtensionVersion = "0.1.0",
-        };
         var key = new ServerSealingKey(state.GetProperty("serverKeyId").GetString()!, state.GetProperty("serverPublicKey").GetBytesFromBase64());
-        var envelope = IncidentSealer.Seal(JsonSerializer.SerializeToUtf8Bytes(incident, IncidentJson.Default.Incident), incident.Id, key);
+        var enrolled = new EnrolmentResponse(state.GetProperty("schoolId").GetString()!, state.GetProperty("deviceId").GetString()!, "", key);
+        var incident = TestIncidents.New(enrolled, DateTimeOffset.UtcNow.AddMinutes(-5)) with { Screenshot = OlderJpeg, HostVersion = "0.0.9" };
+        var envelope = TestIncidents.Seal(incident, key);
         File.WriteAllBytes(Path.Combine(outbox, incident.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(envelope, IncidentJson.Default.SealedIncident));
         return incident.Id;
     }

@@ -60,17 +60,7 @@ public sealed class ServerKeyUpdates(HostPaths paths, EnrolmentState enrolment, 
                 return;
             }
 
-            var next = _state with { EnvelopeVersion = version };
-            try
-            {
-                StateFiles.Write(paths.EnrolmentFile, next, HostJson.Default.EnrolmentState);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                log.Error($"the envelope version could not be saved: {e.Message}");
-            }
-
-            _state = next;
+            Take(_state with { EnvelopeVersion = version }, "the envelope version");
             log.Info($"new incidents are sealed as envelope version {version} ({why})");
         }
     }
@@ -102,21 +92,25 @@ public sealed class ServerKeyUpdates(HostPaths paths, EnrolmentState enrolment, 
             }
 
             var previous = _state.ServerKeyId;
-            var next = _state with { ServerKeyId = offered.KeyId, ServerPublicKey = offered.PublicKey };
-            try
-            {
-                StateFiles.Write(paths.EnrolmentFile, next, HostJson.Default.EnrolmentState);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Still used for this run: the next start asks the server again.
-                log.Error($"the server's new sealing key {offered.KeyId} could not be saved: {e.Message}");
-            }
-
-            _state = next;
+            Take(_state with { ServerKeyId = offered.KeyId, ServerPublicKey = offered.PublicKey }, $"the server's new sealing key {offered.KeyId}");
             log.Info($"the server's sealing key is now {offered.KeyId} (was {previous}); new incidents are sealed to it");
             return true;
         }
+    }
+
+    // Saved, and used from now on even when saving fails: this run goes on with it, and the next start asks the server again.
+    private void Take(EnrolmentState next, string what)
+    {
+        try
+        {
+            StateFiles.Write(paths.EnrolmentFile, next, HostJson.Default.EnrolmentState);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Error($"{what} could not be saved: {e.Message}");
+        }
+
+        _state = next;
     }
 
     /// <summary>Why a key cannot be sealed to, or null when it can.</summary>
